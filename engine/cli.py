@@ -1,0 +1,86 @@
+"""The `gongkai` command: verbs for rule authors, clerks' batch jobs and evaluation.
+
+Exit codes: 0 fine, 1 findings (rule errors, failed tests, records that could not be used),
+2 usage errors (argparse). Messages go to stderr; results to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from engine.paths import rules_dir
+
+
+def _add_rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, default=None, help="rules directory (default: the project's rules/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 suggestions: rules and review support")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    rules = verbs.add_parser("rules", help="tools for rule authors").add_subparsers(dest="rules_verb", required=True)
+    check = rules.add_parser("check", help="validate every rule file and run the inline examples")
+    _add_rules_option(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    test = rules.add_parser("test", help="run every inline example and scenario")
+    _add_rules_option(test)
+    test.add_argument("-k", dest="keyword", default=None, help="only cases whose name or rule id contains this")
+    test.add_argument("--backend", choices=("durable", "reference"), default="durable")
+    listing = rules.add_parser("list", help="list the rules with their outcome and legal basis")
+    _add_rules_option(listing)
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = verbs.add_parser("explain", help="facts, every rule hit with its evidence, and the decision")
+    explain.add_argument("document", type=Path, help="a JSON file with one document record ('-' for stdin)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    _add_rules_option(explain)
+
+    suggest = verbs.add_parser("suggest", help="one JSON suggestion per record of a JSONL file")
+    suggest.add_argument("file", type=Path, help="JSONL records ('-' for stdin)")
+    _add_rules_option(suggest)
+
+    evaluate = verbs.add_parser("evaluate", help="metrics of the suggestions against labelled records")
+    evaluate.add_argument("file", type=Path, help="JSONL labelled records")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.add_argument("--rules-only", action="store_true", help="rules alone (the only mode until a model exists)")
+    evaluate.add_argument("--show-wrong", type=int, default=0, metavar="N", help="list up to N records with a wrong field")
+    _add_rules_option(evaluate)
+
+    verbs.add_parser("version", help="versions of the service and its libraries")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from engine import commands
+
+    handler = {
+        ("rules", "check"): commands.rules_check,
+        ("rules", "test"): commands.rules_test,
+        ("rules", "list"): commands.rules_list,
+        ("explain", None): commands.explain,
+        ("suggest", None): commands.suggest,
+        ("evaluate", None): commands.evaluate,
+        ("version", None): commands.show_version,
+    }[(args.verb, getattr(args, "rules_verb", None))]
+    if getattr(args, "rules", "absent") is None:
+        args.rules = rules_dir()
+    try:
+        return int(handler(args))
+    except BrokenPipeError:  # `gongkai suggest … | head` is fine
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def emit(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

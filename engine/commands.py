@@ -1,0 +1,279 @@
+"""Handlers of the `gongkai` verbs (argument parsing lives in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable
+
+from engine.cli import emit
+from engine.document import RecordError, document_from_record
+from engine.evaluate import Evaluation, LabelError, read_labels
+from engine.records import read_jsonl
+from engine.rules.diagnostics import Diagnostic, RuleFileError
+from engine.rules.loader import check_rulebook
+from engine.rules.rulebook import Rulebook
+from engine.suggest import Suggester
+from engine.vocabulary import DECIDED_FIELDS
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _print_diagnostics(diagnostics: Iterable[Diagnostic], root: Path) -> None:
+    cache: dict[str, list[str]] = {}
+    for d in diagnostics:
+        if d.file not in cache:
+            for base in (Path.cwd(), root.parent):
+                candidate = base / d.file
+                if candidate.exists():
+                    cache[d.file] = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+                    break
+            else:
+                cache[d.file] = []
+        _say(d.render(cache[d.file]))
+
+
+def _load(args: argparse.Namespace, backend: str = "durable") -> Suggester | None:
+    """The suggester for --rules, or None after printing every diagnostic."""
+    book, diagnostics = check_rulebook(args.rules)
+    if book is None:
+        _print_diagnostics(diagnostics, args.rules)
+        _say(f"gongkai: the rules in {args.rules} have errors; nothing was evaluated")
+        return None
+    return Suggester(book, backend)
+
+
+def rules_check(args: argparse.Namespace) -> int:
+    from engine.rules.durable_backend import DurableError
+    from engine.rules.runner import run_examples
+
+    book, diagnostics = check_rulebook(args.rules)
+    files = len({r.file for r in book.rules}) if book else 0
+    if book is not None:
+        try:
+            suggester = Suggester(book)
+        except DurableError as exc:
+            diagnostics.append(Diagnostic(str(args.rules), 1, 1, "R207", str(exc), "report this rulebook to the developers"))
+        else:
+            for outcome in run_examples(suggester):
+                if not outcome.passed:
+                    diagnostics.append(Diagnostic(outcome.file, outcome.line, 9, "R301",
+                                                  f"example {outcome.name!r} expected {outcome.expected}, but {outcome.actual}",
+                                                  outcome.detail.replace("\n", " ").strip(), outcome.rule_id))
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if args.format == "json":
+        emit([d.as_dict() for d in diagnostics])
+    else:
+        _print_diagnostics(diagnostics, args.rules)
+        rules = len(book.rules) if book else "?"
+        _say(f"{len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s) ({files} files, {rules} rules checked)")
+    return 1 if errors else 0
+
+
+def rules_test(args: argparse.Namespace) -> int:
+    from engine.rules.runner import run_examples, run_scenarios
+
+    suggester = _load(args, args.backend)
+    if suggester is None:
+        return 1
+    passed = failed = 0
+    for outcome in list(run_examples(suggester)) + list(run_scenarios(suggester)):
+        if args.keyword and args.keyword not in outcome.name and args.keyword not in (outcome.rule_id or ""):
+            continue
+        if outcome.passed:
+            passed += 1
+        else:
+            failed += 1
+            _say(outcome.render())
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+def rules_list(args: argparse.Namespace) -> int:
+    from engine.paths import data_dir
+    from engine.statutes import check_citation, load_statutes
+
+    book, diagnostics = check_rulebook(args.rules)
+    if book is None:
+        _print_diagnostics(diagnostics, args.rules)
+        return 1
+    statutes = load_statutes(data_dir() / "statutes")
+    listing = []
+    for rule in book.rules:
+        item = rule.describe()
+        for basis in item["legal_basis"]:
+            basis["verified"] = check_citation(statutes, basis["source"], basis["article"], basis.get("paragraph"),
+                                               basis.get("item"), basis["excerpt"])[0]
+        listing.append(item)
+    if args.format == "json":
+        emit(listing)
+    else:
+        for item in listing:
+            outcome = ", ".join(f"{k}={v}" for k, v in item["outcome"].items())
+            print(f"{item['id']}  [{item['mode']}]  {outcome}\n    {item['title']}  —  {item['citation']}")
+        _say(f"{len(listing)} rules, revision {book.revision[:12]}")
+    return 0
+
+
+def _read_document(path: Path) -> Any:
+    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    return json.loads(raw.decode("utf-8"))
+
+
+def explain(args: argparse.Namespace) -> int:
+    try:
+        record = _read_document(args.document)
+        document = document_from_record(record)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecordError) as exc:
+        _say(f"gongkai: cannot read {args.document}: {exc}")
+        return 1
+    suggester = _load(args)
+    if suggester is None:
+        return 1
+    out = suggester.explain(document)
+    if args.format == "json":
+        emit(out)
+    else:
+        print(render_explanation(out))
+    return 0
+
+
+def render_explanation(out: dict[str, Any]) -> str:
+    """A reader's view of an explanation: facts, hits with citations and evidence, decision."""
+    lines = [f"文件 {out['id'] or '(no id)'}: {out['title']}", "", "Facts:"]
+    for key, value in out["facts"].items():
+        if key != "title":
+            lines.append(f"  {key}: {value}")
+    for ev in out["fact_evidence"]:
+        lines.append(f"    · {ev['fact']}={ev['value']} from {ev['field']} {ev['span']}: {ev['text']}")
+    lines += ["", f"Rule hits ({len(out['hits'])}):"]
+    for hit in out["hits"]:
+        outcome = ", ".join(f"{k}={v}" for k, v in hit["outcome"].items())
+        lines.append(f"  [{hit['mode']}] {hit['id']} → {outcome}")
+        lines.append(f"      {hit['title']}  ({hit['citation']})")
+        for ev in hit["evidence"]:
+            matched = ", ".join(m.get("text") or str(m.get("value")) for m in ev.get("matched", []))
+            neg = "not " if ev["negated"] else ""
+            lines.append(f"      · {neg}{ev['field']} {ev['op']} {ev['expected']}" + (f"  ← {matched}" if matched else ""))
+    lines += ["", "Decision:"]
+    for name in DECIDED_FIELDS:
+        f = out["suggestion"][name]
+        value = f["value"] if f["status"] == "decided" else f["status"]
+        by = ", ".join(r["id"] for r in f["rules"])
+        contested = f"; contested by {', '.join(c['id'] + '=' + c['value'] for c in f['contested_by'])}" if f["contested_by"] else ""
+        lines.append(f"  {name}: {value} ({f['label'] or ''}) confidence {f['confidence']}" + (f" by {by}" if by else "") + contested)
+    for adj in out["adjustments"]:
+        lines.append(f"  adjusted: {adj}")
+    for warning in out["warnings"]:
+        lines.append(f"  warning: {warning}")
+    return "\n".join(lines)
+
+
+def _open(path: Path) -> BinaryIO:
+    return sys.stdin.buffer if str(path) == "-" else path.open("rb")
+
+
+def suggest(args: argparse.Namespace) -> int:
+    suggester = _load(args)
+    if suggester is None:
+        return 1
+    problems = 0
+    try:
+        stream = _open(args.file)
+    except OSError as exc:
+        _say(f"gongkai: cannot open {args.file}: {exc.strerror}")
+        return 1
+    with stream:
+        for line in read_jsonl(stream):
+            if line.error is None:
+                try:
+                    document = document_from_record(line.record)
+                except RecordError as exc:
+                    line = type(line)(line.number, error=str(exc))
+                else:
+                    emit({"line": line.number, **suggester.suggest(document)})
+                    continue
+            problems += 1
+            emit({"line": line.number, "error": line.error})
+            _say(f"{args.file}:{line.number}: {line.error}")
+    return 1 if problems else 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    suggester = _load(args)
+    if suggester is None:
+        return 1
+    evaluation = Evaluation()
+    try:
+        stream = _open(args.file)
+    except OSError as exc:
+        _say(f"gongkai: cannot open {args.file}: {exc.strerror}")
+        return 1
+    with stream:
+        for line in read_jsonl(stream):
+            if line.error is not None:
+                evaluation.skip(line.number, line.error)
+                continue
+            try:
+                gold = read_labels(line.record) if isinstance(line.record, dict) else None
+                document = document_from_record(line.record)
+            except (LabelError, RecordError) as exc:
+                evaluation.skip(line.number, str(exc))
+                continue
+            if gold is None:
+                evaluation.skip(line.number, "a record must be a JSON object")
+                continue
+            facts, decision = suggester.run(document)
+            evaluation.add(
+                document.id or f"line {line.number}", gold,
+                {n: decision.fields[n].value for n in DECIDED_FIELDS},
+                {n: decision.fields[n].status for n in DECIDED_FIELDS}, facts["marking_level"] != "none",
+            )
+    report = evaluation.report()
+    if args.format == "json":
+        emit(report)
+    else:
+        print(render_report(report, suggester.book))
+        for wrong in evaluation.wrong[: args.show_wrong]:
+            diffs = ", ".join(f"{n}: {wrong['gold'][n]}→{wrong['suggested'][n]}" for n in DECIDED_FIELDS
+                              if wrong["gold"][n] != wrong["suggested"][n])
+            print(f"  wrong {wrong['id']}: {diffs}")
+    for skipped in report["skipped"]:
+        _say(f"{args.file}:{skipped['line']}: skipped: {skipped['error']}")
+    return 0
+
+
+def render_report(report: dict[str, Any], book: Rulebook) -> str:
+    lines = [f"records: {report['records']}   skipped: {len(report['skipped'])}   rules: {book.name} {book.revision[:12]}"]
+    for name in DECIDED_FIELDS:
+        field = report[name]
+        lines.append(f"\n{name}: accuracy {field['accuracy']:.3f}  macro-F1 {field['macro_f1']:.3f}")
+        lines.append(f"  {'class':<22}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}  undecided")
+        for label, c in field["per_class"].items():
+            undecided = field["confusion"].get(label, {}).get("undecided", 0)
+            lines.append(f"  {label:<22}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}{c['support']:>9}  {undecided}")
+    flag = report["secrecy_flag"]
+    lines.append(f"\nsecrecy flag: precision {flag['precision']:.3f}  recall {flag['recall']:.3f}  f1 {flag['f1']:.3f}")
+    lines.append(f"violations: secret suggested proactive = {report['violations']['secret_suggested_proactive']}")
+    return "\n".join(lines)
+
+
+def show_version(args: argparse.Namespace) -> int:
+    from engine import __version__
+
+    def dist(name: str) -> str:
+        try:
+            return dist_version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    libraries = ("durable-rules", "pydantic", "PyYAML", "google-re2", "pyahocorasick")
+    emit({"gongkai": __version__, "python": platform.python_version(), **{name: dist(name) for name in libraries}})
+    return 0

@@ -1,0 +1,106 @@
+"""From rule hits to a decision, field by field, by the manifest's precedence.
+
+- Only enforce hits decide; monitor hits are reported beside the decision.
+- For each field, the value earliest in the manifest's precedence wins (ties: higher confidence,
+  then rule id), so among exemptions 第十四条 > 第十五条 > 第十六条 and the strictest secrecy wins.
+- A field no enforce rule sets is undecided (the classifier may fill it later).
+- SCHEMA's consistency is then enforced and each adjustment is reported, so that no suggestion is
+  ever impossible: above all, a document with any secrecy marking is never proactive (条例第十四条,
+  保守国家秘密法 and the agency's 工作秘密 rules: a marked document is not released on suggestion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from engine.rules.rulebook import Precedence, Rule
+from engine.vocabulary import CLASSIFIED, DECIDED_FIELDS, SECRECY_ORDER, Category, Exemption, RuleMode, Secrecy
+
+CONTESTED_FACTOR = 0.75  # a field on which enforce rules disagreed is less certain
+CONSISTENCY_CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule whose condition held for a document, with what made it hold."""
+
+    rule: Rule
+    evidence: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def is_enforced(self) -> bool:
+        return self.rule.mode is RuleMode.ENFORCE
+
+
+@dataclass(frozen=True)
+class FieldDecision:
+    """The value of one field (None when undecided or not applicable) and why."""
+
+    value: str | None
+    status: str  # decided | undecided | not_applicable
+    confidence: float
+    rules: tuple[str, ...] = ()  # enforce rules that set this value
+    contested_by: tuple[tuple[str, str], ...] = ()  # (rule id, other value) of losing enforce rules
+    adjustment: str | None = None  # a consistency correction, when one was made
+
+
+@dataclass(frozen=True)
+class Decision:
+    fields: Mapping[str, FieldDecision]
+    hits: tuple[RuleHit, ...]
+    adjustments: tuple[str, ...] = field(default=())
+
+    def value(self, name: str) -> str | None:
+        return self.fields[name].value
+
+
+def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> FieldDecision:
+    setting = [h for h in hits if h.is_enforced and name in h.rule.outcome]
+    if not setting:
+        return FieldDecision(None, "undecided", 0.0)
+    winner = min(setting, key=lambda h: (precedence.rank(name, h.rule.outcome[name]), -h.rule.confidence, h.rule.id))
+    value = winner.rule.outcome[name]
+    agreeing = tuple(sorted(h.rule.id for h in setting if h.rule.outcome[name] == value))
+    contested = tuple(sorted((h.rule.id, h.rule.outcome[name]) for h in setting if h.rule.outcome[name] != value))
+    confidence = max(h.rule.confidence for h in setting if h.rule.outcome[name] == value)
+    if contested:
+        confidence *= CONTESTED_FACTOR
+    return FieldDecision(value, "decided", round(confidence, 4), agreeing, contested)
+
+
+def decide(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str) -> Decision:
+    """Resolve the hits into one value (or undecided) per field, then enforce consistency."""
+    fields = {name: _resolve(name, hits, precedence) for name in DECIDED_FIELDS}
+    adjustments: list[str] = []
+
+    def adjust(name: str, value: str | None, status: str, why: str) -> None:
+        old = fields[name]
+        if (old.value, old.status) != (value, status):
+            fields[name] = FieldDecision(value, status, CONSISTENCY_CONFIDENCE if status == "decided" else old.confidence,
+                                         old.rules, old.contested_by, why)
+            adjustments.append(f"{name}: {old.value or old.status} → {value or status}: {why}")
+
+    marked = Secrecy(marking_level)
+    secrecy = fields["secrecy"].value
+    if marked is not Secrecy.NONE and (secrecy is None or _stricter(marked, Secrecy(secrecy))):
+        adjust("secrecy", marked.value, "decided", f"the document is marked {marked.value}; the marking is the floor")
+        secrecy = marked.value
+    category = fields["category"].value
+    if secrecy is not None and Secrecy(secrecy) in CLASSIFIED:
+        adjust("category", Category.WITHHELD.value, "decided", "a state secret is withheld (条例第十四条)")
+        adjust("exemption", Exemption.STATE_SECRET.value, "decided", "a state secret is withheld (条例第十四条)")
+    elif secrecy == Secrecy.INTERNAL and category != Category.WITHHELD:
+        adjust("category", Category.WITHHELD.value, "decided", "内部/工作秘密 material is not released")
+    category = fields["category"].value
+    if marked is not Secrecy.NONE and category == Category.PROACTIVE:  # defence in depth
+        adjust("category", Category.WITHHELD.value, "decided", "a marked document is never proactive")
+    if category is not None and category != Category.WITHHELD:
+        adjust("exemption", None, "not_applicable", f"no exemption for {category}")
+    if category == Category.NOT_GOVERNMENT_INFO:
+        adjust("column", None, "not_applicable", "not government information has no catalog column")
+    return Decision(fields, tuple(hits), tuple(adjustments))
+
+
+def _stricter(a: Secrecy, b: Secrecy) -> bool:
+    return SECRECY_ORDER.index(a) > SECRECY_ORDER.index(b)

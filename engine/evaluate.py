@@ -1,0 +1,113 @@
+"""Metrics of suggestions against reviewers' final labels.
+
+An undecided field counts as wrong: it is shown as the predicted class "undecided". Macro F1 is the
+mean over the classes present in the labels (a class nobody labelled has no recall to average).
+The risky mistake is counted on its own: a secret (or marked) document suggested as proactive.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Secrecy
+
+UNDECIDED = "undecided"
+NULL = "null"
+
+
+class LabelError(ValueError):
+    """A record whose labels cannot be compared."""
+
+
+def read_labels(record: Mapping[str, Any]) -> dict[str, str]:
+    """The four gold labels as strings (null → "null"); LabelError naming the field if invalid."""
+    labels = record.get("labels")
+    if not isinstance(labels, Mapping):
+        raise LabelError("labels: missing or not an object")
+    out: dict[str, str] = {}
+    for name in DECIDED_FIELDS:
+        value = labels.get(name)
+        if value is None:
+            if name in ("category", "secrecy"):
+                raise LabelError(f"labels.{name}: missing")
+            out[name] = NULL
+        elif value not in FIELD_VOCABULARY[name]:
+            raise LabelError(f"labels.{name}: {value!r} is not one of {', '.join(FIELD_VOCABULARY[name])}")
+        else:
+            out[name] = str(value)
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return round(precision, 4), round(recall, 4), round(f1, 4)
+
+
+@dataclass
+class FieldScore:
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        gold_counts = Counter(g for g, _ in self.pairs)
+        confusion: dict[str, dict[str, int]] = defaultdict(dict)
+        for gold, pred in self.pairs:
+            confusion[gold][pred] = confusion[gold].get(pred, 0) + 1
+        per_class = {}
+        for label in sorted(gold_counts):
+            tp = sum(1 for g, p in self.pairs if g == label and p == label)
+            fp = sum(1 for g, p in self.pairs if g != label and p == label)
+            fn = gold_counts[label] - tp
+            precision, recall, f1 = _prf(tp, fp, fn)
+            per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": gold_counts[label]}
+        correct = sum(1 for g, p in self.pairs if g == p)
+        return {
+            "accuracy": round(correct / len(self.pairs), 4) if self.pairs else 0.0,
+            "macro_f1": round(sum(c["f1"] for c in per_class.values()) / len(per_class), 4) if per_class else 0.0,
+            "per_class": per_class,
+            "confusion": {g: dict(sorted(row.items())) for g, row in sorted(confusion.items())},
+        }
+
+
+@dataclass
+class Evaluation:
+    """Accumulates (labels, suggestion) pairs and reports the metrics of `gongkai evaluate`."""
+
+    records: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    fields: dict[str, FieldScore] = field(default_factory=lambda: {n: FieldScore() for n in DECIDED_FIELDS})
+    flag: Counter[str] = field(default_factory=Counter)
+    secret_proactive: int = 0
+    wrong: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, record_id: str, gold: Mapping[str, str], predicted: Mapping[str, str | None],
+            statuses: Mapping[str, str], marked: bool) -> None:
+        self.records += 1
+        shown: dict[str, str] = {}
+        for name in DECIDED_FIELDS:
+            pred = UNDECIDED if statuses[name] == "undecided" else (predicted[name] or NULL)
+            shown[name] = pred
+            self.fields[name].pairs.append((gold[name], pred))
+        gold_flag = gold["secrecy"] != Secrecy.NONE
+        pred_secrecy = shown["secrecy"]
+        pred_flag = (not gold_flag) if pred_secrecy == UNDECIDED else pred_secrecy != Secrecy.NONE
+        self.flag["tp" if gold_flag and pred_flag else "fn" if gold_flag else "fp" if pred_flag else "tn"] += 1
+        if (gold_flag or marked) and shown["category"] == Category.PROACTIVE:
+            self.secret_proactive += 1
+        if any(gold[n] != shown[n] for n in DECIDED_FIELDS):
+            self.wrong.append({"id": record_id, "gold": dict(gold), "suggested": shown})
+
+    def skip(self, line: int, error: str) -> None:
+        self.skipped.append({"line": line, "error": error})
+
+    def report(self) -> dict[str, Any]:
+        precision, recall, f1 = _prf(self.flag["tp"], self.flag["fp"], self.flag["fn"])
+        out: dict[str, Any] = {"records": self.records, "skipped": self.skipped}
+        for name in DECIDED_FIELDS:
+            out[name] = self.fields[name].report()
+        out["secrecy_flag"] = {"precision": precision, "recall": recall, "f1": f1}
+        out["violations"] = {"secret_suggested_proactive": self.secret_proactive}
+        return out

@@ -1,0 +1,1 @@
+"""Rules: the YAML rule language, its loader and checker, and the two evaluators."""

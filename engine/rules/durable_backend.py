@@ -1,0 +1,94 @@
+"""The durable-rules backend: the ONLY module that imports durable_rules_engine.
+
+durable-rules 2.0.28 (frozen since 2020) has sharp edges, all pinned by
+tests/test_durable_characterization.py (see notes/durable-rules.md):
+- facts, not events: `post` consumes an event at the first matching rule, and we need every hit;
+- one fixed session id, each fact retracted after its evaluation: a session per document costs
+  a C state each (a hard cap of 1024, then a segfault), and facts left behind grow memory;
+- no Host: its timer threads run actions off-thread and crashed 1 run in 25; the raw C API returns
+  the name of each fired rule, so no Python action runs at all;
+- one lock per compiled version: concurrent asserts on the shared session mix up hits, and the C
+  extension never releases the GIL, so the lock costs no parallelism;
+- rules split into chunks of CHUNK: a ruleset of ~500 rules hangs at creation or fails with 303;
+- create_ruleset sometimes fails with error 102 on valid JSON: retried.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from typing import Any, Sequence
+
+import durable_rules_engine as dre
+
+from engine.facts import Facts
+from engine.rules.compiler import GUARD, Chunk, compile_chunks, fact_values
+from engine.rules.conditions import leaves
+from engine.rules.predicates import TextPredicates
+from engine.rules.rulebook import Rule
+
+_SESSION = "evaluation"
+_names = itertools.count()
+_serial = itertools.count()
+
+
+class DurableError(RuntimeError):
+    """durable-rules refused a ruleset or failed on a fact."""
+
+
+def _create(definition: str, attempts: int = 5) -> int:
+    for attempt in range(attempts):
+        try:
+            return int(dre.create_ruleset(f"gongkai_{next(_names)}", definition))
+        except dre.error as exc:  # error 102 on valid input, heap dependent: retry
+            if attempt == attempts - 1:
+                raise DurableError(f"durable-rules refused a ruleset: {exc}") from exc
+    raise AssertionError("unreachable")
+
+
+class DurableBackend:
+    """Evaluates a rulebook's active rules with durable-rules; thread-safe."""
+
+    def __init__(self, rules: Sequence[Rule], chunk_size: int | None = None) -> None:
+        self.predicates = TextPredicates(leaf for rule in rules for leaf in leaves(rule.when) if leaf.is_text)
+        kwargs = {"size": chunk_size} if chunk_size else {}
+        self.chunks: list[Chunk] = compile_chunks(list(rules), self.predicates, **kwargs)
+        self._handles = [_create(chunk.definition) for chunk in self.chunks]
+        self._order = {rule.id: i for i, rule in enumerate(rules)}
+        self._lock = threading.Lock()
+
+    def evaluate(self, facts: Facts) -> list[str]:
+        """Ids of the rules whose condition holds, in rulebook order."""
+        values = fact_values(facts, self.predicates.evaluate(facts))  # Python work outside the lock
+        payloads = []
+        for chunk in self.chunks:
+            fact = {key: values[key] for key in chunk.keys}
+            payloads.append(fact)
+        fired: list[str] = []
+        with self._lock:
+            for chunk, handle, fact in zip(self.chunks, self._handles, payloads):
+                fired += self._assert(chunk, handle, fact)
+        return sorted(fired, key=self._order.__getitem__)
+
+    @staticmethod
+    def _assert(chunk: Chunk, handle: int, fact: dict[str, Any]) -> list[str]:
+        fact_id = f"f{next(_serial)}"
+        payload = json.dumps({**fact, GUARD: "doc", "sid": _SESSION, "id": fact_id}, ensure_ascii=False)
+        fired: list[str] = []
+        try:
+            code, state = dre.assert_fact(handle, payload)
+            if code == 0:  # 0: some rule matched; 1: nothing matched
+                result = dre.start_action_for_state(handle, state)
+                message = result[1] if result else None
+                while message:
+                    fired.append(chunk.names[next(iter(json.loads(message)))])
+                    message = dre.complete_and_start_action(handle, state)
+        except dre.error as exc:
+            raise DurableError(f"durable-rules failed on a document: {exc}") from exc
+        finally:
+            try:  # keep the one shared session empty, whatever happened
+                dre.retract_fact(handle, json.dumps({"sid": _SESSION, "id": fact_id}))
+            except dre.error:
+                pass
+        return fired

@@ -1,0 +1,290 @@
+"""Loading a rules directory: every problem in every file at once, or a complete Rulebook.
+
+A broken rulebook never half-loads: `load_rulebook` raises RuleFileError with all diagnostics, and
+`check_rulebook` returns them (with the rulebook when there are only warnings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.paths import data_dir
+from engine.rules.conditions import parse_condition
+from engine.rules.diagnostics import Diagnostic, RuleFileError, display_path
+from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario, revision_of
+from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec
+from engine.rules.yaml_source import Located, load_located
+from engine.statutes import check_citation, load_statutes
+from engine.vocabulary import CLASSIFIED, DECIDED_FIELDS, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
+
+MANIFEST = "_ruleset.yaml"
+SCENARIO_DIR = "tests"
+_ERROR_CODES = {
+    "missing": "R102", "extra_forbidden": "R101", "enum": "R104", "literal_error": "R104",
+    "string_pattern_mismatch": "R104", "greater_than_equal": "R104", "less_than_equal": "R104",
+    "too_short": "R102", "value_error": "R104",
+}
+# 条例第十四条 > 第十五条 > 第十六条: the manifest may reorder within an article, never across.
+_ARTICLE_OF = {
+    Exemption.STATE_SECRET: 14, Exemption.LAW_PROHIBITED: 14, Exemption.SECURITY_STABILITY: 14,
+    Exemption.THIRD_PARTY: 15, Exemption.INTERNAL_AFFAIRS: 16, Exemption.PROCESS_INFO: 16,
+    Exemption.ENFORCEMENT_CASE: 16, Exemption.ADMINISTRATIVE_QUERY: 36,
+}
+
+
+class _Collector:
+    """Gathers diagnostics for one file, turning locations into line and column."""
+
+    def __init__(self, located: Located, display: str, out: list[Diagnostic]) -> None:
+        self.located, self.display, self.out = located, display, out
+
+    def add(self, loc: tuple[Any, ...], code: str, message: str, hint: str = "", rule_id: str | None = None) -> None:
+        line, column = self.located.position(loc)
+        self.out.append(Diagnostic(self.display, line, column, code, message, hint, rule_id, loc))
+
+    def pydantic(self, error: ValidationError, base: tuple[Any, ...], rule_id: str | None = None) -> None:
+        for item in error.errors():
+            loc = base + tuple(item["loc"])
+            code = _ERROR_CODES.get(item["type"], "R105")
+            field = ".".join(str(p) for p in item["loc"]) or "value"
+            if item["type"] == "missing":
+                message, hint = f"missing required key {field!r}", ""
+            elif item["type"] == "extra_forbidden":
+                message, hint = f"unknown key {field!r}", "remove it or check its spelling"
+            else:
+                message, hint = f"{field}: {item['msg']}", _hint_for(item)
+            if field.startswith("legal_basis") and item["type"] in ("missing", "too_short") and len(item["loc"]) == 1:
+                code, message = "R204", "the rule has no legal basis"
+                hint = "add legal_basis: [{source: 政府信息公开条例, article: N, excerpt: …}]"
+            self.add(loc, code, message, hint, rule_id)
+
+
+def _hint_for(item: Any) -> str:
+    ctx = item.get("ctx") or {}
+    if "expected" in ctx:
+        return f"allowed: {ctx['expected']}"
+    if item["type"].startswith("int"):
+        return "write an Arabic number, e.g. 16 (not 十六)"
+    return ""
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    return sorted(
+        p for p in directory.rglob("*.yaml")
+        if not p.name.startswith("_") and p.relative_to(directory).parts[0] != SCENARIO_DIR
+    )
+
+
+def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Rulebook | None, list[Diagnostic]]:
+    """Validate every file; the Rulebook is returned only when there is no error."""
+    diagnostics: list[Diagnostic] = []
+    precedence, name = _load_manifest(directory, diagnostics)
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    statutes = load_statutes(data_dir() / "statutes")
+    for path in _rule_files(directory):
+        display = display_path(path, directory)
+        located = load_located(path, display)
+        if isinstance(located, Diagnostic):
+            diagnostics.append(located)
+            continue
+        collector = _Collector(located, display, diagnostics)
+        folder = path.relative_to(directory).parts[0] if len(path.relative_to(directory).parts) > 1 else None
+        for rule in _load_rule_file(located, collector, folder, statutes, today or dt.date.today()):
+            if rule.id in seen:
+                first = seen[rule.id]
+                collector.add(("rules",), "R201", f"duplicate rule id {rule.id!r}",
+                              f"first defined at {first.file}:{first.line}", rule.id)
+                diagnostics[-1] = Diagnostic(display, rule.line, 5, "R201", diagnostics[-1].message,
+                                             diagnostics[-1].hint, rule.id)
+                continue
+            seen[rule.id] = rule
+            rules.append(rule)
+    scenarios = _load_scenarios(directory, diagnostics)
+    if any(d.severity == "error" for d in diagnostics) or precedence is None:
+        return None, diagnostics
+    book = Rulebook(tuple(rules), precedence, revision_of(directory), name, tuple(scenarios))
+    return book, diagnostics
+
+
+def load_rulebook(directory: Path) -> Rulebook:
+    """A complete Rulebook, or RuleFileError carrying every diagnostic."""
+    book, diagnostics = check_rulebook(directory)
+    if book is None:
+        raise RuleFileError(diagnostics)
+    return book
+
+
+def _load_manifest(directory: Path, out: list[Diagnostic]) -> tuple[Precedence | None, str]:
+    path = directory / MANIFEST
+    display = display_path(path, directory)
+    if not path.exists():
+        out.append(Diagnostic(display, 1, 1, "R102", f"the manifest {MANIFEST} is missing",
+                              "copy rules/_ruleset.yaml from the project"))
+        return None, ""
+    located = load_located(path, display)
+    if isinstance(located, Diagnostic):
+        out.append(located)
+        return None, ""
+    collector = _Collector(located, display, out)
+    data = located.data if isinstance(located.data, dict) else {}
+    if data.get("schema") != MANIFEST_SCHEMA:
+        collector.add(("schema",), "R010", f"the manifest's schema must be {MANIFEST_SCHEMA!r}, got {data.get('schema')!r}",
+                      "a newer schema needs a newer gongkai")
+        return None, ""
+    try:
+        spec = ManifestSpec.model_validate(data)
+    except ValidationError as exc:
+        collector.pydantic(exc, ())
+        return None, ""
+    order: dict[str, tuple[str, ...]] = {}
+    for field_name in DECIDED_FIELDS:
+        values = [v.value for v in getattr(spec.precedence, field_name)]
+        missing = [v for v in FIELD_VOCABULARY[field_name] if v not in values]
+        dupes = {v for v in values if values.count(v) > 1}
+        if missing or dupes:
+            collector.add(("precedence", field_name), "R203",
+                          f"precedence.{field_name} must list every value once; missing {missing}, repeated {sorted(dupes)}")
+        order[field_name] = tuple(values)
+    articles = [_ARTICLE_OF[Exemption(v)] for v in order["exemption"]]
+    if articles != sorted(articles):
+        collector.add(("precedence", "exemption"), "R203",
+                      "exemptions must keep the legal order: 第十四条, then 第十五条, then 第十六条",
+                      "reorder within an article only")
+    if order["secrecy"] != tuple(reversed([s.value for s in Secrecy])):
+        collector.add(("precedence", "secrecy"), "R203", "secrecy precedence must run from top_secret to none",
+                      "the strictest secrecy always wins")
+    if order["category"] and order["category"][0] != Category.WITHHELD:
+        collector.add(("precedence", "category"), "R203", "withheld must come first: 第十四至十六条 are exceptions no other rule lifts")
+    return Precedence(order), spec.name
+
+
+def _load_rule_file(located: Located, c: _Collector, folder: str | None, statutes: Any, today: dt.date) -> list[Rule]:
+    data = located.data
+    if not isinstance(data, dict) or "schema" not in data:
+        c.add((), "R010", "a rule file must start with `schema: gongkai-rules/1`", "add it as the first line")
+        return []
+    if data["schema"] != RULE_FILE_SCHEMA:
+        c.add(("schema",), "R010", f"unknown schema {data['schema']!r}; this gongkai reads {RULE_FILE_SCHEMA!r}",
+              "a newer schema needs a newer gongkai; the file is refused, not skipped")
+        return []
+    try:
+        spec = RuleFileSpec.model_validate(data)
+    except ValidationError as exc:
+        c.pydantic(exc, ())
+        return []
+    rules = []
+    for index, raw in enumerate(spec.rules):
+        rule = _load_rule(raw, ("rules", index), c, folder, statutes, today)
+        if rule is not None:
+            rules.append(rule)
+    return rules
+
+
+def _load_rule(raw: Any, loc: tuple[Any, ...], c: _Collector, folder: str | None, statutes: Any,
+               today: dt.date) -> Rule | None:
+    rule_id = raw.get("id") if isinstance(raw, dict) else None
+    rule_id = rule_id if isinstance(rule_id, str) else None
+    errors_before = sum(1 for d in c.out if d.severity == "error")
+    if not isinstance(raw, dict):
+        c.add(loc, "R105", "each rule must be a mapping", "start it with `- id: …`")
+        return None
+    try:
+        spec = RuleSpec.model_validate(raw)
+    except ValidationError as exc:
+        c.pydantic(exc, loc, rule_id)
+        spec = None
+    when = None
+    if "when" in raw:
+        when = parse_condition(raw["when"], loc + ("when",),
+                               lambda l, code, msg, hint: c.add(l, code, msg, hint, rule_id))
+    if spec is None:
+        return None
+    if folder and not spec.id.startswith(folder + "."):
+        c.add(loc + ("id",), "R202", f"rule id {spec.id!r} must start with its folder name {folder + '.'!r}",
+              f"e.g. {folder}.{spec.id.split('.')[-1]}", spec.id)
+    _check_outcome(spec, loc, c)
+    for i, basis in enumerate(spec.legal_basis):
+        verifiable, problem = check_citation(statutes, basis.source, basis.article, basis.paragraph, basis.item,
+                                             basis.excerpt)
+        if problem:
+            c.add(loc + ("legal_basis", i), "R205", problem,
+                  "quote the statute exactly (data/statutes/); join separate pieces with ……", spec.id)
+    if spec.effective and spec.effective.until and dt.date.fromisoformat(spec.effective.until) < today:
+        c.add(loc + ("effective", "until"), "W401", f"the rule stopped applying on {spec.effective.until}",
+              "set mode: disabled or remove the rule", spec.id)
+    if spec.mode is not RuleMode.DISABLED:
+        expects = {e.expect for e in spec.examples}
+        for needed in ("fires", "does_not_fire"):
+            if needed not in expects:
+                c.add(loc + ("examples",) if spec.examples else loc + ("id",), "R302",
+                      f"rule {spec.id!r} has no example that {needed.replace('_', ' ')}",
+                      "add an example document and `expect: " + needed + "`", spec.id)
+    if when is None or sum(1 for d in c.out if d.severity == "error") > errors_before:
+        return None
+    line = c.located.position(loc)[0]
+    examples = tuple(
+        Example(e.name, e.document, e.expect, c.display, c.located.position(loc + ("examples", i))[0])
+        for i, e in enumerate(spec.examples)
+    )
+    return Rule(
+        id=spec.id, title=spec.title, mode=spec.mode, confidence=spec.confidence,
+        outcome={k: v.value for k, v in spec.outcome if v is not None},
+        legal_basis=tuple(b.model_dump(exclude_none=True) for b in spec.legal_basis),
+        when=when, examples=examples, file=c.display, line=line,
+        effective_from=spec.effective.from_ if spec.effective else None,
+        effective_until=spec.effective.until if spec.effective else None, note=spec.note,
+    )
+
+
+def _check_outcome(spec: RuleSpec, loc: tuple[Any, ...], c: _Collector) -> None:
+    """SCHEMA's consistency, per rule: a rule must never suggest an impossible combination."""
+    out = spec.outcome
+    where = loc + ("outcome",)
+    problems = []
+    if not any(v is not None for _, v in out):
+        problems.append("the outcome sets nothing: give at least one of category, exemption, secrecy, column")
+    if out.exemption and out.category is not Category.WITHHELD:
+        problems.append("an exemption needs category: withheld")
+    if out.secrecy in CLASSIFIED and (out.category, out.exemption) != (Category.WITHHELD, Exemption.STATE_SECRET):
+        problems.append("a classified secrecy level needs category: withheld and exemption: state_secret")
+    if out.secrecy is Secrecy.INTERNAL and out.category not in (None, Category.WITHHELD):
+        problems.append("secrecy internal needs category withheld (or no category)")
+    if out.category in (Category.PROACTIVE, Category.ON_REQUEST) and out.secrecy not in (None, Secrecy.NONE):
+        problems.append("a disclosable category needs secrecy none")
+    if out.category is Category.NOT_GOVERNMENT_INFO and out.column is not None:
+        problems.append("not_government_info has no catalog column")
+    for problem in problems:
+        c.add(where, "R206", problem, "see SCHEMA's consistency rules", spec.id)
+
+
+def _load_scenarios(directory: Path, out: list[Diagnostic]) -> list[Scenario]:
+    scenarios: list[Scenario] = []
+    allowed = set(DECIDED_FIELDS) | {"fired", "not_fired"}
+    for path in sorted((directory / SCENARIO_DIR).glob("*.yaml")):
+        display = display_path(path, directory)
+        located = load_located(path, display)
+        if isinstance(located, Diagnostic):
+            out.append(located)
+            continue
+        c = _Collector(located, display, out)
+        if not isinstance(located.data, list):
+            c.add((), "R105", "a scenario file is a list of cases", "start each case with `- name: …`")
+            continue
+        for i, case in enumerate(located.data):
+            if not isinstance(case, dict) or not {"name", "document", "expect"} <= set(case):
+                c.add((i,), "R102", "a scenario needs name, document and expect", "")
+                continue
+            extra = set(case) - {"name", "document", "expect", "note"}
+            bad = [k for k in (case["expect"] if isinstance(case["expect"], dict) else {}) if k not in allowed]
+            if extra or bad or not isinstance(case["expect"], dict) or not isinstance(case["document"], dict):
+                c.add((i,), "R101", f"unknown keys {sorted(extra) + bad}" if extra or bad else "expect and document must be mappings",
+                      f"expect takes: {', '.join(sorted(allowed))}")
+                continue
+            scenarios.append(Scenario(str(case["name"]), case["document"], case["expect"], display,
+                                      located.position((i,))[0]))
+    return scenarios

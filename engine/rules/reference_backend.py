@@ -1,0 +1,102 @@
+"""The reference evaluator: the rule language's meaning, in plain Python over Facts.
+
+It is the test oracle for the durable-rules backend (a property test checks they agree) and the
+source of evidence: which words matched where, for every leaf that made a rule fire.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable
+
+import re2
+
+from engine.facts import FIELDS, Facts
+from engine.rules.conditions import Combo, Condition, Leaf
+
+
+@lru_cache(maxsize=4096)
+def compiled(pattern: str) -> "re2._Regexp":
+    return re2.compile(pattern)
+
+
+def leaf_holds(leaf: Leaf, facts: Facts) -> bool:
+    """Whether one leaf holds for the facts."""
+    value, op, target = facts[leaf.field], leaf.op, leaf.value
+    ftype = FIELDS[leaf.field].type
+    if op == "exists":
+        return bool(value) == target
+    if op == "equals":
+        return bool(value == target)
+    if op == "in":
+        return value in target
+    if op == "gt":
+        return bool(value > target)
+    if op == "gte":
+        return bool(value >= target)
+    if op == "lt":
+        return bool(value < target)
+    if op == "lte":
+        return bool(value <= target)
+    if op == "matches":
+        return compiled(target).search(value) is not None
+    contained = (lambda k: k in value) if ftype in ("text", "keyword", "list") else None
+    assert contained is not None
+    if op == "contains_any":
+        return any(contained(k) for k in target)
+    if op == "contains_all":
+        return all(contained(k) for k in target)
+    raise ValueError(f"unknown operator {op}")
+
+
+def holds(cond: Condition, facts: Facts) -> bool:
+    """Whether a condition holds for the facts."""
+    if isinstance(cond, Leaf):
+        return leaf_holds(cond, facts)
+    results = (holds(child, facts) for child in cond.children)
+    if cond.kind == "all":
+        return all(results)
+    if cond.kind == "any":
+        return any(results)
+    return not any(results)
+
+
+def evidence(cond: Condition, facts: Facts, positive: bool = True) -> list[dict[str, Any]]:
+    """What made `cond` hold: each leaf that held where it had to, with matched words and spans."""
+    if isinstance(cond, Combo):
+        inner = positive if cond.kind != "none" else not positive
+        return [e for child in cond.children for e in evidence(child, facts, inner)]
+    if leaf_holds(cond, facts) != positive:
+        return []
+    item: dict[str, Any] = {"field": cond.field, "op": cond.op, "expected": _plain(cond.value), "negated": not positive}
+    if positive:
+        item["matched"] = _matched(cond, facts)
+    return [item]
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
+    value = facts[leaf.field]
+    if leaf.op in ("contains_any", "contains_all") and isinstance(value, str):
+        return [{"text": k, "span": [value.find(k), value.find(k) + len(k)]} for k in leaf.value if k in value]
+    if leaf.op == "matches":
+        match = compiled(leaf.value).search(value)
+        return [{"text": match.group(0), "span": [match.start(), match.end()]}] if match else []
+    if leaf.op in ("contains_any", "contains_all"):
+        return [{"value": k} for k in leaf.value if k in value]
+    shown = value if not isinstance(value, str) or len(value) <= 80 else value[:80] + "…"
+    return [{"value": shown}]
+
+
+class ReferenceBackend:
+    """Evaluates every active rule of a rulebook by walking its condition."""
+
+    def __init__(self, rules: Iterable[Any]) -> None:
+        self._rules = [(rule.id, rule.when) for rule in rules]
+
+    def evaluate(self, facts: Facts) -> list[str]:
+        """Ids of the rules whose condition holds, in rulebook order."""
+        return [rule_id for rule_id, when in self._rules if holds(when, facts)]

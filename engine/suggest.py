@@ -1,0 +1,105 @@
+"""The suggestion pipeline: document → facts → rule hits → decision → explained suggestion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Protocol
+
+from engine.decision import Decision, RuleHit, decide
+from engine.document import Document
+from engine.facts import Facts, derive_facts
+from engine.rules.loader import load_rulebook
+from engine.rules.reference_backend import ReferenceBackend, evidence
+from engine.rules.rulebook import Rulebook
+from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, Secrecy
+
+
+class RuleBackend(Protocol):
+    def evaluate(self, facts: Facts) -> list[str]: ...
+
+
+def make_backend(book: Rulebook, kind: str = "durable") -> RuleBackend:
+    """The durable-rules backend (the service's) or the reference evaluator (tests, comparison)."""
+    if kind == "reference":
+        return ReferenceBackend(book.active())
+    from engine.rules.durable_backend import DurableBackend
+
+    return DurableBackend(book.active())
+
+
+class Suggester:
+    """Holds one loaded rulebook and its compiled backend; safe to call from several threads."""
+
+    def __init__(self, book: Rulebook, backend: str = "durable") -> None:
+        self.book = book
+        self.backend = make_backend(book, backend)
+        self._rules = book.by_id()
+
+    @classmethod
+    def from_directory(cls, directory: Path, backend: str = "durable") -> "Suggester":
+        return cls(load_rulebook(directory), backend)
+
+    def hits(self, facts: Facts) -> list[RuleHit]:
+        """Every rule that fires and is in effect on the document's date, with its evidence."""
+        try:
+            on = dt.date.fromisoformat(facts["date"]) if facts["date"] else dt.date.today()
+        except ValueError:
+            on = dt.date.today()
+        fired = [self._rules[rule_id] for rule_id in self.backend.evaluate(facts)]
+        return [RuleHit(rule, tuple(evidence(rule.when, facts))) for rule in fired if rule.in_effect(on)]
+
+    def run(self, document: Document) -> tuple[Facts, Decision]:
+        facts = derive_facts(document)
+        return facts, decide(self.hits(facts), self.book.precedence, facts["marking_level"])
+
+    def suggest(self, document: Document) -> dict[str, Any]:
+        """One suggestion in the project's JSON shape."""
+        facts, decision = self.run(document)
+        return render_suggestion(document, facts, decision, self.book)
+
+    def explain(self, document: Document) -> dict[str, Any]:
+        """The suggestion plus every derived fact and its evidence."""
+        facts, decision = self.run(document)
+        out = render_suggestion(document, facts, decision, self.book)
+        out["facts"] = facts.summary()
+        out["fact_evidence"] = [e.as_dict() for e in facts.evidence]
+        return out
+
+
+def render_suggestion(document: Document, facts: Facts, decision: Decision, book: Rulebook) -> dict[str, Any]:
+    """The suggestion: each field with value, confidence and the rules (with citations) behind it."""
+    by_id = book.by_id()
+    fields: dict[str, Any] = {}
+    for name in DECIDED_FIELDS:
+        fd = decision.fields[name]
+        fields[name] = {
+            "value": fd.value,
+            "label": LABELS_ZH.get(fd.value) if fd.value else None,
+            "status": fd.status,
+            "confidence": fd.confidence,
+            "rules": [{"id": rid, "title": by_id[rid].title, "citation": by_id[rid].citation()} for rid in fd.rules],
+            "contested_by": [{"id": rid, "value": value} for rid, value in fd.contested_by],
+            "adjustment": fd.adjustment,
+        }
+    secrecy = decision.fields["secrecy"]
+    return {
+        "id": document.id,
+        "title": document.title,
+        "suggestion": fields,
+        "secrecy_flag": None if secrecy.value is None else secrecy.value != Secrecy.NONE,
+        "marking": facts["marking_level"],
+        "needs_attention": any(fields[n]["contested_by"] for n in fields)
+        or any(fields[n]["status"] == "undecided" for n in fields),
+        "hits": [
+            {
+                "id": hit.rule.id, "title": hit.rule.title, "mode": hit.rule.mode.value,
+                "outcome": dict(hit.rule.outcome), "legal_basis": [dict(b) for b in hit.rule.legal_basis],
+                "citation": hit.rule.citation(), "evidence": [dict(e) for e in hit.evidence],
+            }
+            for hit in decision.hits
+        ],
+        "adjustments": list(decision.adjustments),
+        "warnings": list(facts.warnings),
+        "ruleset": {"name": book.name, "revision": book.revision},
+    }

@@ -1,0 +1,134 @@
+"""The closed vocabularies of ../corpus/SCHEMA.md: the project's identifiers everywhere."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final, Mapping
+
+
+class Category(StrEnum):
+    """公开属性: the four outcomes the Regulations recognise for a piece of information."""
+
+    PROACTIVE = "proactive"  # 主动公开
+    ON_REQUEST = "on_request"  # 依申请公开
+    WITHHELD = "withheld"  # 不予公开
+    NOT_GOVERNMENT_INFO = "not_government_info"  # 非《条例》所指政府信息 (条例第二条)
+
+
+class Exemption(StrEnum):
+    """不予公开理由: the legal ground of a withheld item, in the annual report's order."""
+
+    STATE_SECRET = "state_secret"  # 第十四条
+    LAW_PROHIBITED = "law_prohibited"  # 第十四条
+    SECURITY_STABILITY = "security_stability"  # 第十四条 三安全一稳定
+    THIRD_PARTY = "third_party"  # 第十五条 商业秘密、个人隐私
+    INTERNAL_AFFAIRS = "internal_affairs"  # 第十六条第一款
+    PROCESS_INFO = "process_info"  # 第十六条第二款
+    ENFORCEMENT_CASE = "enforcement_case"  # 第十六条第二款
+    ADMINISTRATIVE_QUERY = "administrative_query"  # 行政查询事项
+
+
+class Secrecy(StrEnum):
+    """密级: none, the agency's own 内部/工作秘密, and the three state-secret levels."""
+
+    NONE = "none"  # 非密
+    INTERNAL = "internal"  # 内部 / 工作秘密 (保守国家秘密法第六十四条)
+    CONFIDENTIAL = "confidential"  # 秘密
+    SECRET = "secret"  # 机密
+    TOP_SECRET = "top_secret"  # 绝密
+
+
+class Column(StrEnum):
+    """公开目录栏目: the default catalog columns (the agency may extend them)."""
+
+    ORGANIZATION = "organization"
+    NORMATIVE_DOCUMENTS = "normative_documents"
+    POLICY_INTERPRETATION = "policy_interpretation"
+    PLANS = "plans"
+    STATISTICS = "statistics"
+    LICENSING = "licensing"
+    ENFORCEMENT = "enforcement"
+    BUDGET = "budget"
+    FEES = "fees"
+    PROCUREMENT = "procurement"
+    MAJOR_PROJECTS = "major_projects"
+    PUBLIC_WELFARE = "public_welfare"
+    EMERGENCY = "emergency"
+    INSPECTION = "inspection"
+    PERSONNEL = "personnel"
+    PROPOSALS = "proposals"
+    WORK_UPDATES = "work_updates"
+    OTHER = "other"
+
+
+class RuleMode(StrEnum):
+    """How a rule takes part: enforce decides, monitor only reports, disabled is skipped."""
+
+    ENFORCE = "enforce"
+    MONITOR = "monitor"
+    DISABLED = "disabled"
+
+
+# Secrecy levels from least to most strict; "the strictest wins" compares these ranks.
+SECRECY_ORDER: Final = (Secrecy.NONE, Secrecy.INTERNAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET)
+CLASSIFIED: Final = frozenset({Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET})
+
+# The four decided fields of a suggestion, each with its closed vocabulary.
+FIELD_VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "category": tuple(Category),
+        "exemption": tuple(Exemption),
+        "secrecy": tuple(Secrecy),
+        "column": tuple(Column),
+    }
+)
+DECIDED_FIELDS: Final = tuple(FIELD_VOCABULARY)
+
+LABELS_ZH: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        Category.PROACTIVE: "主动公开",
+        Category.ON_REQUEST: "依申请公开",
+        Category.WITHHELD: "不予公开",
+        Category.NOT_GOVERNMENT_INFO: "非《条例》所指政府信息",
+        Exemption.STATE_SECRET: "属于国家秘密",
+        Exemption.LAW_PROHIBITED: "其他法律行政法规禁止公开",
+        Exemption.SECURITY_STABILITY: "危及“三安全一稳定”",
+        Exemption.THIRD_PARTY: "保护第三方合法权益",
+        Exemption.INTERNAL_AFFAIRS: "属于三类内部事务信息",
+        Exemption.PROCESS_INFO: "属于四类过程性信息",
+        Exemption.ENFORCEMENT_CASE: "属于行政执法案卷",
+        Exemption.ADMINISTRATIVE_QUERY: "属于行政查询事项",
+        Secrecy.NONE: "非密",
+        Secrecy.INTERNAL: "内部/工作秘密",
+        Secrecy.CONFIDENTIAL: "秘密",
+        Secrecy.SECRET: "机密",
+        Secrecy.TOP_SECRET: "绝密",
+        Column.ORGANIZATION: "机构职能",
+        Column.NORMATIVE_DOCUMENTS: "政策文件",
+        Column.POLICY_INTERPRETATION: "政策解读",
+        Column.PLANS: "规划计划",
+        Column.STATISTICS: "统计信息",
+        Column.LICENSING: "行政许可与政务服务",
+        Column.ENFORCEMENT: "行政处罚与行政强制",
+        Column.BUDGET: "财政预决算",
+        Column.FEES: "行政事业性收费",
+        Column.PROCUREMENT: "政府采购",
+        Column.MAJOR_PROJECTS: "重大建设项目",
+        Column.PUBLIC_WELFARE: "民生政策",
+        Column.EMERGENCY: "应急管理",
+        Column.INSPECTION: "监督检查",
+        Column.PERSONNEL: "人事信息",
+        Column.PROPOSALS: "建议提案办理",
+        Column.WORK_UPDATES: "工作动态",
+        Column.OTHER: "其他",
+        RuleMode.ENFORCE: "执行",
+        RuleMode.MONITOR: "观察",
+        RuleMode.DISABLED: "停用",
+    }
+)
+
+# The 15 document types (文种) of the Party and government document rules.
+DOCUMENT_TYPES: Final = (
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要",
+)
