@@ -35,7 +35,7 @@ _ISSUER_WORDS: dict[str, tuple[str, ...]] = {
 _NUMBER_CUES: dict[str, re.Pattern[str]] = {
     "party": re.compile(r"(党组|机党|党委|党工委|党发)[^〔\[(（]*[〔\[(（]"),
     "discipline": re.compile(r"(纪驻|机纪|纪检|纪发)[^〔\[(（]*[〔\[(（]"),
-    "union": re.compile(r"工会[^〔\[(（]*[〔\[(（]"),
+    "union": re.compile(r"(工会)[^〔\[(（]*[〔\[(（]"),
     "league": re.compile(r"(团委?|团发)[〔\[(（]"),
 }
 _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
@@ -85,7 +85,19 @@ def _edge_lines(body: str) -> list[tuple[int, str]]:
         if line.strip():
             lines.append((offset, line))
         offset += len(line) + 1
-    return lines[:3] + lines[-3:] if len(lines) > 6 else lines
+    return lines[:3] + lines[-3:] if len(lines) > 6 else lines  # short bodies: every line, filtered by name shape
+
+
+_NOT_A_NAME = ("抄送", "主送", "分送", "抄报", "报送", "列席", "出席", "附件", "联系人", "联系电话", "经", "根据")
+
+
+def _is_name_line(line: str) -> bool:
+    """A header or signature line: short, no sentence punctuation, not a distribution list."""
+    return (
+        0 < len(line) <= 30
+        and not any(mark in line for mark in "，。；：:、")
+        and not line.startswith(_NOT_A_NAME)
+    )
 
 
 def issuer_bodies(doc: Document) -> list[Cue]:
@@ -101,16 +113,16 @@ def issuer_bodies(doc: Document) -> list[Cue]:
             cues.append(Cue("issuer_bodies", kind, "doc_number", number.start(1), number.end(1), number.group(1)))
         for offset, line in _edge_lines(doc.body):
             stripped = line.strip()
-            # Only a short line that is the name of a body (a header or a signature) counts.
-            if (
-                len(stripped) <= 30
-                and not stripped.endswith(("：", ":", "。"))
-                and not stripped.startswith(("抄送", "主送", "附件", "联系人", "联系电话"))
-            ):
-                hit = _first_hit(stripped, words)
-                if hit and not (kind == "party" and hit[1] == "中共" and "委员会" not in stripped):
-                    start = offset + line.find(stripped) + hit[0]
-                    cues.append(Cue("issuer_bodies", kind, "body", start, start + len(hit[1]), hit[1]))
+            if not _is_name_line(stripped):
+                continue
+            for word in words:
+                at = stripped.find(word)
+                # 中共 alone names a Party body only with 委员会, 党组 and the like on the same line.
+                if at < 0 or (word == "中共" and not any(w in stripped for w in ("委员会", "党组", "党委", "工委"))):
+                    continue
+                start = offset + line.find(stripped) + at
+                cues.append(Cue("issuer_bodies", kind, "body", start, start + len(word), word))
+                break
     return cues
 
 

@@ -64,7 +64,9 @@ def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> Fiel
     agreeing = tuple(sorted(h.rule.id for h in setting if h.rule.outcome[name] == value))
     contested = tuple(sorted((h.rule.id, h.rule.outcome[name]) for h in setting if h.rule.outcome[name] != value))
     confidence = max(h.rule.confidence for h in setting if h.rule.outcome[name] == value)
-    if contested:
+    # Disagreement lowers confidence only when a losing rule was at least as sure: a low-confidence
+    # fallback (e.g. column other at 0.5) that loses is not a real conflict.
+    if any(h.rule.confidence >= confidence for h in setting if h.rule.outcome[name] != value):
         confidence *= CONTESTED_FACTOR
     return FieldDecision(value, "decided", round(confidence, 4), agreeing, contested)
 

@@ -17,6 +17,8 @@ from engine.vocabulary import SECRECY_ORDER, Secrecy
 # ("不得泄露国家秘密") is not a marking.
 HEADER_LINES = 8
 _MAX_HEADER_LINE = 24
+# 内部, 内部★1年, 内部（参阅件）, 内部资料 注意保存, 工作秘密★…; not 内部审计工作规定 (a title).
+_INTERNAL_LINE = re.compile(r"^(内部|工作秘密)(★.*|[（(][^）)]*[）)]|资料.*|文件|事项|注意保存|请勿外传)?$")
 
 _LEVELS = (("绝密", Secrecy.TOP_SECRET), ("机密", Secrecy.SECRET), ("秘密", Secrecy.CONFIDENTIAL))
 _INTERNAL_WORDS = ("工作秘密", "内部资料", "内部文件", "内部事项", "内部")
@@ -79,7 +81,8 @@ def _header_marking(line: str) -> tuple[Secrecy, str] | None:
         return None
     if _STAR.match(cleaned) or _LABELLED.match(cleaned):
         return parse_marking(cleaned)
-    if cleaned in _INTERNAL_WORDS or cleaned.startswith(("内部★", "工作秘密★")):
+    # 内部, 内部★1年, 内部（参阅件）, 内部资料注意保存, 工作秘密★…: a short line that starts with the word.
+    if _INTERNAL_LINE.match(cleaned):
         return parse_marking(cleaned)
     return None
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import os
 import re
+import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Callable, Iterator, Union
 
 import re2
 
@@ -53,17 +56,28 @@ def regex_problem(pattern: str) -> str | None:
     """Why `pattern` is refused, or None. RE2 runs in linear time, so no pattern can backtrack."""
     if len(pattern) > MAX_PATTERN:
         return f"the pattern is longer than {MAX_PATTERN} characters"
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"invalid regular expression: {exc}"
-    if re.search(r"\\[1-9]|\(\?P=|\(\?[=!<]", pattern):
+    if re.search(r"\\[1-9]|\(\?P=|\(\?<?[=!]", pattern):
         return "back-references and look-around are not supported (they can take exponential time)"
-    try:
-        re2.compile(pattern)
-    except Exception as exc:  # re2.error carries bytes; say it plainly
-        return f"the pattern cannot run in linear time: {exc}"
+    with _quiet_stderr():  # RE2 logs its own copy of the error to stderr; ours is clearer
+        try:
+            re2.compile(pattern)
+        except Exception as exc:  # re2.error carries bytes
+            detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            return f"invalid regular expression: {detail}"
     return None
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _suggest(name: str, choices: Any) -> str:

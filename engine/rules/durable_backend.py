@@ -69,7 +69,8 @@ class DurableBackend:
         with self._lock:
             for chunk, handle, fact in zip(self.chunks, self._handles, payloads):
                 fired += self._assert(chunk, handle, fact)
-        return sorted(fired, key=self._order.__getitem__)
+        # durable fires a rule once per $or branch that matches: a rule is one hit however many held.
+        return sorted(set(fired), key=self._order.__getitem__)
 
     @staticmethod
     def _assert(chunk: Chunk, handle: int, fact: dict[str, Any]) -> list[str]:
