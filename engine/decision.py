@@ -79,8 +79,9 @@ def decide(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str) 
     def adjust(name: str, value: str | None, status: str, why: str) -> None:
         old = fields[name]
         if (old.value, old.status) != (value, status):
-            fields[name] = FieldDecision(value, status, CONSISTENCY_CONFIDENCE if status == "decided" else old.confidence,
-                                         old.rules, old.contested_by, why)
+            # not_applicable follows from the category: it is as certain as the category is.
+            confidence = CONSISTENCY_CONFIDENCE if status == "decided" else fields["category"].confidence
+            fields[name] = FieldDecision(value, status, confidence, old.rules, old.contested_by, why)
             adjustments.append(f"{name}: {old.value or old.status} → {value or status}: {why}")
 
     marked = Secrecy(marking_level)

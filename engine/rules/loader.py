@@ -55,6 +55,8 @@ class _Collector:
                 message, hint = f"missing required key {field!r}", ""
             elif item["type"] == "extra_forbidden":
                 message, hint = f"unknown key {field!r}", "remove it or check its spelling"
+            elif item["type"] in ("enum", "literal_error"):
+                message, hint = f"{field}: {item['input']!r} is not allowed", _hint_for(item)
             else:
                 message, hint = f"{field}: {item['msg']}", _hint_for(item)
             if field.startswith("legal_basis") and item["type"] in ("missing", "too_short") and len(item["loc"]) == 1:

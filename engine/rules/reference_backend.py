@@ -12,6 +12,7 @@ from typing import Any, Iterable
 import re2
 
 from engine.facts import FIELDS, Facts
+from engine.personal_data import redact
 from engine.rules.conditions import Combo, Condition, Leaf
 
 
@@ -40,7 +41,7 @@ def leaf_holds(leaf: Leaf, facts: Facts) -> bool:
         return bool(value <= target)
     if op == "matches":
         return compiled(target).search(value) is not None
-    contained = (lambda k: k in value) if ftype in ("text", "keyword", "list") else None
+    contained = (lambda k: k in value) if ftype in ("text", "keyword", "list") else None  # substring for text, membership for lists
     assert contained is not None
     if op == "contains_any":
         return any(contained(k) for k in target)
@@ -79,6 +80,11 @@ def _plain(value: Any) -> Any:
 
 
 def _matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
+    """What matched, with personal data masked: evidence is shown to people without clearance."""
+    return [{k: redact(v) if isinstance(v, str) else v for k, v in item.items()} for item in _raw_matched(leaf, facts)]
+
+
+def _raw_matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
     value = facts[leaf.field]
     if leaf.op in ("contains_any", "contains_all") and isinstance(value, str):
         return [{"text": k, "span": [value.find(k), value.find(k) + len(k)]} for k in leaf.value if k in value]

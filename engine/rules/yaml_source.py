@@ -91,7 +91,8 @@ def _build(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]], nam
                                           f"it was already given at line {first[0]}; keep one"))
             positions[loc + (key,)] = _pos(key_node)
             out[key] = _build(value_node, loc + (key,), positions, name, anchors)
-            positions[loc + (key,)] = _pos(key_node)
+            if isinstance(value_node, yaml.ScalarNode):  # a scalar is shown at its key; a block at its start
+                positions[loc + (key,)] = _pos(key_node)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, loc + (i,), positions, name, anchors) for i, item in enumerate(node.value)]
@@ -109,7 +110,7 @@ def load_located(path: Path, display: str) -> Located | Diagnostic:
     try:
         root = yaml.compose(text, Loader=StrictLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return Diagnostic(display, line, col, "R001", f"YAML syntax error: {exc.problem or exc.context}",
                           "check indentation and quoting on this line and the one above")
