@@ -1,25 +1,27 @@
 """Text predicates: every contains_any / contains_all / matches of a rulebook, computed in Python.
 
 durable-rules' own regex dialect misses matches and crashes on CJK classes (notes/durable-rules.md §4),
-so text is never sent to the engine. Instead each distinct text leaf gets a flag name, and one
-Aho-Corasick pass per field finds every keyword of the rulebook at once, whatever the body's size.
+so text is never sent to the engine. Instead each distinct text leaf gets a flag name; one
+Aho-Corasick pass per field finds every keyword of the rulebook at once, and one RE2 set per field
+runs every `matches` pattern of that field in a single linear pass, whatever the body's size.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 import ahocorasick
+import re2
 
 from engine.facts import Facts
 from engine.rules.conditions import Leaf
-from engine.rules.reference_backend import compiled
 
 
-@dataclass(frozen=True)
-class _FieldScan:
-    automaton: "ahocorasick.Automaton"
+# RE2 builds its DFA lazily and throws it away when it outgrows max_mem; with the default 8 MB a set
+# of ~150 title patterns never stays warm (measured: 0.35 ms per title instead of 0.008 ms). The
+# cache is bounded, so memory stays flat however many documents pass.
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.max_mem = 32 << 20
 
 
 class TextPredicates:
@@ -33,6 +35,18 @@ class TextPredicates:
                 self.flags[leaf] = f"t{len(self.flags)}"
                 if leaf.op in ("contains_any", "contains_all"):
                     keywords.setdefault(leaf.field, set()).update(leaf.value)
+        patterns: dict[str, list[str]] = {}
+        for leaf in self.flags:
+            if leaf.op == "matches" and leaf.value not in patterns.setdefault(leaf.field, []):
+                patterns[leaf.field].append(leaf.value)
+        self._patterns = {field: {p: i for i, p in enumerate(ps)} for field, ps in patterns.items()}
+        self._sets: dict[str, Any] = {}
+        for field, ps in patterns.items():
+            regex_set = re2.Set.SearchSet(_SET_OPTIONS)
+            for pattern in ps:
+                regex_set.Add(pattern)
+            regex_set.Compile()
+            self._sets[field] = regex_set
         self._scans: dict[str, "ahocorasick.Automaton"] = {}
         for field, words in keywords.items():
             automaton = ahocorasick.Automaton()
@@ -48,15 +62,17 @@ class TextPredicates:
     def evaluate(self, facts: Facts) -> dict[str, bool]:
         """The value of every flag for these facts."""
         found = self._found(facts)
+        matched = {field: set(regex_set.Match(facts[field]) or ()) if facts[field] else set()
+                   for field, regex_set in self._sets.items()}
         values: dict[str, bool] = {}
         for leaf, flag in self.flags.items():
             text = facts[leaf.field]
             if leaf.op == "contains_any":
-                values[flag] = any(k in found[leaf.field] for k in leaf.value)
+                values[flag] = not found[leaf.field].isdisjoint(leaf.value)
             elif leaf.op == "contains_all":
-                values[flag] = all(k in found[leaf.field] for k in leaf.value)
+                values[flag] = found[leaf.field].issuperset(leaf.value)
             elif leaf.op == "matches":
-                values[flag] = compiled(leaf.value).search(text) is not None
+                values[flag] = self._patterns[leaf.field][leaf.value] in matched[leaf.field]
             elif leaf.op == "equals":
                 values[flag] = text == leaf.value
             elif leaf.op == "in":
