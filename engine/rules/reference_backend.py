@@ -93,8 +93,10 @@ def _raw_matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
         return [{"text": match.group(0), "span": [match.start(), match.end()]}] if match else []
     if leaf.op in ("contains_any", "contains_all"):
         return [{"value": k} for k in leaf.value if k in value]
-    shown = value if not isinstance(value, str) or len(value) <= 80 else value[:80] + "…"
-    return [{"value": shown}]
+    if isinstance(value, str):  # a text shown as evidence: one line, and short
+        value = value.replace("\n", " ⏎ ")
+        value = value if len(value) <= 40 else value[:40] + "…"
+    return [{"value": value}]
 
 
 class ReferenceBackend:
