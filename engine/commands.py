@@ -176,8 +176,13 @@ def render_explanation(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _open(path: Path) -> BinaryIO:
-    return sys.stdin.buffer if str(path) == "-" else path.open("rb")
+def _open(path: Path) -> BinaryIO | None:
+    """The records file ('-' for stdin), or None after saying why it cannot be opened."""
+    try:
+        return sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    except OSError as exc:
+        _say(f"gongkai: cannot open {path}: {exc.strerror}")
+        return None
 
 
 def suggest(args: argparse.Namespace) -> int:
@@ -185,10 +190,8 @@ def suggest(args: argparse.Namespace) -> int:
     if suggester is None:
         return 1
     problems = 0
-    try:
-        stream = _open(args.file)
-    except OSError as exc:
-        _say(f"gongkai: cannot open {args.file}: {exc.strerror}")
+    stream = _open(args.file)
+    if stream is None:
         return 1
     with stream:
         for line in read_jsonl(stream):
@@ -211,10 +214,8 @@ def evaluate(args: argparse.Namespace) -> int:
     if suggester is None:
         return 1
     evaluation = Evaluation()
-    try:
-        stream = _open(args.file)
-    except OSError as exc:
-        _say(f"gongkai: cannot open {args.file}: {exc.strerror}")
+    stream = _open(args.file)
+    if stream is None:
         return 1
     with stream:
         for line in read_jsonl(stream):

@@ -6,21 +6,12 @@ Each detector returns plain values plus the evidence (field, span, words) that a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from engine.document import Document
+from engine.evidence import Evidence
 
 
-@dataclass(frozen=True)
-class Cue:
-    """Evidence for a derived fact: which words were found where."""
-
-    fact: str
-    value: str
-    field: str
-    start: int
-    end: int
-    text: str
+Cue = Evidence  # a cue is evidence for the fact it sets
 
 
 # 条例第二条: the agency's Party organisation, discipline inspection, trade union and Youth League

@@ -13,6 +13,7 @@ from typing import Any, Final, Mapping
 
 from engine import cues
 from engine.document import Document
+from engine.evidence import Evidence
 from engine.marking import find_markings, strictest
 from engine.normalize import infer_doc_type, normalize_text
 from engine.personal_data import KINDS, find_personal_data
@@ -64,22 +65,6 @@ TEXT_TYPES: Final = frozenset({"text", "keyword"})
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """Why a fact has its value: the words found, in which field, at which span."""
-
-    fact: str
-    value: str
-    field: str
-    start: int
-    end: int
-    text: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"fact": self.fact, "value": self.value, "field": self.field, "span": [self.start, self.end],
-                "text": self.text}
-
-
-@dataclass(frozen=True)
 class Facts:
     """The values of every field for one document, and the evidence behind the derived ones."""
 
@@ -123,8 +108,7 @@ def derive_facts(doc: Document) -> Facts:
     secrets = cues.trade_secret_cues(norm)
     comment, comment_cues = cues.public_comment(norm)
     note, note_cues = cues.release_note(norm)
-    evidence += [Evidence(c.fact, c.value, c.field, c.start, c.end, c.text)
-                 for c in issuers + subjects + secrets + comment_cues + note_cues]
+    evidence += issuers + subjects + secrets + comment_cues + note_cues
     signed_on = doc.signed_on
     values: dict[str, Any] = {
         "title": title,
