@@ -7,7 +7,7 @@ def R(title, doc_number, doc_type, division, agency, date, marking, source, body
                     agency=agency, date=date, secrecy_marking=marking, source=source,
                     body=body.strip("\n"),
                     labels=dict(category=category, exemption=exemption, secrecy=secrecy, column=column),
-                    basis=basis, note=note))
+                    basis=basis, note=note if note is not None else ""))
 
 _W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _C = "10X98765432"
