@@ -60,7 +60,7 @@ def timed(fn, items, repeat: int = 3) -> list[float]:  # type: ignore[no-untyped
 def describe(name: str, samples: list[float]) -> float:
     q = statistics.quantiles(samples, n=100)
     mean = statistics.fmean(samples)
-    print(f"  {name:<34} mean {mean:7.3f} ms   p50 {q[49]:7.3f}   p99 {q[98]:7.3f}   ({len(samples)} runs)")
+    print(f"  {name:<34} mean {mean:7.3f} ms   p50 {q[49]:7.3f}   p99 {q[98]:7.3f}   ({len(samples)} runs)", flush=True)
     return mean
 
 
@@ -80,7 +80,7 @@ def main() -> None:
         for f in facts:  # warm caches (RE2 DFA, allocator) for both backends alike
             durable.backend.evaluate(f), reference.backend.evaluate(f)
         mean_chars = statistics.fmean(len(d.body) for d in batch)
-        print(f"\n{len(batch)} documents, {label} (mean body {mean_chars:.0f} chars)")
+        print(f"\n{len(batch)} documents, {label} (mean body {mean_chars:.0f} chars)", flush=True)
         facts_ms = describe("facts (Python, shared)", timed(derive_facts, batch, 1))
         ref_ms = describe("rules: reference evaluator", timed(reference.backend.evaluate, facts))
         dur_ms = describe("rules: durable-rules backend", timed(durable.backend.evaluate, facts))
@@ -88,7 +88,7 @@ def main() -> None:
               f"{(facts_ms + dur_ms) / (facts_ms + ref_ms):.2f}x)")
         describe("whole suggest (durable, explained)", timed(durable.suggest, batch, 1))
 
-    print(f"\nmemory over {args.memory_docs:,} distinct documents (whole suggest path, durable backend)")
+    print(f"\nmemory over {args.memory_docs:,} distinct documents (whole suggest path, durable backend)", flush=True)
     start_rss, marks = rss_mb(), max(1, args.memory_docs // 10)
     started = time.perf_counter()
     for i in range(args.memory_docs):
@@ -97,8 +97,8 @@ def main() -> None:
                                     "doc_number": f"某发〔{2019 + i % 8}〕{i}号"})
         durable.suggest(doc)
         if (i + 1) % marks == 0:
-            print(f"  {i + 1:>9,} docs   RSS {rss_mb():7.1f} MB   ({(i + 1) / (time.perf_counter() - started):,.0f} docs/s)")
-    print(f"  RSS growth: {rss_mb() - start_rss:+.1f} MB from {start_rss:.1f} MB")
+            print(f"  {i + 1:>9,} docs   RSS {rss_mb():7.1f} MB   ({(i + 1) / (time.perf_counter() - started):,.0f} docs/s)", flush=True)
+    print(f"  RSS growth: {rss_mb() - start_rss:+.1f} MB from {start_rss:.1f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from engine.cli import emit
 from engine.document import RecordError, document_from_record
 from engine.evaluate import Evaluation, LabelError, read_labels
 from engine.records import read_jsonl
-from engine.rules.diagnostics import Diagnostic, RuleFileError
+from engine.rules.diagnostics import Diagnostic
 from engine.rules.loader import check_rulebook
 from engine.rules.rulebook import Rulebook
 from engine.suggest import Suggester

@@ -50,7 +50,7 @@ def id_check_digit(first17: str) -> str:
         >>> id_check_digit("11010519491231002")
         'X'
     """
-    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def _valid_birth(number: str) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 
@@ -35,7 +34,3 @@ def read_jsonl(stream: BinaryIO) -> Iterator[Line]:
             yield Line(number, record=json.loads(text))
         except json.JSONDecodeError as exc:
             yield Line(number, error=f"invalid JSON at column {exc.colno}: {exc.msg}")
-
-
-def open_records(path: Path) -> BinaryIO:
-    return path.open("rb")

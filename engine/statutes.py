@@ -115,17 +115,19 @@ def check_citation(
             return True, f"article {article} of {name} has {len(art.items)} item(s), not {item}"
         unit, where = art.items[item - 1], f"article {article} item {item}"
     pieces = [p for p in re.split(r"……|…|\.\.\.", _flat(excerpt)) if p]
-    for scope, label in ((unit, where), (art.text, f"article {article}")):
-        position, found = 0, True
-        flat_scope = _flat(scope)
-        for piece in pieces:
-            at = flat_scope.find(piece, position)
-            if at < 0:
-                found = False
-                break
-            position = at + len(piece)
-        if found:
-            if scope is unit:
-                return True, None
-            return True, f"the excerpt is in article {article} but not in {where}: check the paragraph or item"
+    if _in_order(unit, pieces):
+        return True, None
+    if (paragraph is not None or item is not None) and _in_order(art.text, pieces):
+        return True, f"the excerpt is in article {article} but not in {where}: check the paragraph or item"
     return True, f"the excerpt does not occur in {name} {where}"
+
+
+def _in_order(scope: str, pieces: list[str]) -> bool:
+    """Whether every piece occurs in `scope`, each after the previous one."""
+    flat, position = _flat(scope), 0
+    for piece in pieces:
+        at = flat.find(piece, position)
+        if at < 0:
+            return False
+        position = at + len(piece)
+    return True

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from engine.decision import RuleHit, decide
 from engine.evaluate import Evaluation
 from engine.rules.conditions import Leaf
-from engine.rules.rulebook import Precedence, Rule
+from engine.rules.rulebook import Rule
 from engine.vocabulary import CLASSIFIED, FIELD_VOCABULARY, Category, RuleMode, Secrecy
 from tests.conftest import RULES
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from engine.facts import FIELDS, Facts
-from engine.rules.conditions import Combo, Condition, Leaf, leaves
+from engine.rules.conditions import Combo, Condition, Leaf
 from engine.rules.predicates import TextPredicates
 from engine.rules.rulebook import Rule
 
@@ -108,7 +108,7 @@ def compile_chunks(rules: Sequence[Rule], predicates: TextPredicates, size: int 
         names = {f"r{start + i}": rule_id for i, (rule_id, _) in enumerate(part)}
         definition = {
             name: {"all": [{"m": {"$and": [{GUARD: "doc"}, expr]}}]}
-            for name, (_, expr) in zip(names, part)
+            for name, (_, expr) in zip(names, part, strict=True)
         }
         chunks.append(Chunk(json.dumps(definition, ensure_ascii=False), names, tuple(sorted(keys))))
         start = end
@@ -127,5 +127,3 @@ def fact_values(facts: Facts, flags: dict[str, bool]) -> dict[str, Any]:
             values[name] = facts[name]
     return values
 
-
-__all__ = ["Chunk", "Compiler", "compile_chunks", "fact_values", "leaves"]

@@ -67,7 +67,7 @@ class DurableBackend:
             payloads.append(fact)
         fired: list[str] = []
         with self._lock:
-            for chunk, handle, fact in zip(self.chunks, self._handles, payloads):
+            for chunk, handle, fact in zip(self.chunks, self._handles, payloads, strict=True):
                 fired += self._assert(chunk, handle, fact)
         # durable fires a rule once per $or branch that matches: a rule is one hit however many held.
         return sorted(set(fired), key=self._order.__getitem__)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from engine.rules.conditions import Condition
-from engine.vocabulary import DECIDED_FIELDS, RuleMode
+from engine.vocabulary import RuleMode
 
 
 @dataclass(frozen=True)
@@ -111,5 +111,3 @@ def revision_of(directory: Path) -> str:
         digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
-
-assert DECIDED_FIELDS == ("category", "exemption", "secrecy", "column")

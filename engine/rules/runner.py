@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from engine.document import document_from_record
-from engine.rules.conditions import Combo, Condition, Leaf
+from engine.rules.conditions import Condition, Leaf
 from engine.rules.reference_backend import leaf_holds
 from engine.rules.rulebook import Rule
 from engine.suggest import Suggester
