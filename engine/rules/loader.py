@@ -99,10 +99,8 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
         for rule in _load_rule_file(located, collector, folder, statutes, today or dt.date.today()):
             if rule.id in seen:
                 first = seen[rule.id]
-                collector.add(("rules",), "R201", f"duplicate rule id {rule.id!r}",
-                              f"first defined at {first.file}:{first.line}", rule.id)
-                diagnostics[-1] = Diagnostic(display, rule.line, 5, "R201", diagnostics[-1].message,
-                                             diagnostics[-1].hint, rule.id)
+                diagnostics.append(Diagnostic(display, rule.line, 5, "R201", f"duplicate rule id {rule.id!r}",
+                                              f"first defined at {first.file}:{first.line}", rule.id))
                 continue
             seen[rule.id] = rule
             rules.append(rule)
@@ -210,9 +208,11 @@ def _load_rule(raw: Any, loc: tuple[Any, ...], c: _Collector, folder: str | None
         c.add(loc + ("id",), "R202", f"rule id {spec.id!r} must start with its folder name {folder + '.'!r}",
               f"e.g. {folder}.{spec.id.split('.')[-1]}", spec.id)
     _check_outcome(spec, loc, c)
+    verified = []
     for i, basis in enumerate(spec.legal_basis):
         verifiable, problem = check_citation(statutes, basis.source, basis.article, basis.paragraph, basis.item,
                                              basis.excerpt)
+        verified.append(verifiable and problem is None)
         if problem:
             c.add(loc + ("legal_basis", i), "R205", problem,
                   "quote the statute exactly (data/statutes/); join separate pieces with ……", spec.id)
@@ -236,7 +236,8 @@ def _load_rule(raw: Any, loc: tuple[Any, ...], c: _Collector, folder: str | None
     return Rule(
         id=spec.id, title=spec.title, mode=spec.mode, confidence=spec.confidence,
         outcome={k: v.value for k, v in spec.outcome if v is not None},
-        legal_basis=tuple(b.model_dump(exclude_none=True) for b in spec.legal_basis),
+        legal_basis=tuple({**b.model_dump(exclude_none=True), "verified": ok}
+                          for b, ok in zip(spec.legal_basis, verified, strict=True)),
         when=when, examples=examples, file=c.display, line=line,
         effective_from=spec.effective.from_ if spec.effective else None,
         effective_until=spec.effective.until if spec.effective else None, note=spec.note,
