@@ -1,6 +1,8 @@
 """From rule hits to a decision, field by field, by the manifest's precedence.
 
-- Only enforce hits decide; monitor hits are reported beside the decision.
+- Enforce hits decide. Baseline hits (兜底: "unmarked means non-secret", "anything unclaimed goes to
+  其他") decide only a field no enforce hit sets, and the combination with the model lets a confident
+  model replace them (engine/combine.py). Monitor hits are reported beside the decision.
 - For each field, the value earliest in the manifest's precedence wins (ties: higher confidence,
   then rule id), so among exemptions 第十四条 > 第十五条 > 第十六条 and the strictest secrecy wins.
 - A field no enforce rule sets is undecided (the classifier may fill it later).
@@ -11,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from engine.rules.rulebook import Precedence, Rule
@@ -32,6 +34,10 @@ class RuleHit:
     def is_enforced(self) -> bool:
         return self.rule.mode is RuleMode.ENFORCE
 
+    @property
+    def is_baseline(self) -> bool:
+        return self.rule.mode is RuleMode.BASELINE
+
 
 @dataclass(frozen=True)
 class FieldDecision:
@@ -43,6 +49,9 @@ class FieldDecision:
     rules: tuple[str, ...] = ()  # enforce rules that set this value
     contested_by: tuple[tuple[str, str], ...] = ()  # (rule id, other value) of losing enforce rules
     adjustment: str | None = None  # a consistency correction, when one was made
+    source: str = "rules"  # rules | baseline | model | none (undecided, or not applicable)
+    model: Any = None  # the model's FieldPrediction, when a model took part
+    disagreement: str | None = None  # a rule and the model disagreed: what, for the reviewer
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,11 @@ class Decision:
 
 def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> FieldDecision:
     setting = [h for h in hits if h.is_enforced and name in h.rule.outcome]
+    source = "rules"
     if not setting:
-        return FieldDecision(None, "undecided", 0.0)
+        setting, source = [h for h in hits if h.is_baseline and name in h.rule.outcome], "baseline"
+    if not setting:
+        return FieldDecision(None, "undecided", 0.0, source="none")
     winner = min(setting, key=lambda h: (precedence.rank(name, h.rule.outcome[name]), -h.rule.confidence, h.rule.id))
     value = winner.rule.outcome[name]
     agreeing = tuple(sorted(h.rule.id for h in setting if h.rule.outcome[name] == value))
@@ -68,12 +80,24 @@ def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> Fiel
     # fallback (e.g. column other at 0.5) that loses is not a real conflict.
     if any(h.rule.confidence >= confidence for h in setting if h.rule.outcome[name] != value):
         confidence *= CONTESTED_FACTOR
-    return FieldDecision(value, "decided", round(confidence, 4), agreeing, contested)
+    return FieldDecision(value, "decided", round(confidence, 4), agreeing, contested, source=source)
+
+
+def resolve(hits: Sequence[RuleHit], precedence: Precedence) -> dict[str, FieldDecision]:
+    """Each field as the rules alone set it, before consistency."""
+    return {name: _resolve(name, hits, precedence) for name in DECIDED_FIELDS}
 
 
 def decide(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str) -> Decision:
     """Resolve the hits into one value (or undecided) per field, then enforce consistency."""
-    fields = {name: _resolve(name, hits, precedence) for name in DECIDED_FIELDS}
+    fields, adjustments = make_consistent(resolve(hits, precedence), marking_level)
+    return Decision(fields, tuple(hits), adjustments)
+
+
+def make_consistent(resolved: Mapping[str, FieldDecision], marking_level: str
+                    ) -> tuple[dict[str, FieldDecision], tuple[str, ...]]:
+    """SCHEMA's consistency, applied to any set of field decisions; every change is reported."""
+    fields = dict(resolved)
     adjustments: list[str] = []
 
     def adjust(name: str, value: str | None, status: str, why: str) -> None:
@@ -81,7 +105,7 @@ def decide(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str) 
         if (old.value, old.status) != (value, status):
             # not_applicable follows from the category: it is as certain as the category is.
             confidence = CONSISTENCY_CONFIDENCE if status == "decided" else fields["category"].confidence
-            fields[name] = FieldDecision(value, status, confidence, old.rules, old.contested_by, why)
+            fields[name] = replace(old, value=value, status=status, confidence=confidence, adjustment=why)
             adjustments.append(f"{name}: {old.value or old.status} → {value or status}: {why}")
 
     marked = Secrecy(marking_level)
@@ -102,7 +126,7 @@ def decide(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str) 
         adjust("exemption", None, "not_applicable", f"no exemption for {category}")
     if category == Category.NOT_GOVERNMENT_INFO:
         adjust("column", None, "not_applicable", "not government information has no catalog column")
-    return Decision(fields, tuple(hits), tuple(adjustments))
+    return fields, tuple(adjustments)
 
 
 def _stricter(a: Secrecy, b: Secrecy) -> bool:

@@ -63,9 +63,11 @@ class Column(StrEnum):
 
 
 class RuleMode(StrEnum):
-    """How a rule takes part: enforce decides, monitor only reports, disabled is skipped."""
+    """How a rule takes part: enforce decides; baseline decides only what no enforce rule does and
+    yields to a confident model (兜底); monitor only reports; disabled is skipped."""
 
     ENFORCE = "enforce"
+    BASELINE = "baseline"
     MONITOR = "monitor"
     DISABLED = "disabled"
 
@@ -123,6 +125,7 @@ LABELS_ZH: Final[Mapping[str, str]] = MappingProxyType(
         Column.WORK_UPDATES: "工作动态",
         Column.OTHER: "其他",
         RuleMode.ENFORCE: "执行",
+        RuleMode.BASELINE: "兜底",
         RuleMode.MONITOR: "观察",
         RuleMode.DISABLED: "停用",
     }

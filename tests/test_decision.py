@@ -118,3 +118,13 @@ def test_secret_suggested_proactive_is_counted() -> None:
     evaluation.add("x", gold, {"category": "proactive", "exemption": None, "secrecy": "none", "column": "other"},
                    dict.fromkeys(gold, "decided"), True)
     assert evaluation.report()["violations"] == {"secret_suggested_proactive": 1}
+
+
+def test_baseline_decides_only_what_no_enforce_rule_sets() -> None:
+    alone = decide([hit("b", RuleMode.BASELINE, 0.5, column="other")], PRECEDENCE, "none")
+    assert (alone.fields["column"].value, alone.fields["column"].source) == ("other", "baseline")
+    # an enforce rule wins even with a lower confidence, and the baseline is not a contest
+    both = decide([hit("b", RuleMode.BASELINE, 0.9, column="other"), hit("c", confidence=0.6, column="budget")],
+                  PRECEDENCE, "none")
+    assert (both.fields["column"].value, both.fields["column"].source) == ("budget", "rules")
+    assert both.fields["column"].contested_by == () and both.fields["column"].confidence == 0.6
