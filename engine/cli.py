@@ -12,11 +12,17 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from engine.paths import rules_dir
+from engine.paths import model_dir, rules_dir
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, default=None, help="rules directory (default: the project's rules/)")
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, default=None,
+                        help="model directory (default: data/artifacts/classifier, made by `gongkai train`)")
+    parser.add_argument("--rules-only", action="store_true", help="the rules alone, without the model")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,17 +45,29 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("document", type=Path, help="a JSON file with one document record ('-' for stdin)")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_rules_option(explain)
+    _add_model_options(explain)
 
     suggest = verbs.add_parser("suggest", help="one JSON suggestion per record of a JSONL file")
     suggest.add_argument("file", type=Path, help="JSONL records ('-' for stdin)")
     _add_rules_option(suggest)
+    _add_model_options(suggest)
 
     evaluate = verbs.add_parser("evaluate", help="metrics of the suggestions against labelled records")
     evaluate.add_argument("file", type=Path, help="JSONL labelled records")
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
-    evaluate.add_argument("--rules-only", action="store_true", help="rules alone (the only mode until a model exists)")
     evaluate.add_argument("--show-wrong", type=int, default=0, metavar="N", help="list up to N records with a wrong field")
     _add_rules_option(evaluate)
+    _add_model_options(evaluate)
+
+    train = verbs.add_parser("train", help="train the classifier on labelled records; print cross-validated metrics")
+    train.add_argument("files", type=Path, nargs="*", help="JSONL labelled records (default: data/training/records.jsonl)")
+    train.add_argument("--output", type=Path, default=None, help="model directory (default: data/artifacts/classifier)")
+    train.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none, fit only)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--if-needed", action="store_true",
+                       help="only when the model directory holds no model that loads (the set-up step uses this)")
+    train.add_argument("--format", choices=("text", "json"), default="text", help="how to print the metrics")
+    _add_rules_option(train)
 
     verbs.add_parser("version", help="versions of the service and its libraries")
     return parser
@@ -66,10 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("explain", None): commands.explain,
         ("suggest", None): commands.suggest,
         ("evaluate", None): commands.evaluate,
+        ("train", None): commands.train,
         ("version", None): commands.show_version,
     }[(args.verb, getattr(args, "rules_verb", None))]
     if getattr(args, "rules", "absent") is None:
         args.rules = rules_dir()
+    if getattr(args, "model", "absent") is None:
+        args.model = model_dir()
+    args.model_default = model_dir()
     try:
         return int(handler(args))
     except BrokenPipeError:  # `gongkai suggest … | head` is fine

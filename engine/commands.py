@@ -41,13 +41,27 @@ def _print_diagnostics(diagnostics: Iterable[Diagnostic], root: Path) -> None:
 
 
 def _load(args: argparse.Namespace, backend: str = "durable") -> Suggester | None:
-    """The suggester for --rules, or None after printing every diagnostic."""
+    """The suggester for --rules (and --model unless --rules-only), or None after saying why not."""
     book, diagnostics = check_rulebook(args.rules)
     if book is None:
         _print_diagnostics(diagnostics, args.rules)
         _say(f"gongkai: the rules in {args.rules} have errors; nothing was evaluated")
         return None
-    return Suggester(book, backend)
+    model = None
+    if not getattr(args, "rules_only", True):
+        from engine.classifier.model import ModelError, load_model
+
+        try:
+            model = load_model(args.model)
+        except ModelError as exc:
+            _say(f"gongkai: {exc}")
+            _say("gongkai: (or pass --rules-only to use the rules alone)")
+            return None
+        trained_on = model.metadata.get("ruleset", {}).get("revision")
+        if trained_on and trained_on != book.revision:
+            _say(f"gongkai: note: the model was cross-validated with rules {trained_on[:12]}, "
+                 f"these are {book.revision[:12]} (its weights do not depend on the rules)")
+    return Suggester(book, backend, model)
 
 
 def rules_check(args: argparse.Namespace) -> int:
@@ -228,6 +242,8 @@ def evaluate(args: argparse.Namespace) -> int:
                 {n: decision.fields[n].status for n in DECIDED_FIELDS}, facts["marking_level"] != "none",
             )
     report = evaluation.report()
+    report["suggested_by"] = "rules" if suggester.model is None else "rules+model"
+    report["model"] = None if suggester.model is None else suggester.model.model_id
     if args.format == "json":
         emit(report)
     else:
@@ -241,8 +257,14 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_report(report: dict[str, Any], book: Rulebook) -> str:
-    lines = [f"records: {report['records']}   skipped: {len(report['skipped'])}   rules: {book.name} {book.revision[:12]}"]
+def render_report(report: dict[str, Any], book: Rulebook | None = None, title: str | None = None) -> str:
+    lines = []
+    if title:
+        lines.append(title)
+    if book is not None:
+        model = f"   model: {report['model']}" if report.get("model") else "   (rules only)"
+        lines.append(f"records: {report['records']}   skipped: {len(report['skipped'])}   "
+                     f"rules: {book.name} {book.revision[:12]}{model}")
     for name in DECIDED_FIELDS:
         field = report[name]
         lines.append(f"\n{name}: accuracy {field['accuracy']:.3f}  macro-F1 {field['macro_f1']:.3f}")
@@ -268,3 +290,111 @@ def show_version(args: argparse.Namespace) -> int:
     libraries = ("durable-rules", "pydantic", "PyYAML", "google-re2", "pyahocorasick")
     emit({"gongkai": __version__, "python": platform.python_version(), **{name: dist(name) for name in libraries}})
     return 0
+
+
+class _Progress:
+    """One status line on stderr: rewritten in place on a terminal, one line per step otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.width = 0
+
+    def __call__(self, text: str) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + text.ljust(self.width))
+            self.width = len(text)
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.tty and self.width:
+            sys.stderr.write("\n")
+
+
+def train(args: argparse.Namespace) -> int:
+    from engine.classifier.build import train_model
+    from engine.classifier.model import ModelError, load_model
+    from engine.paths import data_dir
+
+    if args.if_needed:
+        try:
+            model = load_model(args.output or args.model_default)
+        except ModelError as exc:
+            _say(f"gongkai train: {exc.args[0].split(': run')[0]}; training one now")
+        else:
+            _say(f"gongkai train: model {model.model_id} in {args.output or args.model_default} loads; nothing to do")
+            return 0
+    files = args.files or [data_dir() / "training" / "records.jsonl"]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        _say(f"gongkai train: no such file: {', '.join(missing)}")
+        return 1
+    book, diagnostics = check_rulebook(args.rules)
+    if book is None:
+        _print_diagnostics(diagnostics, args.rules)
+        _say(f"gongkai train: the rules in {args.rules} have errors (cross-validation combines them with the model)")
+        return 1
+    progress = _Progress()
+    try:
+        model, problems = train_model(files, suggester=Suggester(book), folds=args.folds, seed=args.seed,
+                                      progress=progress)
+    except ValueError as exc:
+        progress.done()
+        _say(f"gongkai train: {exc}")
+        return 1
+    progress.done()
+    for problem in problems:
+        _say(f"{problem}: not used for training")
+    output = args.output or args.model_default
+    model.save(output)
+    size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
+    metrics = model.metadata["metrics"]
+    if args.format == "json":
+        emit({"model_id": model.model_id, "directory": str(output), "bytes": size, "metrics": metrics})
+    else:
+        print(render_training(model.metadata))
+        print(f"\nmodel {model.model_id} written to {output} ({size / 1e6:.1f} MB)")
+    return 1 if problems else 0
+
+
+def render_training(metadata: dict[str, Any]) -> str:
+    """Cross-validated figures, rules vs model vs combined, per field and class."""
+    metrics = metadata["metrics"]
+    data = metadata["training_data"]
+    lines = [f"trained on {data['records']} records in {metadata['training_seconds']} s; "
+             f"vocabulary {metadata['vocabulary']['text']} text terms, {metadata['vocabulary']['meta']} meta terms"]
+    cv = metrics.get("cross_validation")
+    if not cv:
+        lines.append("no cross-validation (--folds 0)")
+        return "\n".join(lines)
+    lines.append(f"\ncross-validation: {cv['folds']} folds, stratified by category, grouped (near-duplicates and "
+                 "matter clusters kept together). The rules were written on this corpus: their figures are in-sample.")
+    lines += _comparison(cv)
+    lines.append("\ncalibration (top-class probability vs accuracy, expected calibration error): "
+                 + ", ".join(f"{k} {v['ece']}" for k, v in cv["calibration"].items()))
+    for source, report in metrics.get("across_provenance", {}).items():
+        lines.append(f"\ntrained without {source}, tested on it ({report['combined']['records']} records):")
+        lines += _comparison(report, per_class=False)
+    return "\n".join(lines)
+
+
+def _comparison(report: dict[str, Any], per_class: bool = True) -> list[str]:
+    sources = ("rules", "model", "combined")
+    lines = [f"  {'':<30}" + "".join(f"{s:>18}" for s in sources)]
+    for name in DECIDED_FIELDS:
+        lines.append(f"  {name + ' accuracy / macro-F1':<30}" + "".join(
+            f"{report[s][name]['accuracy']:>9.3f}{report[s][name]['macro_f1']:>9.3f}" for s in sources))
+        if per_class:
+            for label in report["combined"][name]["per_class"]:
+                cells = []
+                for s in sources:
+                    c = report[s][name]["per_class"].get(label, {"f1": 0.0, "support": 0})
+                    cells.append(f"{c['f1']:>18.3f}")
+                support = report["combined"][name]["per_class"][label]["support"]
+                lines.append(f"    {label + f' ({support}) F1':<28}" + "".join(cells))
+    lines.append(f"  {'secrecy flag precision/recall':<30}" + "".join(
+        f"{report[s]['secrecy_flag']['precision']:>9.3f}{report[s]['secrecy_flag']['recall']:>9.3f}" for s in sources))
+    lines.append(f"  {'secret suggested proactive':<30}" + "".join(
+        f"{report[s]['violations']['secret_suggested_proactive']:>18}" for s in sources))
+    return lines

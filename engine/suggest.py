@@ -6,9 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Protocol
 
-from engine.decision import Decision, RuleHit, decide
+from engine.combine import DEFAULT_POLICY, Policy, combine
+from engine.decision import Decision, RuleHit
 from engine.document import Document
 from engine.facts import Facts, derive_facts
+from engine.prediction import Prediction
 from engine.rules.loader import load_rulebook
 from engine.rules.reference_backend import ReferenceBackend, evidence
 from engine.rules.rulebook import Rulebook
@@ -17,6 +19,15 @@ from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, Secrecy
 
 class RuleBackend(Protocol):
     def evaluate(self, facts: Facts) -> list[str]: ...
+
+
+class Reader(Protocol):
+    """A trained model as the pipeline uses it (engine/classifier/model.Model)."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def predict(self, facts: Facts) -> Prediction: ...
 
 
 def make_backend(book: Rulebook, kind: str = "durable") -> RuleBackend:
@@ -29,16 +40,22 @@ def make_backend(book: Rulebook, kind: str = "durable") -> RuleBackend:
 
 
 class Suggester:
-    """Holds one loaded rulebook and its compiled backend; safe to call from several threads."""
+    """One loaded rulebook, its compiled backend and, optionally, a model; safe from several threads.
 
-    def __init__(self, book: Rulebook, backend: str = "durable") -> None:
+    Without a model the suggestion is the rules' alone (`gongkai evaluate --rules-only`).
+    """
+
+    def __init__(self, book: Rulebook, backend: str = "durable", model: Reader | None = None,
+                 policy: Policy = DEFAULT_POLICY) -> None:
         self.book = book
         self.backend = make_backend(book, backend)
+        self.model = model
+        self.policy = policy
         self._rules = book.by_id()
 
     @classmethod
-    def from_directory(cls, directory: Path, backend: str = "durable") -> "Suggester":
-        return cls(load_rulebook(directory), backend)
+    def from_directory(cls, directory: Path, backend: str = "durable", model: Reader | None = None) -> "Suggester":
+        return cls(load_rulebook(directory), backend, model)
 
     def hits(self, facts: Facts) -> list[RuleHit]:
         """Every rule that fires and is in effect on the document's date, with its evidence."""
@@ -51,26 +68,30 @@ class Suggester:
 
     def run(self, document: Document) -> tuple[Facts, Decision]:
         facts = derive_facts(document)
-        return facts, decide(self.hits(facts), self.book.precedence, facts["marking_level"])
+        prediction = self.model.predict(facts) if self.model is not None else None
+        return facts, combine(self.hits(facts), self.book.precedence, facts["marking_level"], prediction, self.policy)
 
     def suggest(self, document: Document) -> dict[str, Any]:
         """One suggestion in the project's JSON shape."""
         facts, decision = self.run(document)
-        return render_suggestion(document, facts, decision, self.book)
+        return render_suggestion(document, facts, decision, self.book, self.model)
 
     def explain(self, document: Document) -> dict[str, Any]:
         """The suggestion plus every derived fact and its evidence."""
         facts, decision = self.run(document)
-        out = render_suggestion(document, facts, decision, self.book)
+        out = render_suggestion(document, facts, decision, self.book, self.model)
         out["facts"] = facts.summary()
         out["fact_evidence"] = [e.as_dict() for e in facts.evidence]
         return out
 
 
-def render_suggestion(document: Document, facts: Facts, decision: Decision, book: Rulebook) -> dict[str, Any]:
-    """The suggestion: each field with value, confidence and the rules (with citations) behind it."""
+def render_suggestion(document: Document, facts: Facts, decision: Decision, book: Rulebook,
+                      model: Reader | None = None) -> dict[str, Any]:
+    """The suggestion: each field with value, confidence, where it came from, the rules (with
+    citations) behind it and the model's probabilities and weightiest terms."""
     by_id = book.by_id()
     fields: dict[str, Any] = {}
+    attention: list[str] = []
     for name in DECIDED_FIELDS:
         fd = decision.fields[name]
         fields[name] = {
@@ -81,7 +102,16 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
             "rules": [{"id": rid, "title": by_id[rid].title, "citation": by_id[rid].citation()} for rid in fd.rules],
             "contested_by": [{"id": rid, "value": value} for rid, value in fd.contested_by],
             "adjustment": fd.adjustment,
+            "source": fd.source,
+            "model": fd.model.as_dict() if fd.model is not None else None,
+            "disagreement": fd.disagreement,
         }
+        if fd.status == "undecided":
+            attention.append(f"{name}: undecided")
+        if fd.contested_by:
+            attention.append(f"{name}: rules disagree")
+        if fd.disagreement:
+            attention.append(f"{name}: {fd.disagreement}")
     secrecy = decision.fields["secrecy"]
     return {
         "id": document.id,
@@ -89,8 +119,8 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "suggestion": fields,
         "secrecy_flag": None if secrecy.value is None else secrecy.value != Secrecy.NONE,
         "marking": facts["marking_level"],
-        "needs_attention": any(fields[n]["contested_by"] for n in fields)
-        or any(fields[n]["status"] == "undecided" for n in fields),
+        "needs_attention": bool(attention),
+        "attention": attention,
         "hits": [
             {
                 "id": hit.rule.id, "title": hit.rule.title, "mode": hit.rule.mode.value,
@@ -102,4 +132,5 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "adjustments": list(decision.adjustments),
         "warnings": list(facts.warnings),
         "ruleset": {"name": book.name, "revision": book.revision},
+        "model": {"id": model.model_id} if model is not None else None,
     }

@@ -1,0 +1,106 @@
+"""Rules and model together: one suggestion per document that a reviewer can trust.
+
+- An enforce rule decides the field it sets; the model is a second, independent witness. When the
+  model is sure of another value, the field is flagged as a disagreement (and its confidence drops),
+  so that review takes the item first. The model never reads the rules' outcomes: a model trained on
+  them would learn to copy rules written on the same corpus, and its agreement would mean nothing.
+- Secrecy: the strictest of rule and model wins when the model is confident of the stricter level.
+  When only the baseline (unmarked means non-secret) speaks, a smaller probability of any secrecy
+  already raises the flag: a secrecy reviewer looks at every item anyway (条例第十七条), while a
+  secret document that reaches the website cannot be recalled.
+- Baseline rules (兜底) yield to a confident model; a field no rule sets is filled by the model.
+- Exemption is filled only for a withheld document, column only for government information.
+- SCHEMA's consistency holds at the end, whatever each part said (engine/decision.make_consistent):
+  a classified level means withheld under 第十四条, and nothing marked or secret is ever proactive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from engine.decision import CONTESTED_FACTOR, Decision, FieldDecision, RuleHit, make_consistent, resolve
+from engine.prediction import FieldPrediction, Prediction
+from engine.rules.rulebook import Precedence
+from engine.vocabulary import SECRECY_ORDER, Category, Secrecy
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The thresholds of the combination (probabilities are calibrated, see classifier/heads.py)."""
+
+    disagree_at: float = 0.6  # the model at least this sure of another value: flag a disagreement
+    replace_baseline_at: float = 0.5  # the model replaces a baseline rule when at least this sure
+    stricter_secrecy_at: float = 0.5  # P(stricter than the rule's level) to raise an enforce rule's level
+    secrecy_flag_at: float = 0.3  # P(any secrecy) to flag a document only the baseline calls non-secret
+    proactive_at: float = 0.5  # the model alone suggests proactive only when at least this sure
+
+
+DEFAULT_POLICY = Policy()
+
+
+def combine(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str, prediction: Prediction | None,
+            policy: Policy = DEFAULT_POLICY) -> Decision:
+    """The combined decision; without a prediction it is exactly the rules' decision."""
+    fields = resolve(hits, precedence)
+    if prediction is not None:
+        fields["secrecy"] = _secrecy(fields["secrecy"], prediction.fields["secrecy"], marking_level, policy)
+        fields["category"] = _category(fields["category"], prediction.fields["category"], fields["secrecy"], policy)
+        withheld = fields["category"].value == Category.WITHHELD
+        fields["exemption"] = _field(fields["exemption"], prediction.fields["exemption"], policy, fill=withheld)
+        gov_info = fields["category"].value != Category.NOT_GOVERNMENT_INFO
+        fields["column"] = _field(fields["column"], prediction.fields["column"], policy, fill=gov_info)
+    consistent, adjustments = make_consistent(fields, marking_level)
+    return Decision(consistent, tuple(hits), adjustments)
+
+
+def _witness(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> FieldDecision:
+    """A rule's decision with the model beside it: agreement, or a flagged disagreement."""
+    if model.value != rule.value and model.confidence >= policy.disagree_at:
+        why = f"the rules say {rule.value}, the model {model.value} ({model.confidence:.2f})"
+        return replace(rule, confidence=round(rule.confidence * CONTESTED_FACTOR, 4), model=model, disagreement=why)
+    return replace(rule, model=model)
+
+
+def _from_model(rule: FieldDecision, model: FieldPrediction, value: str, confidence: float) -> FieldDecision:
+    return replace(rule, value=value, status="decided", confidence=round(confidence, 4), source="model", model=model)
+
+
+def _field(rule: FieldDecision, model: FieldPrediction, policy: Policy, *, fill: bool) -> FieldDecision:
+    if rule.source == "rules":
+        return _witness(rule, model, policy)
+    if not fill:
+        return replace(rule, model=model)
+    if rule.source == "baseline" and (model.value == rule.value or model.confidence < policy.replace_baseline_at):
+        return replace(rule, model=model)
+    return _from_model(rule, model, model.value, model.confidence)
+
+
+def _category(rule: FieldDecision, model: FieldPrediction, secrecy: FieldDecision, policy: Policy) -> FieldDecision:
+    if rule.source == "rules":
+        return _witness(rule, model, policy)
+    value, confidence = model.value, model.confidence
+    if value == Category.PROACTIVE and confidence < policy.proactive_at:
+        # Not sure enough to publish on the model's word: the most likely of the other categories.
+        value, _ = model.best_of(frozenset(model.classes) - {Category.PROACTIVE})
+        confidence = model.p(value)
+    return _from_model(rule, model, value, confidence)
+
+
+def _secrecy(rule: FieldDecision, model: FieldPrediction, marking_level: str, policy: Policy) -> FieldDecision:
+    floor = Secrecy(rule.value) if rule.value else Secrecy(marking_level)
+    stricter = frozenset(s.value for s in SECRECY_ORDER[SECRECY_ORDER.index(floor) + 1:])
+    level, mass = model.best_of(stricter)
+    threshold = policy.stricter_secrecy_at if rule.source == "rules" else policy.secrecy_flag_at
+    if level is not None and mass >= threshold:
+        raised = _from_model(rule, model, level, mass)
+        if rule.source == "rules":
+            why = f"the rules say {rule.value}, the model a stricter {level} ({mass:.2f}); the stricter wins"
+            raised = replace(raised, disagreement=why)
+        return raised
+    if rule.source == "rules":
+        return _witness(rule, model, policy)
+    if rule.source == "baseline":
+        return replace(rule, model=model)
+    return _from_model(rule, model, floor.value, model.p(floor.value))
+
