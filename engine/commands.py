@@ -241,9 +241,8 @@ def evaluate(args: argparse.Namespace) -> int:
                 {n: decision.fields[n].value for n in DECIDED_FIELDS},
                 {n: decision.fields[n].status for n in DECIDED_FIELDS}, facts["marking_level"] != "none",
             )
-    report = evaluation.report()
-    report["suggested_by"] = "rules" if suggester.model is None else "rules+model"
-    report["model"] = None if suggester.model is None else suggester.model.model_id
+    report = evaluation.report()  # the same keys with or without a model; the mode is said on stderr
+    _say(f"gongkai evaluate: {'rules alone' if suggester.model is None else 'rules and model ' + suggester.model.model_id}")
     if args.format == "json":
         emit(report)
     else:
@@ -262,9 +261,8 @@ def render_report(report: dict[str, Any], book: Rulebook | None = None, title: s
     if title:
         lines.append(title)
     if book is not None:
-        model = f"   model: {report['model']}" if report.get("model") else "   (rules only)"
         lines.append(f"records: {report['records']}   skipped: {len(report['skipped'])}   "
-                     f"rules: {book.name} {book.revision[:12]}{model}")
+                     f"rules: {book.name} {book.revision[:12]}")
     for name in DECIDED_FIELDS:
         field = report[name]
         lines.append(f"\n{name}: accuracy {field['accuracy']:.3f}  macro-F1 {field['macro_f1']:.3f}")
