@@ -33,7 +33,11 @@ class Policy:
     replace_baseline_at: float = 0.5  # the model replaces a baseline rule when at least this sure
     stricter_secrecy_at: float = 0.5  # P(stricter than the rule's level) to raise an enforce rule's level
     secrecy_flag_at: float = 0.3  # P(any secrecy) to flag a document only the baseline calls non-secret
-    proactive_at: float = 0.5  # the model alone suggests proactive only when at least this sure
+    # The model alone suggests proactive only when at least this sure. Publication needs a basis
+    # (条例第十九、二十条, or the 附注 此件公开发布) that a rule can cite and a model cannot; in grouped
+    # cross-validation on the starter corpus, 0.5 let 6 withheld documents through as proactive,
+    # 0.9 let 1 (and kept 84% of the model's proactive recall).
+    proactive_at: float = 0.9
 
 
 DEFAULT_POLICY = Policy()

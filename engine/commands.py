@@ -272,7 +272,8 @@ def render_report(report: dict[str, Any], book: Rulebook | None = None, title: s
             lines.append(f"  {label:<22}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}{c['support']:>9}  {undecided}")
     flag = report["secrecy_flag"]
     lines.append(f"\nsecrecy flag: precision {flag['precision']:.3f}  recall {flag['recall']:.3f}  f1 {flag['f1']:.3f}")
-    lines.append(f"violations: secret suggested proactive = {report['violations']['secret_suggested_proactive']}")
+    lines.append(f"violations: secret suggested proactive = {report['violations']['secret_suggested_proactive']}, "
+                 f"withheld suggested proactive = {report['violations']['withheld_suggested_proactive']}")
     return "\n".join(lines)
 
 
@@ -393,6 +394,7 @@ def _comparison(report: dict[str, Any], per_class: bool = True) -> list[str]:
                 lines.append(f"    {label + f' ({support}) F1':<28}" + "".join(cells))
     lines.append(f"  {'secrecy flag precision/recall':<30}" + "".join(
         f"{report[s]['secrecy_flag']['precision']:>9.3f}{report[s]['secrecy_flag']['recall']:>9.3f}" for s in sources))
-    lines.append(f"  {'secret suggested proactive':<30}" + "".join(
-        f"{report[s]['violations']['secret_suggested_proactive']:>18}" for s in sources))
+    for kind in ("secret", "withheld"):
+        lines.append(f"  {kind + ' suggested proactive':<30}" + "".join(
+            f"{report[s]['violations'][kind + '_suggested_proactive']:>18}" for s in sources))
     return lines

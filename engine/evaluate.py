@@ -2,7 +2,8 @@
 
 An undecided field counts as wrong: it is shown as the predicted class "undecided". Macro F1 is the
 mean over the classes present in the labels (a class nobody labelled has no recall to average).
-The risky mistake is counted on its own: a secret (or marked) document suggested as proactive.
+The risky mistakes are counted on their own: a secret (or marked) document suggested as proactive,
+and any withheld document suggested as proactive.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class Evaluation:
     fields: dict[str, FieldScore] = field(default_factory=lambda: {n: FieldScore() for n in DECIDED_FIELDS})
     flag: Counter[str] = field(default_factory=Counter)
     secret_proactive: int = 0
+    withheld_proactive: int = 0
     wrong: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, record_id: str, gold: Mapping[str, str], predicted: Mapping[str, str | None],
@@ -97,6 +99,8 @@ class Evaluation:
         self.flag["tp" if gold_flag and pred_flag else "fn" if gold_flag else "fp" if pred_flag else "tn"] += 1
         if (gold_flag or marked) and shown["category"] == Category.PROACTIVE:
             self.secret_proactive += 1
+        if gold["category"] == Category.WITHHELD and shown["category"] == Category.PROACTIVE:
+            self.withheld_proactive += 1
         if any(gold[n] != shown[n] for n in DECIDED_FIELDS):
             self.wrong.append({"id": record_id, "gold": dict(gold), "suggested": shown})
 
@@ -109,5 +113,6 @@ class Evaluation:
         for name in DECIDED_FIELDS:
             out[name] = self.fields[name].report()
         out["secrecy_flag"] = {"precision": precision, "recall": recall, "f1": f1}
-        out["violations"] = {"secret_suggested_proactive": self.secret_proactive}
+        out["violations"] = {"secret_suggested_proactive": self.secret_proactive,
+                             "withheld_suggested_proactive": self.withheld_proactive}
         return out

@@ -1,11 +1,16 @@
-"""Shared fixtures: the project's real rulebook, compiled once, with both backends."""
+"""Shared fixtures: the project's real rulebook, compiled once, with both backends, and a model
+really trained on data/training (fit only, no cross-validation: a few seconds), which every test,
+the CLI's included, finds through GONGKAI_MODEL."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
+
+from engine.classifier.model import Model, load_model
 
 from engine.document import Document, document_from_record
 from engine.facts import Facts, derive_facts
@@ -16,6 +21,36 @@ from engine.suggest import Suggester
 
 RULES = PROJECT_ROOT / "rules"
 STARTER = PROJECT_ROOT.parent / "shared" / "corpus" / "starter"
+TRAINING = PROJECT_ROOT / "data" / "training" / "records.jsonl"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A model trained once per session on the real training corpus; GONGKAI_MODEL points at it."""
+    from engine.classifier.build import train_model
+
+    directory = tmp_path_factory.mktemp("model")
+    model, problems = train_model([TRAINING], suggester=Suggester(load_rulebook(RULES), "reference"), folds=0)
+    assert not problems
+    model.save(directory)
+    previous = os.environ.get("GONGKAI_MODEL")
+    os.environ["GONGKAI_MODEL"] = str(directory)
+    yield directory
+    if previous is None:
+        os.environ.pop("GONGKAI_MODEL", None)
+    else:
+        os.environ["GONGKAI_MODEL"] = previous
+
+
+@pytest.fixture(scope="session")
+def model(model_dir: Path) -> Model:
+    return load_model(model_dir)
+
+
+@pytest.fixture(scope="session")
+def combined(rulebook: Rulebook, model: Model) -> Suggester:
+    """Rules and model together, as `gongkai suggest` and the service use them."""
+    return Suggester(rulebook, "durable", model)
 
 
 @pytest.fixture(scope="session")

@@ -105,7 +105,11 @@ def test_evaluate_json_has_exactly_the_documented_keys(tmp_path: Path, capsys: p
         for stats in report[field]["per_class"].values():
             assert set(stats) == {"precision", "recall", "f1", "support"}
     assert set(report["secrecy_flag"]) == {"precision", "recall", "f1"}
-    assert report["violations"] == {"secret_suggested_proactive": 0}
+    assert report["violations"] == {"secret_suggested_proactive": 0, "withheld_suggested_proactive": 0}
+    # the rules alone give a report of the very same shape
+    assert main(["evaluate", str(path), "--format", "json", "--rules-only"]) == 0
+    rules_only = json.loads(capsys.readouterr().out)
+    assert set(rules_only) == set(report) and set(rules_only["category"]) == set(report["category"])
 
 
 def test_console_script_runs_as_a_process() -> None:
@@ -119,3 +123,56 @@ def test_usage_error_exits_2() -> None:
     with pytest.raises(SystemExit) as raised:
         main(["rules", "frobnicate"])
     assert raised.value.code == 2
+
+
+def test_train_prints_cross_validated_metrics_and_writes_a_model(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import TRAINING
+
+    lines = TRAINING.read_bytes().splitlines()
+    subset = lines[:80] + [b"{\"title\": \"labels missing\"}"] + lines[220:300]  # both provenances, one bad line
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"\n".join(subset))
+    out = tmp_path / "model"
+    assert main(["train", str(path), "--output", str(out), "--folds", "3"]) == 1  # 1: a record was not usable
+    captured = capsys.readouterr()
+    assert f"{path}:81: labels: missing" in captured.err
+    assert "fold 3/3" in captured.err
+    assert "trained on 160 records" in captured.out
+    for header in ("rules", "model", "combined", "category accuracy / macro-F1", "secret suggested proactive",
+                   "trained without starter-a"):
+        assert header in captured.out
+    assert (out / "model.npz").exists() and (out / "metadata.json").exists()
+    metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    cv = metadata["metrics"]["cross_validation"]
+    assert cv["folds"] == 3 and cv["combined"]["records"] == 160
+    assert 0 < cv["model"]["category"]["macro_f1"] <= 1
+    # the set-up step: nothing to do while a model loads
+    assert main(["train", "--if-needed", "--output", str(out)]) == 0
+    assert "nothing to do" in capsys.readouterr().err
+
+
+def test_without_a_model_suggest_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples = str(SAMPLES / "closures.jsonl")
+    assert main(["suggest", samples, "--model", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert "no model in" in err and "gongkai train" in err and "--rules-only" in err
+    assert main(["suggest", samples, "--model", str(tmp_path / "none"), "--rules-only"]) == 0
+    suggestions = _json_lines(capsys.readouterr().out)
+    assert suggestions and all(s["model"] is None for s in suggestions)
+    assert all(f["model"] is None for s in suggestions for f in s["suggestion"].values())
+
+
+def test_suggest_uses_rules_and_model_with_evidence_of_both(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", str(SAMPLES / "closures.jsonl")]) == 0
+    suggestions = _json_lines(capsys.readouterr().out)
+    for s in suggestions:
+        assert s["model"]["id"]
+        for name, field in s["suggestion"].items():
+            assert field["source"] in ("rules", "baseline", "model", "none"), name
+            assert field["model"]["terms"], name  # the model's weightiest terms, for every field
+            assert 0 <= field["confidence"] <= 1
+            if field["source"] == "rules":
+                assert field["rules"] and all(r["citation"] for r in field["rules"])
+    # with a model nothing is left undecided: what no rule sets, the model fills
+    assert all(f["status"] in ("decided", "not_applicable") for s in suggestions for f in s["suggestion"].values())

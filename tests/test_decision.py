@@ -117,7 +117,11 @@ def test_secret_suggested_proactive_is_counted() -> None:
     gold = {"category": "withheld", "exemption": "state_secret", "secrecy": "secret", "column": "other"}
     evaluation.add("x", gold, {"category": "proactive", "exemption": None, "secrecy": "none", "column": "other"},
                    dict.fromkeys(gold, "decided"), True)
-    assert evaluation.report()["violations"] == {"secret_suggested_proactive": 1}
+    assert evaluation.report()["violations"] == {"secret_suggested_proactive": 1, "withheld_suggested_proactive": 1}
+    unmarked = {"category": "withheld", "exemption": "process_info", "secrecy": "none", "column": "other"}
+    evaluation.add("y", unmarked, {"category": "proactive", "exemption": None, "secrecy": "none", "column": "other"},
+                   dict.fromkeys(gold, "decided"), False)
+    assert evaluation.report()["violations"] == {"secret_suggested_proactive": 1, "withheld_suggested_proactive": 2}
 
 
 def test_baseline_decides_only_what_no_enforce_rule_sets() -> None:
