@@ -16,6 +16,9 @@ from engine.vocabulary import DOCUMENT_TYPES
 _KEEP = set("（），：；！？")
 _TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP}
 _TABLE[0x3000] = 0x20
+# str.translate looks every character up in a dict; most texts need no change at all, and one
+# regex scan (in C) says so far faster.
+_NEEDS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
 
 
 def normalize_text(text: str) -> str:
@@ -27,7 +30,7 @@ def normalize_text(text: str) -> str:
         >>> normalize_text(normalize_text("１２"))
         '12'
     """
-    return text.translate(_TABLE)
+    return text.translate(_TABLE) if _NEEDS.search(text) else text
 
 
 # Title endings that name the 文种, most specific first (纪要 before 要, 复函 before 函, 公报 before 报告).

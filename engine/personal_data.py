@@ -77,6 +77,10 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Every kind needs six digits in a row (ID, mobile, landline) or two groups of four (a spaced card).
+_DIGIT_RUN = re.compile(r"[0-9]{6}|[0-9]{4} [0-9]{4}")
+
+
 def _scan(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
     return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text)]
 
@@ -102,6 +106,8 @@ class _Intervals:
 
 def find_personal_data(text: str, field: str) -> list[Finding]:
     """Every piece of personal data in `text` (a title or a body)."""
+    if _DIGIT_RUN.search(text) is None:  # nothing below can match: skip five scans
+        return []
     found: list[Finding] = []
     taken = _Intervals()
     free = taken.free

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.document import document_from_record
 from engine.marking import parse_marking
@@ -176,3 +178,17 @@ def test_ten_megabyte_body_is_evaluated() -> None:
     facts = facts_of(title="关于印发某办法的通知", body=body)
     assert facts["body_chars"] == len(body)
     assert facts["landline_count"] > 100_000
+
+
+@given(st.lists(st.sampled_from(["", " ", "中共某市委员会", "乙丙", "\t", "某市人民政府 ", "2024年1月1日"]), max_size=14))
+@settings(max_examples=500)
+def test_edge_lines_walk_in_from_both_ends_like_a_full_split(parts: list[str]) -> None:
+    from engine.cues import _edge_lines
+
+    body = "\n".join(parts)
+    lines, offset = [], 0
+    for line in body.split("\n"):
+        if line.strip():
+            lines.append((offset, line))
+        offset += len(line) + 1
+    assert _edge_lines(body) == (lines[:3] + lines[-3:] if len(lines) > 6 else lines)

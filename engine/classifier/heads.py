@@ -37,13 +37,6 @@ class Head:
     def proba_matrix(self, X) -> np.ndarray:  # type: ignore[no-untyped-def]
         return softmax_rows(np.asarray(X @ self.coef.T) + self.intercept, self.temperature)
 
-    def weighed(self, idx: np.ndarray, vals: np.ndarray, k: int, n: int) -> list[tuple[int, float]]:
-        """The n features that pushed class k up most against the other classes: (column, weight)."""
-        centred = self.coef[k, idx] - self.coef[:, idx].mean(axis=0)
-        contribution = centred * vals
-        order = np.argsort(-contribution)[:n]
-        return [(int(idx[i]), float(contribution[i])) for i in order if contribution[i] > 0]
-
 
 def softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max())

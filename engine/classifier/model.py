@@ -24,7 +24,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from engine.classifier.features import Terms, document_terms
-from engine.classifier.heads import Head
+from engine.classifier.heads import Head, softmax
 from engine.classifier.segment import Segmenter
 from engine.classifier.vectors import Block, stack
 from engine.facts import Facts
@@ -67,15 +67,36 @@ class Model:
         assert self.segmenter is not None, "a model needs a segmenter to read documents"
         return document_terms(self.segmenter, facts)
 
+    def __post_init__(self) -> None:
+        # All heads' weights in one matrix: a document's columns are gathered once for the four.
+        heads = list(self.heads.values())
+        self._weights = np.asfortranarray(np.vstack([h.coef for h in heads]))
+        self._intercepts = np.concatenate([h.intercept for h in heads])
+        bounds = np.cumsum([0] + [len(h.classes) for h in heads])
+        self._starts = bounds[:-1]
+        self._rows = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        self._temperatures = [h.temperature for h in heads]
+
     def predict_terms(self, terms: Terms, top_terms: int = TOP_TERMS) -> Prediction:
         idx, vals = stack(self.blocks, (terms.text, terms.meta))
-        out = {}
-        for name, head in self.heads.items():
-            p = head.proba(idx, vals)
-            k = int(np.argmax(p))
-            weighed = head.weighed(idx, vals, k, top_terms) if top_terms else []
-            out[name] = FieldPrediction(head.classes, tuple(float(x) for x in p),
-                                        tuple((self.term_name(col), w) for col, w in weighed))
+        weights = self._weights[:, idx]  # every head's weights of this document's terms
+        scores = weights @ vals + self._intercepts
+        probabilities = [softmax(scores[rows] / t) for rows, t in zip(self._rows, self._temperatures, strict=True)]
+        weighed: list[list[tuple[int, float]]] = [[] for _ in probabilities]
+        if top_terms and len(idx):
+            # What pushed each head's winning class up against the mean of that head's classes.
+            winners = self._starts + np.array([int(np.argmax(p)) for p in probabilities])
+            means = np.vstack([weights[rows].mean(axis=0) for rows in self._rows])
+            contribution = (weights[winners] - means) * vals  # heads × the document's terms
+            n = min(top_terms, len(idx))
+            top = np.argpartition(-contribution, n - 1, axis=1)[:, :n]
+            for h, columns in enumerate(top):
+                ranked = columns[np.argsort(-contribution[h, columns])]
+                weighed[h] = [(int(idx[c]), float(contribution[h, c])) for c in ranked if contribution[h, c] > 0]
+        out = {
+            name: FieldPrediction(head.classes, tuple(p.tolist()), tuple((self.term_name(col), w) for col, w in terms_))
+            for (name, head), p, terms_ in zip(self.heads.items(), probabilities, weighed, strict=True)
+        }
         return Prediction(out, self.model_id)
 
     def predict(self, facts: Facts) -> Prediction:

@@ -113,7 +113,9 @@ class Segmenter:
     def tokens(self, text: str) -> list[str]:
         with self._lock:
             cut = self._cut(self.mask(text))
-        return [t for t in cut if HAN.search(t)]
+        # Most tokens start with a Han character; ASCII tokens cannot hold one; only the rest
+        # (full-width punctuation, symbols) needs the regex.
+        return [t for t in cut if t and ("\u3400" <= t[0] <= "\u9fff" or (not t.isascii() and HAN.search(t)))]
 
 
 def _main_dictionary_frequency(words: set[str], dict_file: Path) -> int:

@@ -44,14 +44,17 @@ class Block:
 
     def vector(self, terms: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and weights of the terms this block knows."""
-        counts = Counter(i for i in map(self.index.get, terms) if i is not None)
-        if not counts:
+        index = self.index
+        # Count every term first (in C), then look up each distinct term once.
+        known = [(index[t], n) for t, n in Counter(terms).items() if t in index]
+        if not known:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        idx = np.fromiter(counts.keys(), np.int64, len(counts))
+        idx = np.fromiter((i for i, _ in known), np.int64, len(known))
         if self.idf is None:
             vals = np.ones(len(idx), np.float32)
         else:
-            vals = (np.log(np.fromiter(counts.values(), np.float32, len(counts))) + 1) * self.idf[idx]
+            counts = np.fromiter((n for _, n in known), np.float32, len(known))
+            vals = (np.log(counts) + 1) * self.idf[idx]
         vals *= self.weight / np.sqrt(np.dot(vals, vals))
         return idx, vals
 

@@ -47,6 +47,14 @@ def _create(definition: str, attempts: int = 5) -> int:
     raise AssertionError("unreachable")
 
 
+def _rule_name(message: str) -> str:
+    """The rule name of an action message {"r12":{"m":{...the whole fact...}}}, without parsing the fact
+    back (our names are r<digits>, so the first quoted string is the name)."""
+    if message.startswith('{"'):
+        return message[2:message.index('"', 2)]
+    return next(iter(json.loads(message)))
+
+
 class DurableBackend:
     """Evaluates a rulebook's active rules with durable-rules; thread-safe."""
 
@@ -83,13 +91,13 @@ class DurableBackend:
                 result = dre.start_action_for_state(handle, state)
                 message = result[1] if result else None
                 while message:
-                    fired.append(chunk.names[next(iter(json.loads(message)))])
+                    fired.append(chunk.names[_rule_name(message)])
                     message = dre.complete_and_start_action(handle, state)
         except dre.error as exc:
             raise DurableError(f"durable-rules failed on a document: {exc}") from exc
         finally:
             try:  # keep the one shared session empty, whatever happened
-                dre.retract_fact(handle, json.dumps({"sid": _SESSION, "id": fact_id}))
+                dre.retract_fact(handle, f'{{"sid": "{_SESSION}", "id": "{fact_id}"}}')  # both plain ASCII
             except dre.error:
                 pass
         return fired

@@ -54,6 +54,27 @@ class TextPredicates:
                 automaton.add_word(word, word)
             automaton.make_automaton()
             self._scans[field] = automaton
+        # Inverted indexes, so that a document costs what it matches, not what the rulebook holds:
+        # (field, keyword) → contains_any flags; (field, keyword) → contains_all leaves; (field,
+        # pattern number) → matches flags; the few equals/in/exists leaves are checked one by one.
+        self._any: dict[tuple[str, str], list[str]] = {}
+        self._all: dict[tuple[str, str], list[Leaf]] = {}
+        self._regex: dict[tuple[str, int], list[str]] = {}
+        self._plain: list[tuple[Leaf, str]] = []
+        for leaf, flag in self.flags.items():
+            if leaf.op == "contains_any":
+                for word in leaf.value:
+                    self._any.setdefault((leaf.field, word), []).append(flag)
+            elif leaf.op == "contains_all":
+                for word in leaf.value:
+                    self._all.setdefault((leaf.field, word), []).append(leaf)
+            elif leaf.op == "matches":
+                self._regex.setdefault((leaf.field, self._patterns[leaf.field][leaf.value]), []).append(flag)
+            elif leaf.op in ("equals", "in", "exists"):
+                self._plain.append((leaf, flag))
+            else:
+                raise ValueError(f"not a text operator: {leaf.op}")
+        self._false = dict.fromkeys(self.flags.values(), False)
 
     def _found(self, facts: Facts) -> dict[str, set[str]]:
         return {field: {word for _, word in automaton.iter(facts[field])} if facts[field] else set()
@@ -61,24 +82,24 @@ class TextPredicates:
 
     def evaluate(self, facts: Facts) -> dict[str, bool]:
         """The value of every flag for these facts."""
-        found = self._found(facts)
-        matched = {field: set(regex_set.Match(facts[field]) or ()) if facts[field] else set()
-                   for field, regex_set in self._sets.items()}
-        values: dict[str, bool] = {}
-        for leaf, flag in self.flags.items():
+        values = dict(self._false)
+        for field, words in self._found(facts).items():
+            for word in words:
+                for flag in self._any.get((field, word), ()):
+                    values[flag] = True
+                for leaf in self._all.get((field, word), ()):
+                    values[self.flags[leaf]] = words.issuperset(leaf.value)
+        for field, regex_set in self._sets.items():
+            if facts[field]:
+                for number in regex_set.Match(facts[field]) or ():
+                    for flag in self._regex.get((field, number), ()):
+                        values[flag] = True
+        for leaf, flag in self._plain:
             text = facts[leaf.field]
-            if leaf.op == "contains_any":
-                values[flag] = not found[leaf.field].isdisjoint(leaf.value)
-            elif leaf.op == "contains_all":
-                values[flag] = found[leaf.field].issuperset(leaf.value)
-            elif leaf.op == "matches":
-                values[flag] = self._patterns[leaf.field][leaf.value] in matched[leaf.field]
-            elif leaf.op == "equals":
+            if leaf.op == "equals":
                 values[flag] = text == leaf.value
             elif leaf.op == "in":
                 values[flag] = text in leaf.value
-            elif leaf.op == "exists":
+            else:  # exists
                 values[flag] = bool(text) == leaf.value
-            else:
-                raise ValueError(f"not a text operator: {leaf.op}")
         return values
