@@ -65,14 +65,22 @@ def main() -> None:
     print(f"model {model.model_id}: load {load_s:.2f} s (segmenter dictionaries included), "
           f"{size / 1e6:.2f} MB on disk, RSS {rss_start:.0f} → {rss_mb():.0f} MB after loading")
 
+    book = load_rulebook(PROJECT_ROOT / "rules")
+    combined, rules_only = Suggester(book, "durable", model), Suggester(book, "durable")
+    docs = load_documents(sorted(DEFAULT_CORPUS.glob("*.jsonl")))
+    for doc in docs + [padded(d) for d in docs]:
+        combined.suggest(doc)
+    # What one service worker holds: rules, model and rjieba, after suggesting every document once
+    # (measured before jieba itself is loaded for the baseline, since the service never loads it).
+    worker_rss = rss_mb()
+    print(f"service worker: RSS {worker_rss:.0f} MB with rules and model loaded, after {2 * len(docs)} "
+          f"suggestions (peak so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    book = load_rulebook(PROJECT_ROOT / "rules")
-    combined, rules_only = Suggester(book, "durable", model), Suggester(book, "durable")
     reference_segmenter = default_segmenter("jieba")
-    docs = load_documents(sorted(DEFAULT_CORPUS.glob("*.jsonl")))
     # What a service worker does once its models are loaded (engine/classifier/model.py): the
     # long-lived objects (jieba's 350k-word dictionary among them) leave the collector's view.
     gc.freeze()

@@ -38,6 +38,9 @@ class Policy:
     # cross-validation on the starter corpus, 0.5 let 6 withheld documents through as proactive,
     # 0.9 let 1 (and kept 84% of the model's proactive recall).
     proactive_at: float = 0.9
+    # A model that knows fewer distinct words of the text than this has read nothing to speak of (an
+    # empty or one-line record): it is shown, but decides nothing.
+    min_words: int = 5
 
 
 DEFAULT_POLICY = Policy()
@@ -47,7 +50,9 @@ def combine(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str,
             policy: Policy = DEFAULT_POLICY) -> Decision:
     """The combined decision; without a prediction it is exactly the rules' decision."""
     fields = resolve(hits, precedence)
-    if prediction is not None:
+    if prediction is not None and prediction.words < policy.min_words:
+        fields = {name: replace(fd, model=prediction.fields[name]) for name, fd in fields.items()}
+    elif prediction is not None:
         fields["secrecy"] = _secrecy(fields["secrecy"], prediction.fields["secrecy"], marking_level, policy)
         fields["category"] = _category(fields["category"], prediction.fields["category"], fields["secrecy"], policy)
         withheld = fields["category"].value == Category.WITHHELD

@@ -286,8 +286,17 @@ def show_version(args: argparse.Namespace) -> int:
         except PackageNotFoundError:
             return "not installed"
 
-    libraries = ("durable-rules", "pydantic", "PyYAML", "google-re2", "pyahocorasick")
-    emit({"gongkai": __version__, "python": platform.python_version(), **{name: dist(name) for name in libraries}})
+    from engine.classifier.model import ModelError, read_metadata
+    from engine.paths import model_dir
+
+    libraries = ("durable-rules", "pydantic", "PyYAML", "google-re2", "pyahocorasick", "jieba", "rjieba",
+                 "scikit-learn", "numpy", "scipy")
+    try:
+        model: Any = read_metadata(model_dir()).get("model_id")
+    except ModelError as exc:
+        model = str(exc)
+    emit({"gongkai": __version__, "python": platform.python_version(), **{name: dist(name) for name in libraries},
+          "model": model})
     return 0
 
 

@@ -45,3 +45,4 @@ class FieldPrediction:
 class Prediction:
     fields: Mapping[str, FieldPrediction]
     model_id: str
+    words: int = 0  # distinct words of the text the model knows: how much it actually read

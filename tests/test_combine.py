@@ -32,7 +32,7 @@ def predicted(**sure: tuple[str, float]) -> Prediction:
         value, p = sure.get(name, defaults.get(name, (classes[0], 1 / len(classes))))
         rest = (1 - p) / (len(classes) - 1)
         fields[name] = FieldPrediction(classes, tuple(p if c == value else rest for c in classes), (("词", 0.1),))
-    return Prediction(fields, "test")
+    return Prediction(fields, "test", words=100)
 
 
 def test_an_enforce_rule_decides_and_a_sure_model_that_disagrees_is_flagged() -> None:
@@ -94,6 +94,15 @@ def test_over_the_baseline_a_smaller_chance_of_secrecy_raises_the_flag() -> None
     assert calm.fields["secrecy"].value == "none" and calm.fields["secrecy"].source == "baseline"
 
 
+def test_a_model_that_read_almost_nothing_decides_nothing(combined: Suggester) -> None:
+    blind = Prediction(predicted(category=("proactive", 0.99)).fields, "test", words=2)
+    decision = combine([], PRECEDENCE, "none", blind)
+    assert decision.fields["category"].status == "undecided" and decision.fields["category"].model is not None
+    out = combined.suggest(make_doc(id="empty", title="", body=""))
+    assert out["suggestion"]["category"]["status"] == "undecided"
+    assert out["needs_attention"] and "category: undecided" in out["attention"]
+
+
 def test_the_marking_is_the_floor_whatever_the_model_says() -> None:
     decision = combine([], PRECEDENCE, "confidential", predicted(secrecy=("none", 0.99), category=("proactive", 0.99)))
     assert decision.fields["secrecy"].value == "confidential"
@@ -115,7 +124,7 @@ def predictions(draw: Any) -> Prediction:
         raw = draw(PROBABILITIES[name])
         total = sum(raw)
         fields[name] = FieldPrediction(classes, tuple(x / total for x in raw))
-    return Prediction(fields, "generated")
+    return Prediction(fields, "generated", words=draw(st.integers(0, 50)))
 
 
 @given(predictions(), st.lists(st.tuples(OUTCOMES, st.sampled_from(list(RuleMode))), max_size=5),

@@ -79,6 +79,7 @@ class Model:
 
     def predict_terms(self, terms: Terms, top_terms: int = TOP_TERMS) -> Prediction:
         idx, vals = stack(self.blocks, (terms.text, terms.meta))
+        words = int(np.count_nonzero(idx < len(self.blocks[0])))
         weights = self._weights[:, idx]  # every head's weights of this document's terms
         scores = weights @ vals + self._intercepts
         probabilities = [softmax(scores[rows] / t) for rows, t in zip(self._rows, self._temperatures, strict=True)]
@@ -97,7 +98,7 @@ class Model:
             name: FieldPrediction(head.classes, tuple(p.tolist()), tuple((self.term_name(col), w) for col, w in terms_))
             for (name, head), p, terms_ in zip(self.heads.items(), probabilities, weighed, strict=True)
         }
-        return Prediction(out, self.model_id)
+        return Prediction(out, self.model_id, words)
 
     def predict(self, facts: Facts) -> Prediction:
         return self.predict_terms(self.terms(facts))
