@@ -43,7 +43,7 @@ def text_terms(segmenter: Segmenter, title: str, body: str) -> list[str]:
     terms = [TITLE + t for t in title_tokens]
     terms += title_tokens
     terms += body_tokens
-    terms += [a + " " + b for a, b in zip(body_tokens, body_tokens[1:], strict=False)]
+    terms += map(" ".join, zip(body_tokens, body_tokens[1:], strict=False))
     return terms
 
 

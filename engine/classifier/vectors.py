@@ -9,6 +9,7 @@ checks that both give the same vectors over the training corpus.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -44,17 +45,18 @@ class Block:
 
     def vector(self, terms: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and weights of the terms this block knows."""
-        index = self.index
-        # Count every term first (in C), then look up each distinct term once.
-        known = [(index[t], n) for t, n in Counter(terms).items() if t in index]
-        if not known:
+        # Count every term, then look each distinct term up once; all of it iterates in C.
+        counts = Counter(terms)
+        ids = np.fromiter(map(self.index.get, counts.keys(), repeat(-1)), np.int64, len(counts))
+        known = ids >= 0
+        idx = ids[known]
+        if not len(idx):
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        idx = np.fromiter((i for i, _ in known), np.int64, len(known))
         if self.idf is None:
             vals = np.ones(len(idx), np.float32)
         else:
-            counts = np.fromiter((n for _, n in known), np.float32, len(known))
-            vals = (np.log(counts) + 1) * self.idf[idx]
+            tf = np.fromiter(counts.values(), np.float32, len(counts))[known]
+            vals = (np.log(tf) + 1) * self.idf[idx]
         vals *= self.weight / np.sqrt(np.dot(vals, vals))
         return idx, vals
 

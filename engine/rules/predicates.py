@@ -8,6 +8,7 @@ runs every `matches` pattern of that field in a single linear pass, whatever the
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Iterable
 
 import ahocorasick
@@ -22,6 +23,9 @@ from engine.rules.conditions import Leaf
 # cache is bounded, so memory stays flat however many documents pass.
 _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.max_mem = 32 << 20
+
+
+_second = itemgetter(1)  # (end, word) → word
 
 
 class TextPredicates:
@@ -77,7 +81,7 @@ class TextPredicates:
         self._false = dict.fromkeys(self.flags.values(), False)
 
     def _found(self, facts: Facts) -> dict[str, set[str]]:
-        return {field: {word for _, word in automaton.iter(facts[field])} if facts[field] else set()
+        return {field: set(map(_second, automaton.iter(facts[field]))) if facts[field] else set()
                 for field, automaton in self._scans.items()}
 
     def evaluate(self, facts: Facts) -> dict[str, bool]:
