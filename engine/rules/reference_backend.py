@@ -80,8 +80,15 @@ def _plain(value: Any) -> Any:
 
 
 def _matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
-    """What matched, with personal data masked: evidence is shown to people without clearance."""
-    return [{k: redact(v) if isinstance(v, str) else v for k, v in item.items()} for item in _raw_matched(leaf, facts)]
+    """What matched, with personal data masked: evidence is shown to people without clearance.
+
+    A contains_any / contains_all match is one of the rule's own keywords, which an author wrote and
+    which holds nobody's data; what a pattern matched, or a field's value, may.
+    """
+    items = _raw_matched(leaf, facts)
+    if leaf.op in ("contains_any", "contains_all"):
+        return items
+    return [{k: redact(v) if isinstance(v, str) else v for k, v in item.items()} for item in items]
 
 
 def _raw_matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
