@@ -16,10 +16,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
-from engine.decision import CONTESTED_FACTOR, Decision, FieldDecision, RuleHit, make_consistent, resolve
+from engine.decision import CONTESTED_FACTOR, Decision, FieldDecision, RuleHit, evolve, make_consistent, resolve
 from engine.prediction import FieldPrediction, Prediction
 from engine.rules.rulebook import Precedence
 from engine.vocabulary import SECRECY_ORDER, Category, Secrecy
@@ -51,7 +51,7 @@ def combine(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str,
     """The combined decision; without a prediction it is exactly the rules' decision."""
     fields = resolve(hits, precedence)
     if prediction is not None and prediction.words < policy.min_words:
-        fields = {name: replace(fd, model=prediction.fields[name]) for name, fd in fields.items()}
+        fields = {name: evolve(fd, model=prediction.fields[name]) for name, fd in fields.items()}
     elif prediction is not None:
         fields["secrecy"] = _secrecy(fields["secrecy"], prediction.fields["secrecy"], marking_level, policy)
         fields["category"] = _category(fields["category"], prediction.fields["category"], fields["secrecy"], policy)
@@ -67,21 +67,21 @@ def _witness(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> Fie
     """A rule's decision with the model beside it: agreement, or a flagged disagreement."""
     if model.value != rule.value and model.confidence >= policy.disagree_at:
         why = f"the rules say {rule.value}, the model {model.value} ({model.confidence:.2f})"
-        return replace(rule, confidence=round(rule.confidence * CONTESTED_FACTOR, 4), model=model, disagreement=why)
-    return replace(rule, model=model)
+        return evolve(rule, confidence=round(rule.confidence * CONTESTED_FACTOR, 4), model=model, disagreement=why)
+    return evolve(rule, model=model)
 
 
 def _from_model(rule: FieldDecision, model: FieldPrediction, value: str, confidence: float) -> FieldDecision:
-    return replace(rule, value=value, status="decided", confidence=round(confidence, 4), source="model", model=model)
+    return evolve(rule, value=value, status="decided", confidence=round(confidence, 4), source="model", model=model)
 
 
 def _field(rule: FieldDecision, model: FieldPrediction, policy: Policy, *, fill: bool) -> FieldDecision:
     if rule.source == "rules":
         return _witness(rule, model, policy)
     if not fill:
-        return replace(rule, model=model)
+        return evolve(rule, model=model)
     if rule.source == "baseline" and (model.value == rule.value or model.confidence < policy.replace_baseline_at):
-        return replace(rule, model=model)
+        return evolve(rule, model=model)
     return _from_model(rule, model, model.value, model.confidence)
 
 
@@ -105,11 +105,11 @@ def _secrecy(rule: FieldDecision, model: FieldPrediction, marking_level: str, po
         raised = _from_model(rule, model, level, mass)
         if rule.source == "rules":
             why = f"the rules say {rule.value}, the model a stricter {level} ({mass:.2f}); the stricter wins"
-            raised = replace(raised, disagreement=why)
+            raised = evolve(raised, disagreement=why)
         return raised
     if rule.source == "rules":
         return _witness(rule, model, policy)
     if rule.source == "baseline":
-        return replace(rule, model=model)
+        return evolve(rule, model=model)
     return _from_model(rule, model, floor.value, model.p(floor.value))
 

@@ -289,7 +289,7 @@ def show_version(args: argparse.Namespace) -> int:
     from engine.classifier.model import ModelError, read_metadata
     from engine.paths import model_dir
 
-    libraries = ("durable-rules", "pydantic", "PyYAML", "google-re2", "pyahocorasick", "jieba", "rjieba",
+    libraries = ("durable-rules", "pydantic", "PyYAML", "google-re2", "jieba", "rjieba",
                  "scikit-learn", "numpy", "scipy")
     try:
         model: Any = read_metadata(model_dir()).get("model_id")

@@ -111,6 +111,7 @@ def _is_name_line(line: str) -> bool:
 def issuer_bodies(doc: Document) -> list[Cue]:
     """Party, discipline, union and League bodies named as the issuer."""
     cues: list[Cue] = []
+    name_lines = [(offset, line, line.strip()) for offset, line in _edge_lines(doc.body) if _is_name_line(line.strip())]
     for kind, words in _ISSUER_WORDS.items():
         for field in ("division", "agency"):
             hit = _first_hit(getattr(doc, field), words)
@@ -119,10 +120,7 @@ def issuer_bodies(doc: Document) -> list[Cue]:
         number = _NUMBER_CUES[kind].search(doc.doc_number)
         if number:
             cues.append(Cue("issuer_bodies", kind, "doc_number", number.start(1), number.end(1), number.group(1)))
-        for offset, line in _edge_lines(doc.body):
-            stripped = line.strip()
-            if not _is_name_line(stripped):
-                continue
+        for offset, line, stripped in name_lines:
             for word in words:
                 at = stripped.find(word)
                 # 中共 alone names a Party body only with 委员会, 党组 and the like on the same line.

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from engine.rules.rulebook import Precedence, Rule
@@ -83,6 +83,13 @@ def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> Fiel
     return FieldDecision(value, "decided", round(confidence, 4), agreeing, contested, source=source)
 
 
+def evolve(decision: FieldDecision, **changes: Any) -> FieldDecision:
+    """dataclasses.replace without its per-call introspection (it runs for every field of every suggestion)."""
+    values = dict(decision.__dict__)
+    values.update(changes)
+    return FieldDecision(**values)
+
+
 def resolve(hits: Sequence[RuleHit], precedence: Precedence) -> dict[str, FieldDecision]:
     """Each field as the rules alone set it, before consistency."""
     return {name: _resolve(name, hits, precedence) for name in DECIDED_FIELDS}
@@ -105,7 +112,7 @@ def make_consistent(resolved: Mapping[str, FieldDecision], marking_level: str
         if (old.value, old.status) != (value, status):
             # not_applicable follows from the category: it is as certain as the category is.
             confidence = CONSISTENCY_CONFIDENCE if status == "decided" else fields["category"].confidence
-            fields[name] = replace(old, value=value, status=status, confidence=confidence, adjustment=why)
+            fields[name] = evolve(old, value=value, status=status, confidence=confidence, adjustment=why)
             adjustments.append(f"{name}: {old.value or old.status} → {value or status}: {why}")
 
     marked = Secrecy(marking_level)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Mapping
 
 
@@ -14,11 +15,11 @@ class FieldPrediction:
     probabilities: tuple[float, ...]
     terms: tuple[tuple[str, float], ...] = ()
 
-    @property
+    @cached_property
     def value(self) -> str:
         return self.classes[max(range(len(self.classes)), key=self.probabilities.__getitem__)]
 
-    @property
+    @cached_property
     def confidence(self) -> float:
         return max(self.probabilities)
 
@@ -33,10 +34,11 @@ class FieldPrediction:
         return max(pairs, key=lambda cp: cp[1])[0], sum(p for _, p in pairs)
 
     def as_dict(self) -> dict[str, Any]:
-        ranked = sorted(zip(self.classes, self.probabilities, strict=True), key=lambda cp: -cp[1])
+        shown = sorted(((c, p) for c, p in zip(self.classes, self.probabilities, strict=True) if p >= 0.005),
+                       key=lambda cp: -cp[1])
         return {
             "value": self.value, "probability": round(self.confidence, 4),
-            "probabilities": {c: round(p, 4) for c, p in ranked if p >= 0.005},
+            "probabilities": {c: round(p, 4) for c, p in shown},
             "terms": [{"term": t, "weight": round(w, 4)} for t, w in self.terms],
         }
 

@@ -76,6 +76,11 @@ class Model:
         self._starts = bounds[:-1]
         self._rows = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         self._temperatures = [h.temperature for h in heads]
+        # One product gives every head's mean weights over its classes (for the explanations).
+        self._averager = np.zeros((len(heads), len(self._intercepts)), np.float32)
+        for h, rows in enumerate(self._rows):
+            self._averager[h, rows] = 1.0 / (rows.stop - rows.start)
+        self._names = [term for block in self.blocks for term in block.terms]
 
     def predict_terms(self, terms: Terms, top_terms: int = TOP_TERMS) -> Prediction:
         idx, vals = stack(self.blocks, (terms.text, terms.meta))
@@ -87,15 +92,14 @@ class Model:
         if top_terms and len(idx):
             # What pushed each head's winning class up against the mean of that head's classes.
             winners = self._starts + np.array([int(np.argmax(p)) for p in probabilities])
-            means = np.vstack([weights[rows].mean(axis=0) for rows in self._rows])
-            contribution = (weights[winners] - means) * vals  # heads × the document's terms
+            contribution = (weights[winners] - self._averager @ weights) * vals  # heads × the document's terms
             n = min(top_terms, len(idx))
             top = np.argpartition(-contribution, n - 1, axis=1)[:, :n]
             for h, columns in enumerate(top):
                 ranked = columns[np.argsort(-contribution[h, columns])]
                 weighed[h] = [(int(idx[c]), float(contribution[h, c])) for c in ranked if contribution[h, c] > 0]
         out = {
-            name: FieldPrediction(head.classes, tuple(p.tolist()), tuple((self.term_name(col), w) for col, w in terms_))
+            name: FieldPrediction(head.classes, tuple(p.tolist()), tuple((self._names[col], w) for col, w in terms_))
             for (name, head), p, terms_ in zip(self.heads.items(), probabilities, weighed, strict=True)
         }
         return Prediction(out, self.model_id, words)

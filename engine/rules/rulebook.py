@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -47,6 +48,10 @@ class Rule:
 
     def citation(self) -> str:
         """The legal basis as a reader would write it: 政府信息公开条例第16条第2款."""
+        return self._citation
+
+    @cached_property  # a frozen dataclass keeps it in the instance dict; every suggestion shows it
+    def _citation(self) -> str:
         parts = []
         for basis in self.legal_basis:
             text = f"{basis['source']}第{basis['article']}条"
@@ -101,6 +106,10 @@ class Rulebook:
         return tuple(r for r in self.rules if r.mode is not RuleMode.DISABLED)
 
     def by_id(self) -> dict[str, Rule]:
+        return self._by_id
+
+    @cached_property
+    def _by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
 
