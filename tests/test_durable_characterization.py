@@ -17,6 +17,8 @@ from engine.document import document_from_record
 from engine.facts import derive_facts
 from engine.rules.conditions import parse_condition
 from engine.rules.durable_backend import DurableBackend
+from engine.suggest import Suggester
+from tests.conftest import facts_of
 from engine.rules.reference_backend import ReferenceBackend
 from engine.rules.rulebook import Rule
 from engine.vocabulary import RuleMode
@@ -132,3 +134,19 @@ def test_the_locked_adapter_is_correct_under_four_threads() -> None:
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_payload_templates_give_what_json_dumps_gives(suggester: Suggester) -> None:
+    """The formatted fact is the very JSON object a json.dumps of the same values would give."""
+    import json
+
+    from engine.rules.compiler import GUARD, fact_values
+    from engine.rules.durable_backend import _PayloadTemplate
+
+    backend = suggester.backend
+    facts = facts_of(title="关于江州市2024年部分节假日安排的通知", secrecy_marking="内部", doc_number="江府办〔2024〕3号",
+                     body="各区人民政府：\n现将有关事项通知如下……联系人：张三，电话13800138000\n\n（此件公开发布）")
+    values = fact_values(facts, backend.predicates.evaluate(facts))
+    for chunk in backend.chunks:
+        rendered = json.loads(_PayloadTemplate(chunk.keys).render("f7", values))
+        assert rendered == {**{k: values[k] for k in chunk.keys}, GUARD: "doc", "sid": "evaluation", "id": "f7"}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from operator import itemgetter
 from typing import Any, Sequence
 
 import durable_rules_engine as dre
@@ -55,6 +56,35 @@ def _rule_name(message: str) -> str:
     return next(iter(json.loads(message)))
 
 
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def _json_value(value: Any) -> str:
+    if value.__class__ is bool:
+        return _JSON_BOOL[value]
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _PayloadTemplate:
+    """A chunk's fact as JSON, from a template made once: {"__kind": "doc", "sid": …, "id": …, key: value …}.
+
+    json.dumps of a fresh dict per chunk cost a third of the backend's time; the keys never change,
+    only the values, so they are formatted into place (a test checks the result equals json.dumps).
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        names = [json.dumps(key, ensure_ascii=False) for key in keys]
+        if any("%" in name for name in names):
+            raise ValueError("a fact key may not contain %")
+        head = f'{{{json.dumps(GUARD)}: "doc", "sid": "{_SESSION}", "id": "%s"'
+        self.template = head + "".join(f", {name}: %s" for name in names) + "}"
+        self.keys = tuple(keys)
+        self._get = itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
+
+    def render(self, fact_id: str, values: dict[str, Any]) -> str:
+        return self.template % (fact_id, *map(_json_value, self._get(values)))
+
+
 class DurableBackend:
     """Evaluates a rulebook's active rules with durable-rules; thread-safe."""
 
@@ -65,25 +95,22 @@ class DurableBackend:
         self._handles = [_create(chunk.definition) for chunk in self.chunks]
         self._order = {rule.id: i for i, rule in enumerate(rules)}
         self._lock = threading.Lock()
+        self._payloads = [_PayloadTemplate(chunk.keys) for chunk in self.chunks]
 
     def evaluate(self, facts: Facts) -> list[str]:
         """Ids of the rules whose condition holds, in rulebook order."""
         values = fact_values(facts, self.predicates.evaluate(facts))  # Python work outside the lock
-        payloads = []
-        for chunk in self.chunks:
-            fact = {key: values[key] for key in chunk.keys}
-            payloads.append(fact)
         fired: list[str] = []
         with self._lock:
-            for chunk, handle, fact in zip(self.chunks, self._handles, payloads, strict=True):
-                fired += self._assert(chunk, handle, fact)
+            for chunk, handle, template in zip(self.chunks, self._handles, self._payloads, strict=True):
+                fired += self._assert(chunk, handle, template, values)
         # durable fires a rule once per $or branch that matches: a rule is one hit however many held.
         return sorted(set(fired), key=self._order.__getitem__)
 
     @staticmethod
-    def _assert(chunk: Chunk, handle: int, fact: dict[str, Any]) -> list[str]:
+    def _assert(chunk: Chunk, handle: int, template: "_PayloadTemplate", values: dict[str, Any]) -> list[str]:
         fact_id = f"f{next(_serial)}"
-        payload = json.dumps({**fact, GUARD: "doc", "sid": _SESSION, "id": fact_id}, ensure_ascii=False)
+        payload = template.render(fact_id, values)
         fired: list[str] = []
         try:
             code, state = dre.assert_fact(handle, payload)
