@@ -179,3 +179,18 @@ def test_unusable_training_lines_are_reported_by_line(tmp_path: Path) -> None:
     records, problems = read_labelled([path])
     assert len(records) == 30
     assert [(p.line, "UTF-8" in p.error or "labels" in p.error) for p in problems] == [(11, True), (12, True)]
+
+
+@pytest.mark.slow
+def test_cross_validated_quality_of_the_model_alone_and_combined() -> None:
+    """Floors, not hard-coded figures: grouped 3-fold CV on the real corpus (the full run, 5 folds,
+    prints per-class figures in `gongkai train`)."""
+    model, _ = train_model([TRAINING], suggester=Suggester.from_directory(PROJECT_ROOT / "rules", "reference"),
+                           folds=3)
+    cv = model.metadata["metrics"]["cross_validation"]
+    assert cv["model"]["category"]["macro_f1"] >= 0.85
+    assert cv["model"]["column"]["macro_f1"] >= 0.6
+    assert cv["model"]["secrecy_flag"]["recall"] >= 0.95
+    assert all(c["ece"] <= 0.1 for c in cv["calibration"].values())  # probabilities mean what they say
+    assert cv["combined"]["violations"] == {"secret_suggested_proactive": 0, "withheld_suggested_proactive": 0}
+    assert cv["combined"]["category"]["macro_f1"] >= cv["model"]["category"]["macro_f1"]
