@@ -149,4 +149,8 @@ def test_payload_templates_give_what_json_dumps_gives(suggester: Suggester) -> N
     values = fact_values(facts, backend.predicates.evaluate(facts))
     for chunk in backend.chunks:
         rendered = json.loads(_PayloadTemplate(chunk.keys).render("f7", values))
-        assert rendered == {**{k: values[k] for k in chunk.keys}, GUARD: "doc", "sid": "evaluation", "id": "f7"}
+        expected = {**{k: values[k] for k in chunk.keys}, GUARD: "doc", "sid": "evaluation", "id": "f7"}
+        assert rendered == expected
+        # == would take False for 0: the types must match too (durable compares them)
+        assert {k: type(v) for k, v in rendered.items()} == {k: type(v) for k, v in expected.items()}
+    assert any(isinstance(values[k], int) and not isinstance(values[k], bool) for c in backend.chunks for k in c.keys)
