@@ -172,11 +172,20 @@ def render_explanation(out: dict[str, Any]) -> str:
         value = f["value"] if f["status"] == "decided" else f["status"]
         by = ", ".join(r["id"] for r in f["rules"])
         contested = f"; contested by {', '.join(c['id'] + '=' + c['value'] for c in f['contested_by'])}" if f["contested_by"] else ""
-        lines.append(f"  {name}: {value} ({f['label'] or ''}) confidence {f['confidence']}" + (f" by {by}" if by else "") + contested)
+        lines.append(f"  {name}: {value} ({f['label'] or ''}) confidence {f['confidence']}, from {f['source']}"
+                     + (f" by {by}" if by else "") + contested)
+        if f.get("model"):
+            model = f["model"]
+            terms = "、".join(t["term"] for t in model["terms"])
+            lines.append(f"      model: {model['value']} {model['probability']:.2f}" + (f"  (weighed most: {terms})" if terms else ""))
+        if f.get("disagreement"):
+            lines.append(f"      disagreement: {f['disagreement']}")
     for adj in out["adjustments"]:
         lines.append(f"  adjusted: {adj}")
     for warning in out["warnings"]:
         lines.append(f"  warning: {warning}")
+    if out.get("attention"):
+        lines.append("  review first: " + "; ".join(out["attention"]))
     return "\n".join(lines)
 
 

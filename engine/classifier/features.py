@@ -48,12 +48,17 @@ def text_terms(segmenter: Segmenter, title: str, body: str) -> list[str]:
 
 
 def meta_terms(facts: Facts) -> list[str]:
-    terms = [f"文种:{facts['doc_type'] or '无'}", f"文种来源:{facts['doc_type_source']}", f"来源:{facts['source']}"]
+    terms = [f"文种:{facts['doc_type'] or '无'}"]
+    if facts["doc_type_source"] != "given":  # inferred from the title, or missing
+        terms.append(f"文种来源:{facts['doc_type_source']}")
+    if facts["source"] != "closure":  # hand entry
+        terms.append(f"来源:{facts['source']}")
     if facts["division"]:
         terms.append(f"处室:{facts['division']}")
         terms.append(f"处室尾:{facts['division'][-1]}")  # 处/科/室/队/中心: what kind of division
-    # Facts enter only when present: "no marking" is the ordinary case, and as a term it became the
-    # strongest reason for proactive on a corpus where one set is marked more often than the other.
+    # Facts enter only when they depart from the ordinary case: "no marking" as a term became the
+    # strongest reason for proactive on a corpus where one set is marked more often than the other,
+    # and defaults make poor explanations ("weighed most: closure").
     if facts["marking_level"] != "none":
         terms.append(f"标密:{facts['marking_level']}")
     terms += [f"个人信息:{kind}" for kind in facts["personal_data"]]
