@@ -82,9 +82,12 @@ def test_fast_vectors_equal_scikit_learns(segmenters: tuple[Segmenter, Segmenter
     docs = [text_terms(segmenters[0], r["title"], r["body"]) for r in records]
     block = Block.fit(docs, min_df=2, use_idf=True)
     ours = matrix([block], [(d,) for d in docs]).toarray()
-    theirs = TfidfVectorizer(analyzer=identity, min_df=2, sublinear_tf=True, lowercase=False,
-                             dtype=np.float32).fit_transform(docs).toarray()
-    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    vectorizer = TfidfVectorizer(analyzer=identity, min_df=2, sublinear_tf=True, lowercase=False, dtype=np.float32)
+    theirs = vectorizer.fit_transform(docs).toarray()
+    column = {term: i for i, term in enumerate(vectorizer.get_feature_names_out())}
+    assert sorted(block.terms) == sorted(column)
+    np.testing.assert_allclose(ours, theirs[:, [column[t] for t in block.terms]], rtol=1e-5, atol=1e-6)
+    assert block.idf is not None and np.all(np.diff(block.idf) >= 0)  # most frequent terms first
 
 
 def test_head_probabilities_equal_logistic_regression() -> None:
