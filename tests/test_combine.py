@@ -54,6 +54,17 @@ def test_the_model_fills_what_no_rule_sets() -> None:
     assert decision.fields["exemption"].status == "not_applicable"  # not withheld
 
 
+def test_a_model_sure_of_withheld_holds_back_a_rules_proactive() -> None:
+    hits = [hit("p", category="proactive", column="normative_documents")]
+    held = combine(hits, PRECEDENCE, "none", predicted(category=("withheld", 0.95), exemption=("third_party", 0.8)))
+    field = held.fields["category"]
+    assert (field.value, field.source) == ("withheld", "model")
+    assert field.disagreement and "held back" in field.disagreement and field.confidence < 0.95
+    assert held.fields["exemption"].value == "third_party"  # filled, since the document is now withheld
+    kept = combine(hits, PRECEDENCE, "none", predicted(category=("withheld", 0.85)))
+    assert kept.fields["category"].value == "proactive" and kept.fields["category"].disagreement  # flagged only
+
+
 def test_a_confident_model_replaces_a_baseline_but_not_an_unsure_one() -> None:
     baseline = [hit("b", RuleMode.BASELINE, 0.5, column="other")]
     sure = combine(baseline, PRECEDENCE, "none", predicted(category=("on_request", 0.7), column=("fees", 0.7)))
