@@ -91,7 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.rules = rules_dir()
     if getattr(args, "model", "absent") is None:
         args.model = model_dir()
-    args.model_default = model_dir()
     try:
         return int(handler(args))
     except BrokenPipeError:  # `gongkai suggest … | head` is fine

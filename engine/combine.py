@@ -60,7 +60,7 @@ def combine(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str,
         fields = {name: evolve(fd, model=prediction.fields[name]) for name, fd in fields.items()}
     elif prediction is not None:
         fields["secrecy"] = _secrecy(fields["secrecy"], prediction.fields["secrecy"], marking_level, policy)
-        fields["category"] = _category(fields["category"], prediction.fields["category"], fields["secrecy"], policy)
+        fields["category"] = _category(fields["category"], prediction.fields["category"], policy)
         withheld = fields["category"].value == Category.WITHHELD
         fields["exemption"] = _field(fields["exemption"], prediction.fields["exemption"], policy, fill=withheld)
         gov_info = fields["category"].value != Category.NOT_GOVERNMENT_INFO
@@ -91,7 +91,7 @@ def _field(rule: FieldDecision, model: FieldPrediction, policy: Policy, *, fill:
     return _from_model(rule, model, model.value, model.confidence)
 
 
-def _category(rule: FieldDecision, model: FieldPrediction, secrecy: FieldDecision, policy: Policy) -> FieldDecision:
+def _category(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> FieldDecision:
     withheld = model.p(Category.WITHHELD)
     if rule.source == "rules" and rule.value == Category.PROACTIVE and withheld >= policy.hold_back_at:
         why = (f"held back from proactive: the rules say proactive, the model withheld ({withheld:.2f}); "

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Iterable
 
 from engine.cli import emit
 from engine.document import RecordError, document_from_record
-from engine.evaluate import Evaluation, LabelError, read_labels
+from engine.evaluate import Evaluation, LabelError, read_labelled_record
 from engine.records import read_jsonl
 from engine.rules.diagnostics import Diagnostic
 from engine.rules.loader import check_rulebook
@@ -236,20 +236,12 @@ def evaluate(args: argparse.Namespace) -> int:
                 evaluation.skip(line.number, line.error)
                 continue
             try:
-                gold = read_labels(line.record) if isinstance(line.record, dict) else None
-                document = document_from_record(line.record)
+                document, gold = read_labelled_record(line.record)
             except (LabelError, RecordError) as exc:
                 evaluation.skip(line.number, str(exc))
                 continue
-            if gold is None:
-                evaluation.skip(line.number, "a record must be a JSON object")
-                continue
             facts, decision = suggester.run(document)
-            evaluation.add(
-                document.id or f"line {line.number}", gold,
-                {n: decision.fields[n].value for n in DECIDED_FIELDS},
-                {n: decision.fields[n].status for n in DECIDED_FIELDS}, facts["marking_level"] != "none",
-            )
+            evaluation.add_decision(document.id or f"line {line.number}", gold, decision, facts["marking_level"])
     report = evaluation.report()  # the same keys with or without a model; the mode is said on stderr
     _say(f"gongkai evaluate: {'rules alone' if suggester.model is None else 'rules and model ' + suggester.model.model_id}")
     if args.format == "json":
@@ -265,13 +257,8 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_report(report: dict[str, Any], book: Rulebook | None = None, title: str | None = None) -> str:
-    lines = []
-    if title:
-        lines.append(title)
-    if book is not None:
-        lines.append(f"records: {report['records']}   skipped: {len(report['skipped'])}   "
-                     f"rules: {book.name} {book.revision[:12]}")
+def render_report(report: dict[str, Any], book: Rulebook) -> str:
+    lines = [f"records: {report['records']}   skipped: {len(report['skipped'])}   rules: {book.name} {book.revision[:12]}"]
     for name in DECIDED_FIELDS:
         field = report[name]
         lines.append(f"\n{name}: accuracy {field['accuracy']:.3f}  macro-F1 {field['macro_f1']:.3f}")
@@ -332,15 +319,16 @@ class _Progress:
 def train(args: argparse.Namespace) -> int:
     from engine.classifier.build import train_model
     from engine.classifier.model import ModelError, load_model
-    from engine.paths import data_dir
+    from engine.paths import data_dir, model_dir
 
+    output = args.output or model_dir()
     if args.if_needed:
         try:
-            model = load_model(args.output or args.model_default)
+            model = load_model(output)
         except ModelError as exc:
-            _say(f"gongkai train: {exc.args[0].split(': run')[0]}; training one now")
+            _say(f"gongkai train: {exc}; training one now")
         else:
-            _say(f"gongkai train: model {model.model_id} in {args.output or args.model_default} loads; nothing to do")
+            _say(f"gongkai train: model {model.model_id} in {output} loads; nothing to do")
             return 0
     files = args.files or [data_dir() / "training" / "records.jsonl"]
     missing = [str(f) for f in files if not f.is_file()]
@@ -363,7 +351,6 @@ def train(args: argparse.Namespace) -> int:
     progress.done()
     for problem in problems:
         _say(f"{problem}: not used for training")
-    output = args.output or args.model_default
     model.save(output)
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     metrics = model.metadata["metrics"]

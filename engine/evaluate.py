@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from engine.decision import Decision
+from engine.document import Document, document_from_record
 from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Secrecy
 
 UNDECIDED = "undecided"
@@ -39,6 +41,12 @@ def read_labels(record: Mapping[str, Any]) -> dict[str, str]:
         else:
             out[name] = str(value)
     return out
+
+
+def read_labelled_record(record: Any) -> tuple[Document, dict[str, str]]:
+    """The document and its gold labels; RecordError or LabelError saying what is wrong."""
+    document = document_from_record(record)  # RecordError unless a JSON object
+    return document, read_labels(record)
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -103,6 +111,11 @@ class Evaluation:
             self.withheld_proactive += 1
         if any(gold[n] != shown[n] for n in DECIDED_FIELDS):
             self.wrong.append({"id": record_id, "gold": dict(gold), "suggested": shown})
+
+    def add_decision(self, record_id: str, gold: Mapping[str, str], decision: Decision, marking_level: str) -> None:
+        """add() for a decision as the suggester made it."""
+        self.add(record_id, gold, {n: decision.fields[n].value for n in DECIDED_FIELDS},
+                 {n: decision.fields[n].status for n in DECIDED_FIELDS}, marking_level != "none")
 
     def skip(self, line: int, error: str) -> None:
         self.skipped.append({"line": line, "error": error})

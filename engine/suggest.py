@@ -66,9 +66,9 @@ class Suggester:
         fired = [self._rules[rule_id] for rule_id in self.backend.evaluate(facts)]
         return [RuleHit(rule, tuple(evidence(rule.when, facts))) for rule in fired if rule.in_effect(on)]
 
-    def run(self, document: Document) -> tuple[Facts, Decision]:
+    def run(self, document: Document, *, rules_only: bool = False) -> tuple[Facts, Decision]:
         facts = derive_facts(document)
-        prediction = self.model.predict(facts) if self.model is not None else None
+        prediction = self.model.predict(facts) if self.model is not None and not rules_only else None
         return facts, combine(self.hits(facts), self.book.precedence, facts["marking_level"], prediction, self.policy)
 
     def suggest(self, document: Document) -> dict[str, Any]:

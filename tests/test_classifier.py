@@ -163,7 +163,8 @@ def test_loading_refuses_a_changed_dictionary_and_damaged_files(model_dir: Path,
 
 def test_near_duplicates_share_a_cross_validation_group() -> None:
     body = "为进一步做好城市生活垃圾分类工作，现将有关事项通知如下。一、明确分类标准。二、落实属地责任。" * 3
-    records = [Labelled({"id": i, "title": t, "body": b}, {}, "f", n) for n, (i, t, b) in enumerate([
+    records = [Labelled({"id": i, "title": t, "body": b}, make_doc(id=i, title=t, body=b), {}, "f", n)
+               for n, (i, t, b) in enumerate([
         ("x1", "关于做好2023年垃圾分类工作的通知", body),
         ("x2", "关于做好2024年垃圾分类工作的通知", body.replace("进一步", "切实")),
         ("x3", "关于召开安全生产会议的通知", "定于下周召开全市安全生产工作会议，请各单位主要负责人参加。"),
@@ -197,3 +198,15 @@ def test_cross_validated_quality_of_the_model_alone_and_combined() -> None:
     assert all(c["ece"] <= 0.1 for c in cv["calibration"].values())  # probabilities mean what they say
     assert cv["combined"]["violations"] == {"secret_suggested_proactive": 0, "withheld_suggested_proactive": 0}
     assert cv["combined"]["category"]["macro_f1"] >= cv["model"]["category"]["macro_f1"]
+
+
+def test_the_models_stacked_heads_give_each_heads_own_probabilities(model: Model) -> None:
+    """predict_terms gathers all four heads' weights at once; each must equal its Head alone."""
+    from engine.classifier.vectors import stack
+
+    facts = derive_facts(make_doc(title="关于印发某市城市管理办法的通知", body="各区人民政府：现将办法印发给你们，请认真贯彻执行。"))
+    terms = model.terms(facts)
+    idx, vals = stack(model.blocks, (terms.text, terms.meta))
+    prediction = model.predict_terms(terms)
+    for name, head in model.heads.items():
+        np.testing.assert_allclose(prediction.fields[name].probabilities, head.proba(idx, vals), rtol=1e-5)

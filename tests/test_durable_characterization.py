@@ -141,14 +141,13 @@ def test_payload_templates_give_what_json_dumps_gives(suggester: Suggester) -> N
     import json
 
     from engine.rules.compiler import GUARD, fact_values
-    from engine.rules.durable_backend import _PayloadTemplate
 
     backend = suggester.backend
     facts = facts_of(title="关于江州市2024年部分节假日安排的通知", secrecy_marking="内部", doc_number="江府办〔2024〕3号",
                      body="各区人民政府：\n现将有关事项通知如下……联系人：张三，电话13800138000\n\n（此件公开发布）")
     values = fact_values(facts, backend.predicates.evaluate(facts))
-    for chunk in backend.chunks:
-        rendered = json.loads(_PayloadTemplate(chunk.keys).render("f7", values))
+    for chunk, template in zip(backend.chunks, backend._payloads, strict=True):
+        rendered = json.loads(template.render("f7", values))
         expected = {**{k: values[k] for k in chunk.keys}, GUARD: "doc", "sid": "evaluation", "id": "f7"}
         assert rendered == expected
         # == would take False for 0: the types must match too (durable compares them)

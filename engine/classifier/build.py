@@ -29,11 +29,9 @@ from engine.classifier.model import HEAD_FIELDS, Model, library_versions
 from engine.classifier.segment import Segmenter
 from engine.classifier.train import DEFAULT_PARAMS, Example, Params, across_provenance, cross_validate, fit, head_subset
 from engine.combine import DEFAULT_POLICY, Policy, combine
-from engine.decision import Decision
 from engine.evaluate import Evaluation
 from engine.paths import data_dir
 from engine.suggest import Suggester
-from engine.vocabulary import DECIDED_FIELDS
 
 USERDICT = "dict/userdict.txt"
 PLACES = "dict/places.txt"
@@ -66,7 +64,7 @@ class Scores:
                 "combined": combine(e.decision.hits, book_precedence, marking, prediction, policy),
             }
             for name, decision in decisions.items():
-                _add(self.by_source[name], e, decision)
+                self.by_source[name].add_decision(e.id, e.gold, decision, marking)
             for name in HEAD_FIELDS:
                 if head_subset(name, e.gold):
                     fp = prediction.fields[name]
@@ -76,11 +74,6 @@ class Scores:
         out: dict[str, Any] = {name: ev.report() for name, ev in self.by_source.items()}
         out["calibration"] = {name: calibration(pairs) for name, pairs in self.reliability.items()}
         return out
-
-
-def _add(evaluation: Evaluation, e: Example, decision: Decision) -> None:
-    evaluation.add(e.id, e.gold, {n: decision.fields[n].value for n in DECIDED_FIELDS},
-                   {n: decision.fields[n].status for n in DECIDED_FIELDS}, e.facts["marking_level"] != "none")
 
 
 def calibration(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> dict[str, Any]:
@@ -114,7 +107,9 @@ def train_model(files: Sequence[Path], *, suggester: Suggester, folds: int = 5, 
     segmenter = default_segmenter()
     group_names = groups(records, declared_clusters(files))
     say(f"{len(set(group_names))} cross-validation groups (near-duplicates and declared clusters joined)")
-    examples = prepare(records, group_names, suggester.run, lambda facts: document_terms(segmenter, facts),
+    # Example.decision is the rules' alone, whether or not the suggester holds a model.
+    examples = prepare(records, group_names, lambda doc: suggester.run(doc, rules_only=True),
+                       lambda facts: document_terms(segmenter, facts),
                        lambda n, total: say(f"reading documents {n}/{total}") if n % 50 == 0 or n == total else None)
     precedence = suggester.book.precedence
     metrics: dict[str, Any] = {}

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from engine.classifier.train import Example
-from engine.document import RecordError, document_from_record
-from engine.evaluate import LabelError, read_labels
+from engine.document import Document, RecordError
+from engine.evaluate import LabelError, read_labelled_record
 from engine.records import read_jsonl
 
 NEAR_DUPLICATE_JACCARD = 0.6
@@ -37,6 +37,7 @@ class Problem:
 @dataclass(frozen=True)
 class Labelled:
     record: dict[str, Any]
+    document: Document
     gold: dict[str, str]
     file: str
     line: int
@@ -54,19 +55,16 @@ def read_labelled(paths: Sequence[Path]) -> tuple[list[Labelled], list[Problem]]
                     problems.append(Problem(str(path), line.number, line.error))
                     continue
                 try:
-                    if not isinstance(line.record, dict):
-                        raise RecordError("a record must be a JSON object")
-                    gold = read_labels(line.record)
-                    document_from_record(line.record)
+                    document, gold = read_labelled_record(line.record)
                 except (LabelError, RecordError) as exc:
                     problems.append(Problem(str(path), line.number, str(exc)))
                     continue
-                rid = str(line.record.get("id") or f"{path.name}:{line.number}")
+                rid = document.id or f"{path.name}:{line.number}"
                 if rid in seen:
                     problems.append(Problem(str(path), line.number, f"id {rid!r} already read at {seen[rid]}"))
                     continue
                 seen[rid] = f"{path}:{line.number}"
-                records.append(Labelled({**line.record, "id": rid}, gold, str(path), line.number))
+                records.append(Labelled({**line.record, "id": rid}, document, gold, str(path), line.number))
     return records, problems
 
 
@@ -129,9 +127,8 @@ def prepare(records: Sequence[Labelled], group_names: Sequence[str], run: Callab
     """Examples with facts, the rules' decision and terms computed once."""
     out = []
     for n, (rec, group) in enumerate(zip(records, group_names, strict=True), 1):
-        document = document_from_record(rec.record)
-        facts, decision = run(document)
-        out.append(Example(rec.record["id"], document, facts, decision, terms(facts), rec.gold, group,
+        facts, decision = run(rec.document)
+        out.append(Example(rec.record["id"], rec.document, facts, decision, terms(facts), rec.gold, group,
                            str(rec.record.get("provenance") or Path(rec.file).stem)))
         if progress:
             progress(n, len(records))

@@ -34,8 +34,9 @@ class Head:
     def proba(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return softmax(self.scores(idx, vals) / self.temperature)
 
-    def proba_matrix(self, X) -> np.ndarray:  # type: ignore[no-untyped-def]
-        return softmax_rows(np.asarray(X @ self.coef.T) + self.intercept, self.temperature)
+    def score_matrix(self, X) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Scores of many rows at once (a sparse matrix), before the temperature."""
+        return np.asarray(X @ self.coef.T) + self.intercept
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

@@ -107,13 +107,6 @@ class Model:
     def predict(self, facts: Facts) -> Prediction:
         return self.predict_terms(self.terms(facts))
 
-    def term_name(self, column: int) -> str:
-        for block in self.blocks:
-            if column < len(block):
-                return block.terms[column]
-            column -= len(block)
-        raise IndexError(column)
-
     # -- files ---------------------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:

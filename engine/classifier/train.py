@@ -6,7 +6,7 @@ null otherwise), column only from records that are government information (null 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -50,7 +50,6 @@ class Example:
     gold: Mapping[str, str]  # SCHEMA labels as strings, "null" for null
     group: str
     provenance: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def head_subset(name: str, gold: Mapping[str, str]) -> bool:
@@ -93,7 +92,7 @@ def _temperature(X, y: Sequence[str], classes: tuple[str, ...], params: Params, 
     folds = KFold(params.calibration_folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in folds.split(X):
         head = fit_linear(X[train_idx], y_arr[train_idx].tolist(), C=params.C, seed=seed)
-        fold_scores = np.asarray(X[test_idx] @ head.coef.T) + head.intercept
+        fold_scores = head.score_matrix(X[test_idx])
         full = np.full((len(test_idx), len(classes)), np.nan)
         for j, cls in enumerate(head.classes):
             full[:, classes.index(cls)] = fold_scores[:, j]
@@ -132,8 +131,8 @@ def across_provenance(examples: Sequence[Example], params: Params, seed: int, se
     sources = sorted({e.provenance for e in examples})
     if len(sources) < 2:
         return []
+    say = progress or (lambda _: None)
     for source in sources:
-        say = progress or (lambda _: None)
         say(f"across provenance: testing on {source}")
         model = fit([e for e in examples if e.provenance != source], params, seed, segmenter)
         evaluate_fold(source, model, [e for e in examples if e.provenance == source])

@@ -115,6 +115,12 @@ def compile_chunks(rules: Sequence[Rule], predicates: TextPredicates, size: int 
     return chunks
 
 
+def boolean_keys(predicates: TextPredicates) -> frozenset[str]:
+    """The fact keys whose values are always booleans: text flags and list flags."""
+    lists = {list_flag(name, value) for name, spec in FIELDS.items() if spec.type == "list" for value in spec.values}
+    return frozenset(predicates.flags.values()) | lists
+
+
 def fact_values(facts: Facts, flags: dict[str, bool]) -> dict[str, Any]:
     """Every key a compiled rule may read: plain fields, list flags and text flags."""
     values: dict[str, Any] = dict(flags)

@@ -23,8 +23,8 @@ from typing import Any, Sequence
 
 import durable_rules_engine as dre
 
-from engine.facts import FIELDS, Facts
-from engine.rules.compiler import GUARD, Chunk, compile_chunks, fact_values
+from engine.facts import Facts
+from engine.rules.compiler import GUARD, Chunk, boolean_keys, compile_chunks, fact_values
 from engine.rules.conditions import leaves
 from engine.rules.predicates import TextPredicates
 from engine.rules.rulebook import Rule
@@ -64,13 +64,13 @@ class _PayloadTemplate:
 
     json.dumps of a fresh dict per chunk cost a third of the backend's time; the keys never change,
     only the values, so they are formatted into place (a test checks the result equals json.dumps).
-    Flags (t…, l_…) are booleans by construction and are spelled by a table lookup; the few plain
-    fields go through json.dumps.
+    Flags (compiler.boolean_keys) are spelled by a table lookup; the few plain fields go through
+    json.dumps.
     """
 
-    def __init__(self, keys: Sequence[str]) -> None:
-        flags = [k for k in keys if k.startswith(("t", "l_")) and k not in FIELDS]
-        plain = [k for k in keys if k not in set(flags)]
+    def __init__(self, keys: Sequence[str], booleans: frozenset[str]) -> None:
+        flags = [k for k in keys if k in booleans]
+        plain = [k for k in keys if k not in booleans]
         names = [json.dumps(key, ensure_ascii=False) for key in flags + plain]
         if any("%" in name for name in names):
             raise ValueError("a fact key may not contain %")
@@ -104,7 +104,8 @@ class DurableBackend:
         self._handles = [_create(chunk.definition) for chunk in self.chunks]
         self._order = {rule.id: i for i, rule in enumerate(rules)}
         self._lock = threading.Lock()
-        self._payloads = [_PayloadTemplate(chunk.keys) for chunk in self.chunks]
+        booleans = boolean_keys(self.predicates)
+        self._payloads = [_PayloadTemplate(chunk.keys, booleans) for chunk in self.chunks]
 
     def evaluate(self, facts: Facts) -> list[str]:
         """Ids of the rules whose condition holds, in rulebook order."""
