@@ -1,0 +1,71 @@
+"""The application factory: nothing is created at import time; rules, model and database are loaded
+once per application (in create_app, so that a broken rulebook or database stops the start)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from api import problems
+from api.context import Context
+from api.limits import BodyLimit
+from api.routes import admin, intake, items, meta, reviews, stores
+from api.settings import Settings
+from engine.suggest import Suggester
+from engine.working_days import WorkingCalendar
+from models.migrate import upgrade
+from models.session import make_engine, make_sessions
+
+log = logging.getLogger("gongkai")
+
+
+class StartupError(RuntimeError):
+    """The service cannot start: the message says what to fix."""
+
+
+def load_suggester(settings: Settings) -> Suggester:
+    from engine.rules.loader import check_rulebook
+
+    book, diagnostics = check_rulebook(settings.rules)
+    if book is None:
+        lines = "\n".join(f"  {d.file}:{d.line}:{d.column} {d.code} {d.message}" for d in diagnostics[:20])
+        raise StartupError(f"the rules in {settings.rules} have errors (`gongkai rules check`):\n{lines}")
+    model = None
+    if settings.model is not None and str(settings.model):
+        from engine.classifier.model import ModelError, load_model
+
+        try:
+            model = load_model(settings.model)
+        except ModelError as exc:
+            raise StartupError(f"{exc} (set GONGKAI_MODEL= to serve the rules alone)") from None
+    return Suggester(book, "durable", model)
+
+
+def create_app(settings: Settings | None = None, suggester: Suggester | None = None) -> FastAPI:
+    settings = settings or Settings()
+    if settings.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    if settings.migrate_on_start:
+        upgrade(engine)
+    app = FastAPI(title="gongkai 政府信息公开", version=_version(),
+                  description="Suggestions, reviews and stores for government information disclosure "
+                              "under the 2019 Regulations (《中华人民共和国政府信息公开条例》).")
+    app.state.engine = engine
+    app.state.sessions = make_sessions(engine)
+    app.state.context = Context(suggester=suggester or load_suggester(settings),
+                                calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
+    problems.install(app)
+    for module in (meta, intake, items, reviews, stores, admin):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _version() -> str:
+    from engine.version import __version__
+
+    return __version__

@@ -1,0 +1,71 @@
+"""The `gongkai` command: the engine's verbs (engine/cli.py) plus the service's own:
+serve, token create|list|revoke, audit verify, db upgrade|check. Kept here so that the engine stays
+free of web and database imports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from engine import cli as engine_cli
+
+SERVICE_VERBS = {"serve", "token", "audit", "db"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 service: serve and administer")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    serve = verbs.add_parser("serve", help="run the HTTP service (settings from GONGKAI_* variables)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL; SQLite has one writer)")
+
+    token = verbs.add_parser("token", help="bearer tokens").add_subparsers(dest="token_verb", required=True)
+    create = token.add_parser("create", help="issue a token and print it (once)")
+    create.add_argument("--role", required=True, choices=["document_system", "clerk", "secrecy_reviewer",
+                                                            "disclosure_reviewer", "office", "rule_author",
+                                                            "supervisor", "admin"])
+    create.add_argument("--name", required=True)
+    create.add_argument("--division", default=None)
+    token.add_parser("list", help="list tokens (never their values)")
+    revoke = token.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("id", type=int)
+
+    audit = verbs.add_parser("audit", help="the audit log").add_subparsers(dest="audit_verb", required=True)
+    audit.add_parser("verify", help="recompute the hash chain; exit 1 and name the first broken link")
+
+    db = verbs.add_parser("db", help="the database schema").add_subparsers(dest="db_verb", required=True)
+    db.add_parser("upgrade", help="apply migrations (the service also does this at start)")
+    db.add_parser("check", help="exit 1 when the tables and the migrations differ")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in SERVICE_VERBS:
+        if argv and argv[0] in ("-h", "--help"):
+            engine_cli.build_parser().print_help()
+            print("\nservice verbs: serve, token create|list|revoke, audit verify, db upgrade|check (gongkai VERB -h)")
+            return 0
+        return engine_cli.main(argv)
+    args = build_parser().parse_args(argv)
+    from api import commands
+
+    handler = {
+        ("serve", None): commands.serve,
+        ("token", "create"): commands.token_create,
+        ("token", "list"): commands.token_list,
+        ("token", "revoke"): commands.token_revoke,
+        ("audit", "verify"): commands.audit_verify,
+        ("db", "upgrade"): commands.db_upgrade,
+        ("db", "check"): commands.db_check,
+    }[(args.verb, getattr(args, "token_verb", None) or getattr(args, "audit_verb", None) or getattr(args, "db_verb", None))]
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Intake: a closed document pushed by the document system, or an item a clerk enters by hand.
+
+Idempotent: the same document again returns the same item; a changed document becomes a new
+version with a new suggestion, and never overwrites a decision a person already made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.context import Actor, Context
+from api.errors import Forbidden
+from api.schemas import DocumentIn
+from engine.document import TEXT_FIELDS, document_from_record
+from engine.priority import review_priority
+from engine.vocabulary import SECRECY_ORDER, Secrecy
+from engine.working_days import publication_due
+from models import audit
+from models.counters import next_value
+from models.tables import FeedEntryRow, ItemRow, ItemVersionRow
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    canonical = json.dumps({k: record.get(k) for k in TEXT_FIELDS}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _stricter(a: str, b: str) -> str:
+    return a if SECRECY_ORDER.index(Secrecy(a)) >= SECRECY_ORDER.index(Secrecy(b)) else b
+
+
+def _find(session: Session, origin: str, source_id: str) -> ItemRow | None:
+    return session.scalar(select(ItemRow).where(ItemRow.origin == origin, ItemRow.source_id == source_id))
+
+
+def _current(session: Session, item: ItemRow) -> ItemVersionRow:
+    return session.scalars(select(ItemVersionRow).where(
+        ItemVersionRow.item_id == item.id, ItemVersionRow.number == item.current_version)).one()
+
+
+def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: str) -> tuple[ItemRow, str]:
+    """Store the document and its suggestion; returns the item and what happened:
+    created | unchanged | new_version. Commits."""
+    if origin == "manual" and actor.division and doc.division not in (None, actor.division):
+        raise Forbidden(f"this token enters items for division {actor.division!r}, not {doc.division!r}")
+    if origin == "manual" and actor.division and doc.division is None:
+        doc = doc.model_copy(update={"division": actor.division})
+    source_id = doc.id or f"manual-{uuid.uuid4().hex}"
+    record = doc.model_copy(update={"id": source_id}).record(origin)
+    digest = content_hash(record)
+    existing = _find(session, origin, source_id)
+    if existing is not None and _current(session, existing).content_hash == digest:
+        session.rollback()
+        return existing, "unchanged"
+    session.rollback()  # release the read before the (CPU-bound) suggestion
+    document = document_from_record(record)
+    suggestion = ctx.suggester.suggest(document)
+    closed_on = doc.closed_on or dt.datetime.now(CHINA).date()
+    for attempt in range(3):
+        try:
+            result = _store(session, ctx, actor, origin, source_id, record, digest, suggestion, closed_on)
+            session.commit()
+            return result
+        except IntegrityError:
+            # Two pushes of one document raced: the loser re-reads and finds the winner's item.
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id: str, record: dict[str, Any],
+           digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
+    model = ctx.suggester.model
+    marking = suggestion.get("marking") or "none"
+    item = _find(session, origin, source_id)
+    if item is not None and _current(session, item).content_hash == digest:
+        return item, "unchanged"
+    if item is None:
+        due = publication_due(closed_on, ctx.calendar)
+        item = ItemRow(origin=origin, source_id=source_id, division=record.get("division"), agency=record.get("agency"),
+                       title=record.get("title") or "", closed_on=closed_on, due_on=due.due_on,
+                       due_warnings=list(due.warnings), status="secrecy_review", current_version=1, marking=marking,
+                       marked=marking != "none", risk=review_priority(suggestion), changed_after_review=False)
+        session.add(item)
+        session.flush()
+        outcome, before = "created", None
+    else:
+        before = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store}
+        item.current_version += 1
+        item.title = record.get("title") or ""
+        item.division, item.agency = record.get("division"), record.get("agency")
+        item.marking = _stricter(item.marking, marking)
+        item.marked = item.marking != "none"
+        item.risk = review_priority(suggestion)
+        if item.status != "secrecy_review" or item.secrecy is not None:
+            item.changed_after_review = True
+        if item.store == "proactive" and item.marked:
+            _withdraw(session, item)
+        outcome = "new_version"
+    session.add(ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
+                               suggestion=suggestion, ruleset_revision=ctx.suggester.book.revision,
+                               model_id=model.model_id if model is not None else None, received_by=actor.name))
+    after = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store,
+             "content_hash": digest, "suggested": {k: v["value"] for k, v in suggestion["suggestion"].items()}}
+    audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,
+                 before=before, after=after)
+    session.flush()
+    return item, outcome
+
+
+def _withdraw(session: Session, item: ItemRow) -> None:
+    """A published item whose new version carries a secrecy marking leaves the proactive store at once
+    (a marked document is never public) and goes back to secrecy review; the website's feed gets a
+    withdraw entry. The earlier decisions stay in the review history."""
+    session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw"))
+    item.store, item.status = None, "secrecy_review"  # the index number stays: it is reused when re-routed
+    item.secrecy = item.category = item.exemption = item.column = None
+    item.routed_at = None

@@ -1,0 +1,129 @@
+"""Secrecy review (保密审核), then disclosure review (公开方式审核), then routing to one store.
+
+Every action is a new review row and an audit event; a change from the suggestion needs a reason;
+two reviewers acting at once: the second gets Conflict (409) with the current item and what they
+submitted, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.context import Actor, Context
+from api.errors import Conflict, Invalid, NotFound
+from api.schemas import DisclosureReviewIn, SecrecyReviewIn
+from engine.index_number import format_index_number
+from engine.routing import RoutingError, store_for
+from models import audit
+from models.base import utc_now
+from models.counters import next_value
+from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, ReviewRow
+
+
+def _load(session: Session, item_id: int, expected_version: int | None, stage: str, submitted: dict[str, Any]
+          ) -> tuple[ItemRow, dict[str, Any]]:
+    item = session.get(ItemRow, item_id)
+    if item is None:
+        raise NotFound(f"no item {item_id}")
+    state = {"item_id": item.id, "status": item.status, "lock_version": item.lock_version}
+    if expected_version is not None and expected_version != item.lock_version:
+        raise Conflict(f"item {item_id} changed since you read it (version {expected_version}, now "
+                       f"{item.lock_version}): review it again", current=state, submitted=submitted)
+    if item.status != stage:
+        detail = {
+            ("secrecy_review", "disclosure_review"): "the secrecy review of this item is already done",
+            ("secrecy_review", "routed"): "this item is already reviewed and routed",
+            ("disclosure_review", "secrecy_review"): "the secrecy review (保密审核) must come first",
+            ("disclosure_review", "routed"): "the disclosure review of this item is already done",
+        }[(stage, item.status)]
+        raise Conflict(f"item {item_id}: {detail}", current=state, submitted=submitted)
+    version = session.scalars(select(ItemVersionRow).where(
+        ItemVersionRow.item_id == item.id, ItemVersionRow.number == item.current_version)).one()
+    return item, version.suggestion
+
+
+def _commit(session: Session, item_id: int, submitted: dict[str, Any]) -> None:
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(f"item {item_id} was reviewed by someone else at the same moment: review it again",
+                       submitted=submitted) from None
+
+
+def _needs_reason(changed: list[str], reason: str | None, submitted: dict[str, Any]) -> str | None:
+    reason = (reason or "").strip() or None
+    if changed and reason is None:
+        raise Invalid(f"changing {', '.join(changed)} from the suggestion needs a reason",
+                      errors=[{"field": "reason", "message": "required when a decision differs from the suggestion"}],
+                      submitted=submitted)
+    return reason
+
+
+def review_secrecy(session: Session, ctx: Context, actor: Actor, item_id: int, body: SecrecyReviewIn) -> ItemRow:
+    submitted = body.model_dump(mode="json")
+    item, suggestion = _load(session, item_id, body.expected_version, "secrecy_review", submitted)
+    suggested = suggestion["suggestion"]["secrecy"]["value"]
+    changed = ["secrecy"] if suggested is not None and body.secrecy != suggested else []
+    reason = _needs_reason(changed, body.reason, submitted)
+    item.secrecy = body.secrecy.value
+    item.status = "disclosure_review"
+    _write(session, actor, item, "secrecy_review", {"secrecy": suggested}, {"secrecy": item.secrecy}, changed, reason,
+           None)
+    _commit(session, item_id, submitted)
+    return item
+
+
+def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int, body: DisclosureReviewIn) -> ItemRow:
+    submitted = body.model_dump(mode="json", exclude_unset=True)
+    item, suggestion = _load(session, item_id, body.expected_version, "disclosure_review", submitted)
+    fields = suggestion["suggestion"]
+    suggested = {name: fields[name]["value"] for name in ("category", "exemption", "column")}
+    decided = {name: (getattr(body, name).value if getattr(body, name) is not None else None)
+               if name in body.model_fields_set else suggested[name] for name in suggested}
+    if decided["category"] is None:
+        raise Invalid("no category was suggested: decide one",
+                      errors=[{"field": "category", "message": "required: the suggestion left it undecided"}],
+                      submitted=submitted)
+    changed = [name for name in suggested if suggested[name] is not None and decided[name] != suggested[name]]
+    reason = _needs_reason(changed, body.reason, submitted)
+    try:
+        store = store_for(secrecy=item.secrecy or "none", category=decided["category"], exemption=decided["exemption"],
+                          column=decided["column"], marking=item.marking)
+    except RoutingError as exc:
+        raise Invalid(f"item {item_id} cannot be routed: {exc}", errors=[{"field": "category", "message": str(exc)}],
+                      submitted=submitted) from None
+    item.category, item.exemption, item.column = decided["category"], decided["exemption"], decided["column"]
+    _write(session, actor, item, "disclosure_review", suggested, decided, changed, reason, body.leader_instruction)
+    _route(session, ctx, actor, item, store)
+    _commit(session, item_id, submitted)
+    return item
+
+
+def _write(session: Session, actor: Actor, item: ItemRow, stage: str, suggested: dict[str, Any],
+           decided: dict[str, Any], changed: list[str], reason: str | None, leader_instruction: str | None) -> None:
+    session.add(ReviewRow(item_id=item.id, stage=stage, version_number=item.current_version, actor=actor.name,
+                          role=actor.role, suggested=suggested, decided=decided, changed=bool(changed), reason=reason,
+                          leader_instruction=leader_instruction))
+    audit.record(session, actor=actor.name, role=actor.role, action=stage, item_id=item.id,
+                 before={"suggested": suggested}, after={"decided": decided, "changed": changed, "reason": reason,
+                                                         "leader_instruction": leader_instruction})
+
+
+def _route(session: Session, ctx: Context, actor: Actor, item: ItemRow, store: str) -> None:
+    """To exactly one store, with its 索引号 (gapless per agency and year); proactive items enter the feed."""
+    if item.index_number is None:
+        agency = ctx.settings.agency_code
+        serial = next_value(session, f"index:{agency}:{item.closed_on.year}")
+        item.index_number = format_index_number(ctx.settings.index_template, agency=agency,
+                                                year=item.closed_on.year, serial=serial)
+    item.store, item.status, item.routed_at = store, "routed", utc_now()
+    session.flush()
+    if store == "proactive":
+        session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="publish"))
+    audit.record(session, actor=actor.name, role=actor.role, action="routed", item_id=item.id,
+                 after={"store": store, "index_number": item.index_number})

@@ -1,0 +1,39 @@
+"""Roles and what each may do. One table, so that every endpoint's authorisation is in one place
+and tests/test_api_roles.py can check every endpoint against every role."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DOCUMENT_SYSTEM = "document_system"  # 公文管理系统: pushes closed documents
+    CLERK = "clerk"  # 处室信息员: hand entry
+    SECRECY_REVIEWER = "secrecy_reviewer"  # 保密审核
+    DISCLOSURE_REVIEWER = "disclosure_reviewer"  # 公开方式审核
+    OFFICE = "office"  # 信息公开工作机构: stores, feed, statistics
+    RULE_AUTHOR = "rule_author"
+    SUPERVISOR = "supervisor"  # 监察/考核
+    ADMIN = "admin"
+
+
+R = Role
+READERS = frozenset({R.CLERK, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.OFFICE, R.SUPERVISOR, R.ADMIN})
+
+# action -> roles allowed. Each route names its action (api/auth.py: allow("...")).
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "push": frozenset({R.DOCUMENT_SYSTEM}),
+    "enter": frozenset({R.CLERK}),
+    "read_item": READERS | {R.DOCUMENT_SYSTEM},
+    "list_items": READERS,
+    "secrecy_queue": frozenset({R.SECRECY_REVIEWER, R.SUPERVISOR, R.ADMIN}),
+    "disclosure_queue": frozenset({R.DISCLOSURE_REVIEWER, R.SUPERVISOR, R.ADMIN}),
+    "secrecy_review": frozenset({R.SECRECY_REVIEWER}),
+    "disclosure_review": frozenset({R.DISCLOSURE_REVIEWER}),
+    "read_store": frozenset({R.OFFICE, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.SUPERVISOR, R.ADMIN}),
+    "feed": frozenset({R.OFFICE, R.ADMIN}),
+    "manage_tokens": frozenset({R.ADMIN}),
+    "read_audit": frozenset({R.SUPERVISOR, R.ADMIN}),
+    "whoami": frozenset(Role),
+    "read_rules": frozenset({R.RULE_AUTHOR, R.DISCLOSURE_REVIEWER, R.SECRECY_REVIEWER, R.OFFICE, R.ADMIN}),
+}

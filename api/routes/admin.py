@@ -1,0 +1,68 @@
+"""Tokens (admin), the audit log (supervisors, admin), and who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
+
+from api import tokens
+from api.context import Actor
+from api.deps import SessionDep, allow
+from api.errors import NotFound
+from api.schemas import TokenIn
+from models.audit import verify_chain
+from models.tables import AuditEventRow, TokenRow
+
+router = APIRouter(prefix="/v1", tags=["admin"])
+
+
+def _token_view(row: TokenRow) -> dict:
+    return {"id": row.id, "name": row.name, "role": row.role, "division": row.division, "created_by": row.created_by,
+            "created_at": row.created_at.isoformat(), "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
+
+
+@router.post("/tokens", status_code=201, summary="Issue a token (shown once)")
+def issue_token(body: TokenIn, session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
+    row, token = tokens.issue(session, name=body.name, role=body.role, division=body.division, by=actor)
+    session.commit()
+    return {**_token_view(row), "token": token}
+
+
+@router.get("/tokens", summary="List tokens (never their values)")
+def list_tokens(session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
+    return {"tokens": [_token_view(r) for r in session.scalars(select(TokenRow).order_by(TokenRow.id))]}
+
+
+@router.delete("/tokens/{token_id}", summary="Revoke a token")
+def revoke_token(token_id: int, session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
+    row = session.get(TokenRow, token_id)
+    if row is None:
+        raise NotFound(f"no token {token_id}")
+    if row.revoked_at is None:
+        tokens.revoke(session, row, actor)
+        session.commit()
+    return _token_view(row)
+
+
+@router.get("/audit", summary="The audit log, in order")
+def read_audit(session: SessionDep, actor: Actor = Depends(allow("read_audit")),
+               item_id: int | None = Query(None, ge=0, le=2**62), after: int = Query(0, ge=0, le=2**62),
+               limit: int = Query(100, ge=1, le=1000)) -> dict:
+    query = select(AuditEventRow).where(AuditEventRow.seq > after)
+    if item_id is not None:
+        query = query.where(AuditEventRow.item_id == item_id)
+    rows = list(session.scalars(query.order_by(AuditEventRow.seq).limit(limit)))
+    return {"events": [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
+                        "item_id": r.item_id, "before": r.before, "after": r.after, "hash": r.hash} for r in rows],
+            "cursor": rows[-1].seq if rows else after}
+
+
+@router.get("/audit/verify", summary="Verify the audit log's hash chain")
+def verify_audit(session: SessionDep, actor: Actor = Depends(allow("read_audit"))) -> dict:
+    report = verify_chain(session)
+    return {"events": report.events, "intact": report.intact, "broken_at": report.broken_at, "problem": report.problem}
+
+
+@router.get("/whoami", summary="The caller's name and role")
+def whoami(actor: Actor = Depends(allow("whoami"))) -> dict:
+    return {"name": actor.name, "role": actor.role, "division": actor.division}

@@ -1,0 +1,49 @@
+"""The four stores (信息库) and the proactive store's feed for the website publishing system."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api import queries
+from api.context import Actor
+from api.deps import ContextDep, SessionDep, allow
+from api.routes.items import Limit, Offset, _listing
+
+router = APIRouter(prefix="/v1", tags=["stores"])
+StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]
+
+
+@router.get("/stores/{store}", summary="List and search one store")
+def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_store")),
+               division: str | None = Query(None, max_length=100), q: str | None = Query(None, max_length=200),
+               closed_from: dt.date | None = None, closed_to: dt.date | None = None,
+               limit: int = Limit, offset: int = Offset) -> dict:
+    total, rows = queries.store(session, store, limit, offset, division=division, q=q,
+                                closed_from=closed_from, closed_to=closed_to)
+    return _listing(session, ctx, actor, total, rows, limit, offset)
+
+
+@router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")
+def feed(session: SessionDep, actor: Actor = Depends(allow("feed")),
+         after: int = Query(0, ge=0, le=2**62, description="the `cursor` of the previous page (0 from the start)"),
+         limit: int = Query(100, ge=1, le=1000)) -> dict:
+    """Entries in publication order. `publish` carries what the website shows; `withdraw` tells it to
+    take an item down (a later version carried a secrecy marking). Only proactive items ever appear."""
+    entries = []
+    for entry, item in queries.feed(session, after, limit):
+        out = {"seq": entry.seq, "action": entry.action, "at": entry.at.isoformat(), "item_id": item.id,
+               "index_number": item.index_number}
+        if entry.action == "publish":
+            if item.store != "proactive":  # withdrawn since: never show its content
+                out["action"] = "withdrawn"
+            else:
+                document = item.versions[-1].document
+                out.update(title=item.title, column=item.column, division=item.division, agency=item.agency,
+                           doc_number=document.get("doc_number"), date=document.get("date"),
+                           body=document.get("body"), published_at=item.routed_at.isoformat() if item.routed_at else None)
+        entries.append(out)
+    cursor = entries[-1]["seq"] if entries else after
+    return {"entries": entries, "cursor": cursor, "more": len(entries) == limit}

@@ -1,0 +1,25 @@
+"""Gapless counters: index numbers (索引号) per agency and year, the feed, the audit chain."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from models.tables import CounterRow
+
+
+def next_value(session: Session, name: str) -> int:
+    """The next value of counter `name` (1 first), taken in the caller's transaction.
+
+    The UPDATE holds the row lock until commit, so concurrent users queue behind it and commit in
+    number order; a rollback gives the number back: no gaps, no duplicates.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(CounterRow).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
+    value = session.execute(
+        update(CounterRow).where(CounterRow.name == name).values(value=CounterRow.value + 1).returning(CounterRow.value)
+    ).scalar_one()
+    return int(value)

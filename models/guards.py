@@ -1,0 +1,39 @@
+"""Database triggers that make the audit log and the review history append-only.
+
+The application has no update or delete path for these tables; the triggers make sure nobody else
+does either (a direct SQL UPDATE or DELETE fails), and the hash chain shows any change made by
+someone who drops the triggers first (`gongkai audit verify`).
+"""
+
+from __future__ import annotations
+
+APPEND_ONLY = ("audit_event", "review", "item_version")
+
+
+def create_statements(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END"
+            for table in APPEND_ONLY for verb in ("UPDATE", "DELETE")
+        ]
+    statements = [
+        "CREATE OR REPLACE FUNCTION gongkai_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$"
+    ]
+    for table in APPEND_ONLY:
+        statements.append(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                          "FOR EACH ROW EXECUTE FUNCTION gongkai_append_only()")
+        statements.append(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                          "FOR EACH STATEMENT EXECUTE FUNCTION gongkai_append_only()")
+    return statements
+
+
+def drop_statements(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for table in APPEND_ONLY for verb in ("update", "delete")]
+    out = []
+    for table in APPEND_ONLY:
+        out += [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+                f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"]
+    return out + ["DROP FUNCTION IF EXISTS gongkai_append_only()"]

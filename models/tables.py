@@ -1,0 +1,173 @@
+"""The tables: items and their versions, review actions, the audit log, counters and tokens.
+
+An item is one piece of information (a closed document or a hand entry). It goes through secrecy
+review (保密审核), then disclosure review (公开方式审核), then is routed to exactly one store (信息库):
+the single `store` column makes "exactly one" structural, and a CHECK constraint keeps anything
+with a secrecy level or marking out of the proactive store even if application code were wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Json, UtcDateTime, utc_now
+
+STORES = ("proactive", "on_request", "withheld", "not_government_info")
+STATUSES = ("secrecy_review", "disclosure_review", "routed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class ItemRow(Base):
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("origin", "source_id"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(f"store IS NULL OR {_in('store', STORES)}", name="store"),
+        # 条例第十四条 and the secrecy law: nothing with a secrecy level or any marking is proactive.
+        CheckConstraint("store IS NULL OR store <> 'proactive' OR (secrecy = 'none' AND marked = false)",
+                        name="proactive_unclassified"),
+        CheckConstraint("(store IS NULL) = (status <> 'routed')", name="routed_has_store"),
+        CheckConstraint("status = 'secrecy_review' OR secrecy IS NOT NULL", name="secrecy_before_disclosure"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(16))  # closure | manual
+    source_id: Mapped[str] = mapped_column(String(200))
+    division: Mapped[str | None] = mapped_column(String(100), index=True)
+    agency: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_warnings: Mapped[list[str]] = mapped_column(Json, default=list)
+    status: Mapped[str] = mapped_column(String(32), default="secrecy_review", index=True)
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The strictest marking any version carried (none | internal | confidential | ...): sticky.
+    marking: Mapped[str] = mapped_column(String(16), default="none")
+    marked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Queue order: higher first (low confidence, rule/model disagreement, marking).
+    risk: Mapped[float] = mapped_column(Float, default=0.0)
+    # Decisions people made (None until made); never overwritten by a new version.
+    secrecy: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(32))
+    exemption: Mapped[str | None] = mapped_column(String(32))
+    column: Mapped[str | None] = mapped_column(String(32))
+    store: Mapped[str | None] = mapped_column(String(32), index=True)
+    index_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    routed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    changed_after_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    versions: Mapped[list[ItemVersionRow]] = relationship(order_by="ItemVersionRow.number", back_populates="item")
+    reviews: Mapped[list[ReviewRow]] = relationship(order_by="ReviewRow.id", back_populates="item")
+
+    # Two reviewers on one item: the UPDATE carries "WHERE lock_version = <read>", so the second
+    # finds no row and gets StaleDataError (409) instead of silently overwriting the first.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ItemVersionRow(Base):
+    """One version of an item's document, with the suggestion made for it. Never updated."""
+
+    __tablename__ = "item_version"
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(Json)
+    suggestion: Mapped[dict[str, Any]] = mapped_column(Json)
+    ruleset_revision: Mapped[str] = mapped_column(String(64))
+    model_id: Mapped[str | None] = mapped_column(String(64))
+    received_by: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    item: Mapped[ItemRow] = relationship(back_populates="versions")
+
+
+class ReviewRow(Base):
+    """One review action: what was suggested, what the reviewer decided, and why. Append-only."""
+
+    __tablename__ = "review"
+    __table_args__ = (CheckConstraint(_in("stage", ("secrecy_review", "disclosure_review")), name="stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    version_number: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    suggested: Mapped[dict[str, Any]] = mapped_column(Json)
+    decided: Mapped[dict[str, Any]] = mapped_column(Json)
+    changed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    leader_instruction: Mapped[str | None] = mapped_column(Text)  # 领导批示意见
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    item: Mapped[ItemRow] = relationship(back_populates="reviews")
+
+
+class FeedEntryRow(Base):
+    """The proactive store's publication feed: seq is gapless and commits in order (see counters)."""
+
+    __tablename__ = "feed_entry"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # publish
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class CounterRow(Base):
+    """Named counters (index numbers per agency and year, the feed, the audit chain).
+
+    Incremented with UPDATE … RETURNING inside the transaction that uses the number: the row lock
+    serialises users until commit, and a rollback gives the number back, so sequences are gapless.
+    """
+
+    __tablename__ = "counter"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEventRow(Base):
+    """The append-only audit log, chained by hashes (protected by triggers; see migrations)."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    item_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    after: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class TokenRow(Base):
+    """A bearer token: only its SHA-256 is stored (tokens are 256 random bits, so no slow hash is needed)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    division: Mapped[str | None] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
