@@ -101,13 +101,13 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
         item.current_version += 1
         item.title = record.get("title") or ""
         item.division, item.agency = record.get("division"), record.get("agency")
-        item.marking = _stricter(item.marking, marking)
-        item.marked = item.marking != "none"
-        item.risk = review_priority(suggestion)
         if item.status != "secrecy_review" or item.secrecy is not None:
             item.changed_after_review = True
-        if item.store == "proactive" and item.marked:
-            _withdraw(session, item)
+        strictest = _stricter(item.marking, marking)
+        if item.store == "proactive" and strictest != "none":
+            _withdraw(session, item)  # before the marking is set: the database refuses a marked proactive item
+        item.marking, item.marked = strictest, strictest != "none"
+        item.risk = review_priority(suggestion)
         outcome = "new_version"
     session.add(ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
                                suggestion=suggestion, ruleset_revision=ctx.suggester.book.revision,

@@ -18,7 +18,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def _config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # configparser interpolates %: escape it (a URL may hold %3D, e.g. options=-csearch_path%3D…)
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return config
 
 

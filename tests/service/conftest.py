@@ -1,0 +1,102 @@
+"""Fixtures for the service: the real app on a real database (SQLite, and PostgreSQL when
+configured), with the real rulebook and a really trained model, and a token for every role."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import tokens
+from api.app import create_app
+from api.context import Actor
+from api.roles import Role
+from api.settings import Settings
+from engine.paths import PROJECT_ROOT
+from engine.suggest import Suggester
+from tests.databases import KINDS, fresh_database
+
+SAMPLES = PROJECT_ROOT / "data" / "samples" / "closures.jsonl"
+STARTER = PROJECT_ROOT.parent / "shared" / "corpus" / "starter"
+
+
+class Api:
+    """A TestClient with one token per role: api.as_("secrecy_reviewer").post(...)."""
+
+    def __init__(self, client: TestClient, role_tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = role_tokens
+
+    def as_(self, role: str) -> "_As":
+        return _As(self.client, self.tokens[role])
+
+    def push(self, doc: dict[str, Any], role: str = "document_system") -> Any:
+        return self.as_(role).post("/v1/closures", json=doc)
+
+
+class _As:
+    def __init__(self, client: TestClient, token: str) -> None:
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method: str) -> Any:
+        def call(url: str, **kwargs: Any) -> Any:
+            return getattr(self.client, method)(url, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+        return call
+
+
+@pytest.fixture(params=KINDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, model_dir: Path) -> Settings:
+    return Settings(database_url=database_url, model=model_dir, agency_code="11010000")
+
+
+@pytest.fixture
+def app(settings: Settings, combined: Suggester) -> Iterator[Any]:
+    application = create_app(settings, suggester=combined)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def api(app: Any) -> Iterator[Api]:
+    role_tokens = {}
+    with app.state.sessions() as session:
+        for role in Role:
+            _, token = tokens.issue(session, name=f"{role.value}-1", role=role.value, division=None,
+                                    by=Actor("test-setup", "admin"))
+            role_tokens[role.value] = token
+        session.commit()
+    with TestClient(app) as client:
+        yield Api(client, role_tokens)
+
+
+def sample_documents() -> list[dict[str, Any]]:
+    docs = [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for d in docs:
+        d.pop("source", None)
+    return docs
+
+
+def starter_documents() -> list[dict[str, Any]]:
+    """The starter corpus' documents with their labels (the reviewers' decisions)."""
+    out = []
+    for path in sorted(STARTER.glob("records-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                out.append(record)
+    return out
+
+
+def document(record: dict[str, Any]) -> dict[str, Any]:
+    fields = ("id", "title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking", "body")
+    return {k: record[k] for k in fields if k in record}
