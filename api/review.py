@@ -65,7 +65,7 @@ def _needs_reason(changed: list[str], reason: str | None, submitted: dict[str, A
 
 
 def review_secrecy(session: Session, ctx: Context, actor: Actor, item_id: int, body: SecrecyReviewIn) -> ItemRow:
-    submitted = body.model_dump(mode="json")
+    submitted = body.model_dump(mode="json", exclude_unset=True)
     item, suggestion = _load(session, item_id, body.expected_version, "secrecy_review", submitted)
     suggested = suggestion["suggestion"]["secrecy"]["value"]
     changed = ["secrecy"] if suggested is not None and body.secrecy != suggested else []

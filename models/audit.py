@@ -61,16 +61,17 @@ class ChainReport:
 def verify_chain(session: Session) -> ChainReport:
     """Walk the whole log in order and recompute every hash."""
     expected_seq, prev, count = 1, GENESIS, 0
-    rows = session.execute(select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=1000))
-    for row in rows.scalars():
-        count += 1
-        if row.seq != expected_seq:
-            return ChainReport(count, expected_seq, f"event {expected_seq} is missing (next is {row.seq})")
-        if row.prev_hash != prev:
-            return ChainReport(count, row.seq, f"event {row.seq} does not link to event {row.seq - 1}")
-        computed = event_hash(row.seq, row.at, row.actor, row.role, row.action, row.item_id,
-                              row.before, row.after, row.prev_hash)
-        if computed != row.hash:
-            return ChainReport(count, row.seq, f"event {row.seq} was changed after it was written")
-        prev, expected_seq = row.hash, expected_seq + 1
+    # yield_per streams (a server-side cursor on PostgreSQL): close it even when stopping early.
+    with session.execute(select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=1000)) as rows:
+        for row in rows.scalars():
+            count += 1
+            if row.seq != expected_seq:
+                return ChainReport(count, expected_seq, f"event {expected_seq} is missing (next is {row.seq})")
+            if row.prev_hash != prev:
+                return ChainReport(count, row.seq, f"event {row.seq} does not link to event {row.seq - 1}")
+            computed = event_hash(row.seq, row.at, row.actor, row.role, row.action, row.item_id,
+                                  row.before, row.after, row.prev_hash)
+            if computed != row.hash:
+                return ChainReport(count, row.seq, f"event {row.seq} was changed after it was written")
+            prev, expected_seq = row.hash, expected_seq + 1
     return ChainReport(count)
