@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Actor, Context
 from api.errors import Forbidden
@@ -72,8 +73,9 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
             result = _store(session, ctx, actor, origin, source_id, record, digest, suggestion, closed_on)
             session.commit()
             return result
-        except IntegrityError:
-            # Two pushes of one document raced: the loser re-reads and finds the winner's item.
+        except (IntegrityError, StaleDataError):
+            # Two pushes of one document raced (the loser re-reads and finds the winner's item), or a
+            # reviewer changed the item meanwhile (the version is added again on top of the review).
             session.rollback()
             if attempt == 2:
                 raise

@@ -7,7 +7,8 @@ submitted, so nothing is lost.
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,8 +47,12 @@ def _load(session: Session, item_id: int, expected_version: int | None, stage: s
     return item, version.suggestion
 
 
-def _commit(session: Session, item_id: int, submitted: dict[str, Any]) -> None:
+@contextmanager
+def _first_wins(session: Session, item_id: int, submitted: dict[str, Any]) -> Iterator[None]:
+    """The item's UPDATE carries "WHERE lock_version = <read>" (at any flush, not only at commit): when
+    another reviewer got there first it matches no row, and this reviewer gets 409 with what they sent."""
     try:
+        yield
         session.commit()
     except StaleDataError:
         session.rollback()
@@ -70,11 +75,11 @@ def review_secrecy(session: Session, ctx: Context, actor: Actor, item_id: int, b
     suggested = suggestion["suggestion"]["secrecy"]["value"]
     changed = ["secrecy"] if suggested is not None and body.secrecy != suggested else []
     reason = _needs_reason(changed, body.reason, submitted)
-    item.secrecy = body.secrecy.value
-    item.status = "disclosure_review"
-    _write(session, actor, item, "secrecy_review", {"secrecy": suggested}, {"secrecy": item.secrecy}, changed, reason,
-           None)
-    _commit(session, item_id, submitted)
+    with _first_wins(session, item_id, submitted):
+        item.secrecy = body.secrecy.value
+        item.status = "disclosure_review"
+        _write(session, actor, item, "secrecy_review", {"secrecy": suggested}, {"secrecy": item.secrecy}, changed,
+               reason, None)
     return item
 
 
@@ -97,10 +102,10 @@ def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int
     except RoutingError as exc:
         raise Invalid(f"item {item_id} cannot be routed: {exc}", errors=[{"field": "category", "message": str(exc)}],
                       submitted=submitted) from None
-    item.category, item.exemption, item.column = decided["category"], decided["exemption"], decided["column"]
-    _write(session, actor, item, "disclosure_review", suggested, decided, changed, reason, body.leader_instruction)
-    _route(session, ctx, actor, item, store)
-    _commit(session, item_id, submitted)
+    with _first_wins(session, item_id, submitted):
+        item.category, item.exemption, item.column = decided["category"], decided["exemption"], decided["column"]
+        _write(session, actor, item, "disclosure_review", suggested, decided, changed, reason, body.leader_instruction)
+        _route(session, ctx, actor, item, store)
     return item
 
 
