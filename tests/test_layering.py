@@ -31,3 +31,18 @@ def test_only_the_adapter_imports_durable() -> None:
     users = sorted(str(p.relative_to(ENGINE)) for p in ENGINE.rglob("*.py")
                    if _imports(p) & {"durable", "durable_rules_engine"})
     assert users == ["rules/durable_backend.py"]
+
+
+def test_models_hold_only_tables_and_persistence() -> None:
+    """api -> models -> engine: the tables never reach up into the web layer."""
+    models = PROJECT_ROOT / "models"
+    offenders = {str(p.relative_to(PROJECT_ROOT)): _imports(p) & {"fastapi", "starlette", "api"}
+                 for p in models.rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_use_cases_do_not_import_the_web_framework() -> None:
+    """The use cases (intake, review, queries, tokens) run without FastAPI: routes are thin adapters."""
+    use_cases = ["intake.py", "review.py", "queries.py", "tokens.py", "errors.py", "context.py", "views.py"]
+    offenders = {name: _imports(PROJECT_ROOT / "api" / name) & {"fastapi", "starlette"} for name in use_cases}
+    assert {k: v for k, v in offenders.items() if v} == {}
