@@ -52,7 +52,7 @@ def parse_index_number(template: str, number: str) -> dict[str, str | int]:
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         pattern += re.escape(literal)
         if name is not None:
-            pattern += f"(?P<{name}>\\d+)" if name in ("year", "serial") else f"(?P<{name}>.+?)"
+            pattern += {"year": r"(?P<year>\d{4})", "serial": r"(?P<serial>\d+)"}.get(name, f"(?P<{name}>.+?)")
     match = re.fullmatch(pattern, number)
     if match is None:
         raise ValueError(f"{number!r} does not have the form {template!r}")

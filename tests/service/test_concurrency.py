@@ -30,7 +30,7 @@ def test_two_secrecy_reviews_at_once(api: Api) -> None:
         url = f"/v1/items/{item['id']}/secrecy_review"
         bodies = [{"secrecy": "none"}, {"secrecy": "internal", "reason": "内部工作安排"}]
         reviewer = api.as_("secrecy_reviewer")
-        results = _at_once([lambda b=b: reviewer.post(url, json=b) for b in bodies])
+        results = _at_once([lambda b=b, u=url, who=reviewer: who.post(u, json=b) for b in bodies])
         statuses = sorted(r.status_code for r in results)
         assert statuses == [200, 409], [r.text for r in results]
         winner = next(r for r in results if r.status_code == 200).json()
@@ -45,7 +45,7 @@ def test_two_disclosure_reviews_at_once_route_once(api: Api) -> None:
     url = f"/v1/items/{item['id']}/disclosure_review"
     reviewer = api.as_("disclosure_reviewer")
     bodies = [{}, {"category": "on_request", "reason": "依申请"}]
-    results = _at_once([lambda b=b: reviewer.post(url, json=b) for b in bodies])
+    results = _at_once([lambda b=b, u=url, who=reviewer: who.post(u, json=b) for b in bodies])
     assert sorted(r.status_code for r in results) == [200, 409]
     final = api.as_("office").get(f"/v1/items/{item['id']}").json()
     assert len([r for r in final["reviews"] if r["stage"] == "disclosure_review"]) == 1
