@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.context import Context
+from api.deps import TokenCache
 from api.limits import BodyLimit
 from api.routes import admin, intake, items, meta, reviews, stores
 from api.settings import Settings
@@ -56,11 +57,15 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
                               "under the 2019 Regulations (《中华人民共和国政府信息公开条例》).")
     app.state.engine = engine
     app.state.sessions = make_sessions(engine)
+    # SQLite: reads in their own engine, beside the single writer (models/session.py).
+    app.state.reader_engine = make_engine(settings.database_url, reader=True) if engine.dialect.name == "sqlite" else engine
+    app.state.readers = make_sessions(app.state.reader_engine)
+    app.state.tokens = TokenCache()
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     problems.install(app)
     for module in (meta, intake, items, reviews, stores, admin):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.RESPONSES)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
 

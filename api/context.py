@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from api.settings import Settings
 from engine.suggest import Suggester
-from engine.working_days import WorkingCalendar
+from engine.working_days import Due, WorkingCalendar, publication_due
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,11 @@ class Context:
     suggester: Suggester
     calendar: WorkingCalendar
     settings: Settings
+    _due: dict[dt.date, Due] = field(default_factory=dict)
+
+    def due(self, closed_on: dt.date) -> Due:
+        """条例第二十六条's due date, remembered per closing date (the calendar walk is pure Python)."""
+        found = self._due.get(closed_on)
+        if found is None:
+            found = self._due[closed_on] = publication_due(closed_on, self.calendar)
+        return found

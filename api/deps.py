@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Callable, Iterator
+import time
+from typing import Annotated, Awaitable, Callable, Iterator
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -16,11 +18,13 @@ bearer = HTTPBearer(auto_error=False, description="a token from `gongkai token c
 
 
 def _session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
+    """A reading session for GET and HEAD, a writing one otherwise (on SQLite they differ: see models/session.py)."""
+    factory = request.app.state.readers if request.method in ("GET", "HEAD") else request.app.state.sessions
+    with factory() as session:
         yield session
 
 
-def _context(request: Request) -> Context:
+async def _context(request: Request) -> Context:  # async: no thread-pool hop for a plain attribute
     return request.app.state.context  # type: ignore[no-any-return]
 
 
@@ -28,17 +32,51 @@ SessionDep = Annotated[Session, Depends(_session)]
 ContextDep = Annotated[Context, Depends(_context)]
 
 
-def allow(action: str) -> Callable[..., Actor]:
+class TokenCache:
+    """Token digest -> Actor for a few seconds, so that a busy document system's pushes do not each
+    pay a database read and a thread-pool hop to authenticate. A revoked token stops working within
+    TTL seconds (revocation through this process drops it at once)."""
+
+    TTL = 5.0
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Actor]] = {}
+
+    def get(self, token: str) -> Actor | None:
+        entry = self._entries.get(token)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, token: str, actor: Actor) -> None:
+        if len(self._entries) > 10_000:  # bounded: unknown tokens are never cached, so this is plenty
+            self._entries.clear()
+        self._entries[token] = (time.monotonic() + self.TTL, actor)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _lookup(request: Request, token: str) -> Actor | None:
+    with request.app.state.readers() as session:
+        return authenticate(session, token)
+
+
+def allow(action: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency that authenticates the bearer token and requires a role allowed to do `action`."""
     roles = PERMISSIONS[action]
 
-    def check(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
+    async def check(request: Request,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-        with request.app.state.sessions() as session:
-            actor = authenticate(session, credentials.credentials)
+        cache: TokenCache = request.app.state.tokens
+        actor = cache.get(credentials.credentials)
         if actor is None:
-            raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+            actor = await run_in_threadpool(_lookup, request, credentials.credentials)
+            if actor is None:
+                raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+            cache.put(credentials.credentials, actor)
         if actor.role not in roles:
             raise HTTPException(403, f"role {actor.role} may not {action.replace('_', ' ')} "
                                      f"(allowed: {', '.join(sorted(roles))})")

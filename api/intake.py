@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Actor, Context
@@ -24,7 +25,6 @@ from api.schemas import DocumentIn
 from engine.document import TEXT_FIELDS, document_from_record
 from engine.priority import review_priority
 from engine.vocabulary import SECRECY_ORDER, Secrecy
-from engine.working_days import publication_due
 from models import audit
 from models.counters import next_value
 from models.tables import FeedEntryRow, ItemRow, ItemVersionRow
@@ -90,7 +90,7 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
     if item is not None and _current(session, item).content_hash == digest:
         return item, "unchanged"
     if item is None:
-        due = publication_due(closed_on, ctx.calendar)
+        due = ctx.due(closed_on)
         item = ItemRow(origin=origin, source_id=source_id, division=record.get("division"), agency=record.get("agency"),
                        title=record.get("title") or "", closed_on=closed_on, due_on=due.due_on,
                        due_warnings=list(due.warnings), status="secrecy_review", current_version=1, marking=marking,
@@ -111,9 +111,13 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
         item.marking, item.marked = strictest, strictest != "none"
         item.risk = review_priority(suggestion)
         outcome = "new_version"
-    session.add(ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
-                               suggestion=suggestion, ruleset_revision=ctx.suggester.book.revision,
-                               model_id=model.model_id if model is not None else None, received_by=actor.name))
+    version = ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
+                             suggestion=suggestion, ruleset_revision=ctx.suggester.book.revision,
+                             model_id=model.model_id if model is not None else None, received_by=actor.name)
+    session.add(version)
+    if outcome == "created":  # the answer is built from these objects: no reload after commit
+        set_committed_value(item, "versions", [version])
+        set_committed_value(item, "reviews", [])
     after = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store,
              "content_hash": digest, "suggested": {k: v["value"] for k, v in suggestion["suggestion"].items()}}
     audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,

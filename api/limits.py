@@ -35,19 +35,28 @@ class BodyLimit:
                     await self._refuse(send)
                     return
         seen = 0
-        started = False
+        started = refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    # Answer 413 here: FastAPI catches whatever reading the body raises and answered 400
+                    # to a chunked 13 MB body; whatever the app sends after this is dropped.
+                    if not started:
+                        refused = True
+                        await self._refuse(send)
                     raise TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -55,8 +64,7 @@ class BodyLimit:
         try:
             await self.app(scope, limited_receive, tracking_send)
         except TooLarge:
-            if not started:
-                await self._refuse(send)
+            pass  # answered 413 already (or the response had begun, and nothing can be said)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps({"type": "about:blank", "title": "Content too large", "status": 413,

@@ -7,13 +7,37 @@ Field names are SCHEMA's. Input is strict: unknown fields, wrong types and impos
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from engine.vocabulary import Category, Column, Exemption, Secrecy
 
 Text = str
+
+
+# Ids, sequence numbers and cursors are INTEGER columns: 32 bits on PostgreSQL, where a larger value in a
+# query fails with "integer out of range" (a 500; on SQLite, past 64 bits, OverflowError). Bound them.
+MAX_ID = 2**31 - 1
+
+
+def without_nul(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL characters: refuse them with 422 rather than fail with 500."""
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    # Pydantic's lax mode also reads a number as a Unix time (closed_on: 0 was 1970-01-01).
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A date as the OpenAPI document says (a string, format date): YYYY-MM-DD and nothing else."""
 
 
 class DocumentIn(BaseModel):
@@ -28,17 +52,18 @@ class DocumentIn(BaseModel):
     doc_type: str | None = Field(default=None, max_length=50)
     division: str | None = Field(default=None, max_length=100)
     agency: str | None = Field(default=None, max_length=200)
-    date: dt.date | None = Field(default=None, description="成文日期, YYYY-MM-DD")
+    date: IsoDate | None = Field(default=None, description="成文日期, YYYY-MM-DD")
     secrecy_marking: str | None = Field(default=None, max_length=100)
     body: str = ""
-    closed_on: dt.date | None = Field(default=None, description="date of closure (办结); default: today, China time")
+    # Bounded so that the Art. 26 working-day clock cannot run past the calendar (9999-12-31 was a 500).
+    closed_on: IsoDate | None = Field(default=None, ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31),
+                                      description="date of closure (办结), 1900-01-01 to 2999-12-31; "
+                                                  "default: today, China time")
 
-    @field_validator("title", "body", "doc_number", "doc_type", "division", "agency", "secrecy_marking")
+    @field_validator("id", "title", "body", "doc_number", "doc_type", "division", "agency", "secrecy_marking")
     @classmethod
     def _no_nul(cls, value: str | None) -> str | None:
-        if value is not None and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
+        return without_nul(value)
 
     def record(self, source: str) -> dict[str, Any]:
         """The record in SCHEMA's exchange shape, as the engine reads it."""
@@ -55,6 +80,8 @@ class SecrecyReviewIn(BaseModel):
     reason: str | None = Field(default=None, max_length=4000, description="required when the level differs from the suggestion")
     expected_version: int | None = Field(default=None, ge=1, description="the item's lock_version you reviewed; 409 if it moved on")
 
+    _no_nul = field_validator("reason")(without_nul)
+
 
 class DisclosureReviewIn(BaseModel):
     """Fields left out are confirmed as suggested; a field sent as null is decided as none."""
@@ -68,6 +95,8 @@ class DisclosureReviewIn(BaseModel):
     leader_instruction: str | None = Field(default=None, max_length=4000, description="领导批示意见")
     expected_version: int | None = Field(default=None, ge=1)
 
+    _no_nul = field_validator("reason", "leader_instruction")(without_nul)
+
 
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -76,6 +105,8 @@ class TokenIn(BaseModel):
     role: Literal["document_system", "clerk", "secrecy_reviewer", "disclosure_reviewer", "office", "rule_author",
                   "supervisor", "admin"]
     division: str | None = Field(default=None, max_length=100, description="a clerk's division: entries are limited to it")
+
+    _no_nul = field_validator("name", "division")(without_nul)
 
 
 class Problem(BaseModel):

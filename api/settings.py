@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     cleared_roles: frozenset[str] = frozenset({"secrecy_reviewer", "disclosure_reviewer", "admin"})
     migrate_on_start: bool = True
 
+    @field_validator("model", mode="before")
+    @classmethod
+    def _empty_model(cls, value: object) -> object:
+        return None if value in ("", None) else value  # GONGKAI_MODEL= serves the rules alone
+
     @field_validator("index_template")
     @classmethod
     def _template(cls, value: str) -> str:

@@ -60,13 +60,15 @@ def summary(item: ItemRow, actor: Actor, settings: Settings, suggested_secrecy: 
     return out
 
 
-def version_view(version: ItemVersionRow, readable: bool) -> dict[str, Any]:
+def version_view(version: ItemVersionRow, readable: bool, current: bool = False) -> dict[str, Any]:
+    """A version with its document; its suggestion too unless it is the current one (shown once, at the top)."""
     out: dict[str, Any] = {"number": version.number, "content_hash": version.content_hash,
                            "received_at": version.received_at.isoformat(), "received_by": version.received_by,
                            "ruleset_revision": version.ruleset_revision, "model_id": version.model_id}
     if readable:
         out["document"] = version.document
-        out["suggestion"] = version.suggestion
+        if not current:
+            out["suggestion"] = version.suggestion
     return out
 
 
@@ -82,7 +84,7 @@ def full(item: ItemRow, actor: Actor, settings: Settings) -> dict[str, Any]:
     suggested = current.suggestion["suggestion"]["secrecy"]["value"]
     readable = may_read_body(actor, item, suggested, settings)
     out = summary(item, actor, settings, suggested)
-    out["versions"] = [version_view(v, readable) for v in item.versions]
+    out["versions"] = [version_view(v, readable, current=v is current) for v in item.versions]
     out["suggestion"] = current.suggestion if readable else None
     out["reviews"] = [review_view(r) for r in item.reviews]
     return out

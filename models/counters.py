@@ -16,10 +16,10 @@ def next_value(session: Session, name: str) -> int:
     The UPDATE holds the row lock until commit, so concurrent users queue behind it and commit in
     number order; a rollback gives the number back: no gaps, no duplicates.
     """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(CounterRow).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
-    value = session.execute(
-        update(CounterRow).where(CounterRow.name == name).values(value=CounterRow.value + 1).returning(CounterRow.value)
-    ).scalar_one()
+    bump = update(CounterRow).where(CounterRow.name == name).values(value=CounterRow.value + 1).returning(CounterRow.value)
+    value = session.execute(bump).scalar_one_or_none()
+    if value is None:  # the counter's first use (a new agency year): create it, racing safely
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(CounterRow).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
+        value = session.execute(bump).scalar_one()
     return int(value)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def _json(value: Any) -> str:
+    # Chinese text as itself, not as \u escapes: half the size of every stored document and suggestion.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_engine(url: str, *, reader: bool = False, **kwargs: Any) -> Engine:
     """An engine for `url`; on SQLite, the pragmas that make it a safe service database.
 
     - WAL with synchronous=FULL: an acknowledged commit survives the process being killed (and a
@@ -16,8 +22,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     - foreign_keys=ON: SQLite ignores foreign keys unless asked, per connection.
     - busy_timeout and BEGIN IMMEDIATE: a writer waits for the lock instead of failing, and a
       transaction takes the write lock at its start, so two requests never deadlock upgrading a
-      read lock (pysqlite's own deferred BEGIN would).
+      read lock (pysqlite's own deferred BEGIN would). A `reader` engine is the exception: its
+      transactions only read (query_only), so they take no write lock and WAL lets them run beside
+      the writer (token checks and GET requests do not queue behind pushes).
     """
+    kwargs.setdefault("json_serializer", _json)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
@@ -31,11 +40,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            if reader:
+                cursor.execute("PRAGMA query_only=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

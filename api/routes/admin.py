@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 
 from api import tokens
 from api.context import Actor
 from api.deps import SessionDep, allow
 from api.errors import NotFound
-from api.schemas import TokenIn
+from api.schemas import MAX_ID, TokenIn
 from models.audit import verify_chain
 from models.tables import AuditEventRow, TokenRow
 
@@ -34,19 +36,21 @@ def list_tokens(session: SessionDep, actor: Actor = Depends(allow("manage_tokens
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke a token")
-def revoke_token(token_id: int, session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
+def revoke_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: SessionDep, request: Request,
+                 actor: Actor = Depends(allow("manage_tokens"))) -> dict:
     row = session.get(TokenRow, token_id)
     if row is None:
         raise NotFound(f"no token {token_id}")
     if row.revoked_at is None:
         tokens.revoke(session, row, actor)
         session.commit()
+        request.app.state.tokens.clear()  # at once in this process (others within TokenCache.TTL)
     return _token_view(row)
 
 
 @router.get("/audit", summary="The audit log, in order")
 def read_audit(session: SessionDep, actor: Actor = Depends(allow("read_audit")),
-               item_id: int | None = Query(None, ge=0, le=2**62), after: int = Query(0, ge=0, le=2**62),
+               item_id: int | None = Query(None, ge=0, le=MAX_ID), after: int = Query(0, ge=0, le=MAX_ID),
                limit: int = Query(100, ge=1, le=1000)) -> dict:
     query = select(AuditEventRow).where(AuditEventRow.seq > after)
     if item_id is not None:

@@ -3,21 +3,26 @@ two review queues."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import selectinload
 
 from api import queries, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import NotFound
+from api.schemas import MAX_ID, IsoDate
 from models.tables import ItemRow
 
 router = APIRouter(prefix="/v1", tags=["items"])
 Limit = Query(50, ge=1, le=500)
 Offset = Query(0, ge=0, le=10_000_000)
+# PostgreSQL text cannot hold NUL characters: a NUL in a filter is refused (422), not a 500.
+NO_NUL = r"^[^\x00]*$"
+Division = Query(None, max_length=100, pattern=NO_NUL)
+Search = Query(None, max_length=200, pattern=NO_NUL)
+ItemId = Annotated[int, Path(ge=0, le=MAX_ID, description="an item's id")]  # larger ones do not fit the column
 
 
 def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], limit: int, offset: int) -> dict:  # type: ignore[no-untyped-def]
@@ -28,7 +33,7 @@ def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], limit:
 
 
 @router.get("/items/{item_id}", summary="One item: versions, suggestion, evidence, review history")
-def read_item(item_id: int, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_item"))) -> dict:
+def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_item"))) -> dict:
     item = session.get(ItemRow, item_id, options=[selectinload(ItemRow.versions), selectinload(ItemRow.reviews)])
     if item is None:
         raise NotFound(f"no item {item_id}")
@@ -38,8 +43,8 @@ def read_item(item_id: int, session: SessionDep, ctx: ContextDep, actor: Actor =
 @router.get("/items", summary="List and search items")
 def list_items(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("list_items")),
                status: Literal["secrecy_review", "disclosure_review", "routed"] | None = None,
-               division: str | None = Query(None, max_length=100), q: str | None = Query(None, max_length=200),
-               closed_from: dt.date | None = None, closed_to: dt.date | None = None,
+               division: str | None = Division, q: str | None = Search,
+               closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
                limit: int = Limit, offset: int = Offset) -> dict:
     total, rows = queries.items(session, status, limit, offset, division=division, q=q,
                                 closed_from=closed_from, closed_to=closed_to)
@@ -54,13 +59,13 @@ def _queue(stage: str, session, ctx, actor, division, closed_from, closed_to, li
 
 @router.get("/queues/secrecy_review", summary="Items waiting for secrecy review (保密审核), riskiest first")
 def secrecy_queue(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("secrecy_queue")),
-                  division: str | None = Query(None, max_length=100), closed_from: dt.date | None = None,
-                  closed_to: dt.date | None = None, limit: int = Limit, offset: int = Offset) -> dict:
+                  division: str | None = Division, closed_from: IsoDate | None = None,
+                  closed_to: IsoDate | None = None, limit: int = Limit, offset: int = Offset) -> dict:
     return _queue("secrecy_review", session, ctx, actor, division, closed_from, closed_to, limit, offset)
 
 
 @router.get("/queues/disclosure_review", summary="Items waiting for disclosure review (公开方式审核), riskiest first")
 def disclosure_queue(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("disclosure_queue")),
-                     division: str | None = Query(None, max_length=100), closed_from: dt.date | None = None,
-                     closed_to: dt.date | None = None, limit: int = Limit, offset: int = Offset) -> dict:
+                     division: str | None = Division, closed_from: IsoDate | None = None,
+                     closed_to: IsoDate | None = None, limit: int = Limit, offset: int = Offset) -> dict:
     return _queue("disclosure_review", session, ctx, actor, division, closed_from, closed_to, limit, offset)

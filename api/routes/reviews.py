@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from api import review, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
+from api.routes.items import ItemId
 from api.schemas import DisclosureReviewIn, SecrecyReviewIn
 
 router = APIRouter(prefix="/v1/items/{item_id}", tags=["reviews"])
@@ -20,14 +21,14 @@ def _reload(session, ctx, actor, item) -> dict:  # type: ignore[no-untyped-def]
 
 
 @router.post("/secrecy_review", summary="Confirm or change the secrecy level (a change needs a reason)")
-def secrecy_review(item_id: int, body: SecrecyReviewIn, session: SessionDep, ctx: ContextDep,
+def secrecy_review(item_id: ItemId, body: SecrecyReviewIn, session: SessionDep, ctx: ContextDep,
                    actor: Actor = Depends(allow("secrecy_review"))) -> dict:
     item = review.review_secrecy(session, ctx, actor, item_id, body)
     return _reload(session, ctx, actor, item)
 
 
 @router.post("/disclosure_review", summary="Confirm or change category, exemption and column; route the item")
-def disclosure_review(item_id: int, body: DisclosureReviewIn, session: SessionDep, ctx: ContextDep,
+def disclosure_review(item_id: ItemId, body: DisclosureReviewIn, session: SessionDep, ctx: ContextDep,
                       actor: Actor = Depends(allow("disclosure_review"))) -> dict:
     """After the secrecy review. Fields left out are confirmed as suggested; a change needs a reason;
     a leader's instruction (领导批示意见) may be recorded. On success the item is routed to one store

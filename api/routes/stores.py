@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from api import queries
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import Limit, Offset, _listing
+from api.routes.items import Division, Limit, Offset, Search, _listing
+from api.schemas import MAX_ID, IsoDate
 
 router = APIRouter(prefix="/v1", tags=["stores"])
 StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]
@@ -18,8 +18,8 @@ StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"
 
 @router.get("/stores/{store}", summary="List and search one store")
 def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_store")),
-               division: str | None = Query(None, max_length=100), q: str | None = Query(None, max_length=200),
-               closed_from: dt.date | None = None, closed_to: dt.date | None = None,
+               division: str | None = Division, q: str | None = Search,
+               closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
                limit: int = Limit, offset: int = Offset) -> dict:
     total, rows = queries.store(session, store, limit, offset, division=division, q=q,
                                 closed_from=closed_from, closed_to=closed_to)
@@ -28,7 +28,7 @@ def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, actor: Ac
 
 @router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")
 def feed(session: SessionDep, actor: Actor = Depends(allow("feed")),
-         after: int = Query(0, ge=0, le=2**62, description="the `cursor` of the previous page (0 from the start)"),
+         after: int = Query(0, ge=0, le=MAX_ID, description="the `cursor` of the previous page (0 from the start)"),
          limit: int = Query(100, ge=1, le=1000)) -> dict:
     """Entries in publication order. `publish` carries what the website shows; `withdraw` tells it to
     take an item down (a later version carried a secrecy marking). Only proactive items ever appear."""

@@ -64,6 +64,7 @@ def app(settings: Settings, combined: Suggester) -> Iterator[Any]:
     application = create_app(settings, suggester=combined)
     yield application
     application.state.engine.dispose()
+    application.state.reader_engine.dispose()
 
 
 @pytest.fixture
