@@ -50,9 +50,11 @@ def _current(session: Session, item: ItemRow) -> ItemVersionRow:
         ItemVersionRow.item_id == item.id, ItemVersionRow.number == item.current_version)).one()
 
 
-def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: str) -> tuple[ItemRow, str]:
+def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: str,
+            reader: Session | None = None) -> tuple[ItemRow, str]:
     """Store the document and its suggestion; returns the item and what happened:
-    created | unchanged | new_version. Commits."""
+    created | unchanged | new_version. Commits. With a `reader` session the first look (is this the
+    same document again?) takes no write lock; the write transaction looks again before storing."""
     if origin == "manual" and actor.division and doc.division not in (None, actor.division):
         raise Forbidden(f"this token enters items for division {actor.division!r}, not {doc.division!r}")
     if origin == "manual" and actor.division and doc.division is None:
@@ -60,11 +62,12 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     source_id = doc.id or f"manual-{uuid.uuid4().hex}"
     record = doc.model_copy(update={"id": source_id}).record(origin)
     digest = content_hash(record)
-    existing = _find(session, origin, source_id)
-    if existing is not None and _current(session, existing).content_hash == digest:
-        session.rollback()
+    look = reader if reader is not None else session
+    existing = _find(look, origin, source_id)
+    if existing is not None and _current(look, existing).content_hash == digest:
+        look.rollback()
         return existing, "unchanged"
-    session.rollback()  # release the read before the (CPU-bound) suggestion
+    look.rollback()  # release the read before the (CPU-bound) suggestion
     document = document_from_record(record)
     suggestion = ctx.suggester.suggest(document)
     closed_on = doc.closed_on or dt.datetime.now(CHINA).date()

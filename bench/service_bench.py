@@ -10,7 +10,7 @@
 (d) prints the ratios HTTP / in process of p50 and p99 beside the aim (HTTP within 1.5x of in process).
 
 Two more lines say where the difference goes: the same push in process with the database
-(`api.intake.receive` and the answer's `views.full`, no HTTP), and the HTTP floor (GET /healthz on the
+(`api.routes.intake._answer`, what the route runs in its worker thread; no HTTP), and the HTTP floor (GET /healthz on the
 same keep-alive connection).
 
     .venv/bin/python bench/service_bench.py [--docs 400] [--rate 20] [--database-url URL] [--model DIR]
@@ -105,10 +105,11 @@ def in_process(model_path: Path, docs: list[dict[str, Any]]) -> tuple[Any, list[
 
 
 def in_process_with_database(url: str, model_path: Path, suggester: Any, docs: list[dict[str, Any]]) -> list[float]:
-    """The push's own work without HTTP: api.intake.receive (suggestion, store, commit) and the
-    answer (refresh, views.full), on the service's app and database."""
-    from api import intake, views
+    """The push's own work without HTTP: exactly what the route runs in its worker thread
+    (api.routes.intake._answer: suggestion, store, commit, the rendered answer), on the service's
+    app and database."""
     from api.app import create_app
+    from api.routes.intake import _answer
     from api.context import Actor
     from api.settings import Settings
 
@@ -119,13 +120,10 @@ def in_process_with_database(url: str, model_path: Path, suggester: Any, docs: l
     try:
         for i, doc in enumerate(inputs):
             t = time.perf_counter()
-            with app.state.sessions() as session:
-                item, outcome = intake.receive(session, ctx, actor, doc, "closure")
-                session.refresh(item)
-                views.full(item, actor, ctx.settings)
+            response = _answer(app, ctx, actor, doc, "closure")
             if i >= WARMUP:
                 samples.append((time.perf_counter() - t) * 1000)
-            assert outcome == "created", outcome
+            assert response.status_code == 201, response.body[:200]
     finally:
         app.state.engine.dispose()
     return samples
@@ -189,7 +187,7 @@ def main() -> int:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         shown = url.split("@")[-1] if "@" in url else url
         separate = args.database_url or f"sqlite:///{Path(tmp) / 'in-process.db'}"
-        say("in process with the database, no HTTP: intake.receive + refresh + views.full")
+        say("in process with the database, no HTTP: the route's use case (api.routes.intake._answer)")
         line("push without HTTP", in_process_with_database(separate, args.model, suggester,
                                                             documents(args.docs + WARMUP, f"{run}-local")))
         del suggester

@@ -20,8 +20,8 @@ AGAIN = {200: {"description": "The same document again (`outcome`: unchanged) or
 
 
 def _answer(app, ctx, actor, doc: DocumentIn, origin: str) -> Response:  # type: ignore[no-untyped-def]
-    with app.state.sessions() as session:
-        item, outcome = intake.receive(session, ctx, actor, doc, origin)
+    with app.state.readers() as reader, app.state.sessions() as session:
+        item, outcome = intake.receive(session, ctx, actor, doc, origin, reader=reader)
         out = views.full(item, actor, ctx.settings)
     out["outcome"] = outcome
     # Rendered here with json.dumps: the answer is plain JSON already, and FastAPI's generic encoder
