@@ -41,13 +41,13 @@ def _stricter(a: str, b: str) -> str:
     return a if SECRECY_ORDER.index(Secrecy(a)) >= SECRECY_ORDER.index(Secrecy(b)) else b
 
 
-def _find(session: Session, origin: str, source_id: str) -> ItemRow | None:
-    return session.scalar(select(ItemRow).where(ItemRow.origin == origin, ItemRow.source_id == source_id))
-
-
-def _current(session: Session, item: ItemRow) -> ItemVersionRow:
-    return session.scalars(select(ItemVersionRow).where(
-        ItemVersionRow.item_id == item.id, ItemVersionRow.number == item.current_version)).one()
+def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None, str | None]:
+    """The item for this document and its current version's content hash, in one query."""
+    row = session.execute(
+        select(ItemRow, ItemVersionRow.content_hash)
+        .join(ItemVersionRow, (ItemVersionRow.item_id == ItemRow.id) & (ItemVersionRow.number == ItemRow.current_version))
+        .where(ItemRow.origin == origin, ItemRow.source_id == source_id)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: str,
@@ -63,8 +63,8 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     record = doc.model_copy(update={"id": source_id}).record(origin)
     digest = content_hash(record)
     look = reader if reader is not None else session
-    existing = _find(look, origin, source_id)
-    if existing is not None and _current(look, existing).content_hash == digest:
+    existing, current_hash = _find(look, origin, source_id)
+    if existing is not None and current_hash == digest:
         look.rollback()
         return existing, "unchanged"
     look.rollback()  # release the read before the (CPU-bound) suggestion
@@ -89,8 +89,8 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
            digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
     model = ctx.suggester.model
     marking = suggestion.get("marking") or "none"
-    item = _find(session, origin, source_id)
-    if item is not None and _current(session, item).content_hash == digest:
+    item, current_hash = _find(session, origin, source_id)
+    if item is not None and current_hash == digest:
         return item, "unchanged"
     if item is None:
         due = ctx.due(closed_on)
