@@ -7,7 +7,7 @@ import logging
 
 from fastapi import FastAPI
 
-from api import problems
+from api import docs, problems
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start:
         upgrade(engine)
-    app = FastAPI(title="gongkai 政府信息公开", version=_version(),
+    app = FastAPI(title="gongkai 政府信息公开", version=_version(), docs_url=None, redoc_url=None,
                   description="Suggestions, reviews and stores for government information disclosure "
                               "under the 2019 Regulations (《中华人民共和国政府信息公开条例》).")
     app.state.engine = engine
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     problems.install(app)
+    docs.install(app)
     for module in (meta, intake, items, reviews, stores, admin):
         app.include_router(module.router, responses=problems.RESPONSES)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

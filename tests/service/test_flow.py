@@ -223,3 +223,13 @@ def test_hand_entry_by_a_clerk_goes_through_the_same_path(api: Api) -> None:
     assert body["origin"] == "manual" and body["source_id"].startswith("manual-")
     assert body["versions"][0]["document"]["source"] == "manual"
     assert body["suggestion"]["suggestion"]["category"]["value"] is not None
+
+
+def test_api_documentation_is_served_without_a_cdn(api: Api) -> None:
+    page = api.client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    script = api.client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
+    spec = api.client.get("/openapi.json").json()
+    assert "/v1/closures" in spec["paths"] and "/v1/feed/proactive" in spec["paths"]
