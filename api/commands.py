@@ -42,7 +42,7 @@ def serve(args: argparse.Namespace) -> int:
         admins = session.scalar(select(func.count()).select_from(TokenRow).where(
             TokenRow.role == "admin", TokenRow.revoked_at.is_(None)))
     print(f"gongkai: database {app.state.engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
-    print(f"gongkai: listening on http://{args.host}:{args.port}  (API documentation: /docs, /openapi.json)",
+    print(f"gongkai: serving on http://{args.host}:{args.port}  (API documentation: /docs, /openapi.json)",
           file=sys.stderr)
     if not admins:
         print("gongkai: no administrator token yet; make the first one with:\n"
