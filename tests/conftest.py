@@ -83,3 +83,9 @@ def tmp_rules(tmp_path: Path) -> Path:
     directory.mkdir()
     (directory / "_ruleset.yaml").write_text((RULES / "_ruleset.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     return directory
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from tests.databases import KINDS
+
+    return f"service tests run on: {', '.join(KINDS)}" + ("" if len(KINDS) > 1 else " (set TEST_DATABASE_URL for PostgreSQL)")
