@@ -11,7 +11,7 @@ from api import docs, problems
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
-from api.routes import admin, intake, items, meta, reviews, stores
+from api.routes import MODULES
 from api.settings import Settings
 from engine.suggest import Suggester
 from engine.working_days import WorkingCalendar
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     problems.install(app)
     docs.install(app)
-    for module in (meta, intake, items, reviews, stores, admin):
+    for module in MODULES:
         app.include_router(module.router, responses=problems.RESPONSES)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -1,0 +1,21 @@
+"""Reports (issue 5): statistics so far."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from api import statistics, views
+from api.context import Actor
+from api.deps import SessionDep, allow
+from api.routes.items import Division
+from api.schemas import IsoDate
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+
+
+@router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate")
+def read_statistics(session: SessionDep, actor: Actor = Depends(allow("read_statistics")),
+                    closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
+                    division: str | None = Division) -> dict:
+    return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
+                                 today=views.today_in_china())

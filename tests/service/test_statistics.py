@@ -1,0 +1,62 @@
+"""查询统计 against a scenario whose figures are counted by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from api.views import today_in_china
+from tests.service.conftest import Api, sample_documents
+
+
+def _item(api: Api, n: int, division: str, closed_on: str) -> int:
+    r = api.push({**sample_documents()[n], "division": division, "closed_on": closed_on})
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _review(api: Api, item: int, secrecy: dict[str, Any], disclosure: dict[str, Any] | None) -> None:
+    assert api.as_("secrecy_reviewer").post(f"/v1/items/{item}/secrecy_review", json=secrecy).status_code == 200
+    if disclosure is not None:
+        r = api.as_("disclosure_reviewer").post(f"/v1/items/{item}/disclosure_review", json=disclosure)
+        assert r.status_code == 200, r.text
+
+
+def test_statistics_of_a_hand_counted_scenario(api: Api) -> None:
+    today = today_in_china().isoformat()
+    a = _item(api, 0, "法规处", "2026-09-01")  # proactive, routed long after its due date: published late
+    _review(api, a, {"secrecy": "none"}, {})
+    b = _item(api, 1, "法规处", "2026-11-20")
+    _review(api, b, {"secrecy": "none", "reason": "核定"},
+            {"category": "on_request", "exemption": None, "column": "other", "reason": "依申请"})
+    c = _item(api, 2, "财务处", "2026-10-09")
+    _review(api, c, {"secrecy": "internal", "reason": "工作秘密"},
+            {"category": "withheld", "exemption": "internal_affairs", "column": "other", "reason": "内部事务"})
+    _item(api, 3, "财务处", "2025-01-02")  # never reviewed: overdue
+    e = _item(api, 4, "办公室", today)  # secrecy reviewed, waiting for disclosure review, not yet due
+    _review(api, e, {"secrecy": "none", "reason": "核定"}, None)
+
+    stats = api.as_("office").get("/v1/reports/statistics").json()
+    assert {k: stats[k] for k in ("items", "routed", "pending", "published", "published_late", "overdue",
+                                  "proactive_rate")} == {
+        "items": 5, "routed": 3, "pending": 2, "published": 1, "published_late": 1, "overdue": 1,
+        "proactive_rate": 0.3333}
+    assert stats["by"]["division"] == {"办公室": 1, "法规处": 2, "财务处": 2}
+    assert stats["by"]["category"] == {"on_request": 1, "proactive": 1, "withheld": 1}
+    assert stats["by"]["column"] == {"normative_documents": 1, "other": 2}
+    assert stats["by"]["status"] == {"disclosure_review": 1, "routed": 3, "secrecy_review": 1}
+    months = Counter({"2025-01": 1, "2026-09": 1, "2026-10": 1, "2026-11": 1})
+    months[today[:7]] += 1  # item e closes today
+    assert stats["by"]["month"] == dict(sorted(months.items()))
+
+    autumn = api.as_("supervisor").get("/v1/reports/statistics",
+                                       params={"closed_from": "2026-09-01", "closed_to": "2026-11-30"}).json()
+    assert (autumn["items"], autumn["routed"], autumn["proactive_rate"]) == (3, 3, 0.3333)
+    finance = api.as_("admin").get("/v1/reports/statistics", params={"division": "财务处"}).json()
+    assert (finance["items"], finance["routed"], finance["overdue"], finance["by"]["category"]) == (
+        2, 1, 1, {"withheld": 1})
+
+
+def test_statistics_of_nothing(api: Api) -> None:
+    stats = api.as_("office").get("/v1/reports/statistics").json()
+    assert stats["items"] == 0 and stats["proactive_rate"] is None and stats["by"]["division"] == {}
