@@ -1,10 +1,10 @@
-"""Reports (issue 5): statistics so far."""
+"""Reports (issue 5): statistics and suggestion accuracy so far."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api import statistics, views
+from api import accuracy, statistics, views
 from api.context import Actor
 from api.deps import SessionDep, allow
 from api.routes.items import Division
@@ -19,3 +19,10 @@ def read_statistics(session: SessionDep, actor: Actor = Depends(allow("read_stat
                     division: str | None = Division) -> dict:
     return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
                                  today=views.today_in_china())
+
+
+@router.get("/accuracy", summary="Suggestions against the reviewers' final decisions; override rate per stage")
+def read_accuracy(session: SessionDep, actor: Actor = Depends(allow("read_accuracy")),
+                  closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
+                  division: str | None = Division) -> dict:
+    return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division)

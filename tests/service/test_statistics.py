@@ -60,3 +60,36 @@ def test_statistics_of_a_hand_counted_scenario(api: Api) -> None:
 def test_statistics_of_nothing(api: Api) -> None:
     stats = api.as_("office").get("/v1/reports/statistics").json()
     assert stats["items"] == 0 and stats["proactive_rate"] is None and stats["by"]["division"] == {}
+
+
+def test_accuracy_of_suggestions_against_final_decisions(api: Api) -> None:
+    """Three routed items, counted by hand: a confirmed one, one whose category the disclosure reviewer
+    changed, and one whose secrecy and category both were changed; one item still waiting is left out."""
+    confirmed = _item(api, 0, "法规处", "2026-11-02")
+    _review(api, confirmed, {"secrecy": "none"}, {})
+    suggested = api.as_("office").get(f"/v1/items/{confirmed}").json()["suggestion"]["suggestion"]
+    assert (suggested["category"]["value"], suggested["column"]["value"]) == ("proactive", "normative_documents")
+    doc = {**sample_documents()[0], "id": "second", "closed_on": "2026-11-03"}
+    moved = int(api.push(doc).json()["id"])
+    _review(api, moved, {"secrecy": "none"},
+            {"category": "on_request", "exemption": None, "reason": "涉及在办事项"})
+    doc = {**sample_documents()[0], "id": "third", "closed_on": "2026-11-04"}
+    secret = int(api.push(doc).json()["id"])
+    _review(api, secret, {"secrecy": "internal", "reason": "内部"},
+            {"category": "withheld", "exemption": "internal_affairs", "reason": "工作秘密"})
+    _item(api, 1, "法规处", "2026-11-05")  # not reviewed: not counted
+
+    report = api.as_("rule_author").get("/v1/reports/accuracy").json()
+    assert report["items"] == 3
+    category = report["category"]
+    assert category["accuracy"] == round(1 / 3, 4)
+    assert category["confusion"] == {"proactive": {"proactive": 1}, "on_request": {"proactive": 1},
+                                     "withheld": {"proactive": 1}}
+    assert category["per_class"]["proactive"]["precision"] == round(1 / 3, 4)
+    assert category["per_class"]["proactive"]["recall"] == 1.0
+    assert report["secrecy"]["accuracy"] == round(2 / 3, 4)
+    assert report["secrecy_flag"]["recall"] == 0.0  # the one secret item was suggested none
+    assert report["override_rate"]["secrecy_review"] == {"reviews": 3, "changed": 1, "rate": round(1 / 3, 4),
+                                                         "item_ids": [secret]}
+    assert report["override_rate"]["disclosure_review"]["changed"] == 2
+    assert sorted(w["id"] for w in report["wrong"]) == sorted([str(moved), str(secret)])
