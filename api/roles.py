@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_audit": frozenset({R.SUPERVISOR, R.ADMIN}),
     "whoami": frozenset(Role),
     "read_statistics": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
+    "read_supervision": frozenset({R.SUPERVISOR, R.OFFICE, R.ADMIN}),
     "read_accuracy": frozenset({R.RULE_AUTHOR, R.OFFICE, R.SUPERVISOR, R.ADMIN}),
     "read_rules": frozenset({R.RULE_AUTHOR, R.DISCLOSURE_REVIEWER, R.SECRECY_REVIEWER, R.OFFICE, R.ADMIN}),
 }

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Roles that may read the bodies of items whose secrecy is not none.
     cleared_roles: frozenset[str] = frozenset({"secrecy_reviewer", "disclosure_reviewer", "admin"})
     migrate_on_start: bool = True
+    # Supervision: calendar days an item may wait at a review stage before it is reported.
+    review_wait_days: dict[str, int] = Field(default_factory=lambda: {"secrecy_review": 5, "disclosure_review": 5})
 
     @field_validator("model", mode="before")
     @classmethod

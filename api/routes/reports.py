@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api import accuracy, statistics, views
+from api import accuracy, statistics, supervision, views
 from api.context import Actor
-from api.deps import SessionDep, allow
+from api.deps import ContextDep, SessionDep, allow
 from api.routes.items import Division
 from api.schemas import IsoDate
 
@@ -26,3 +26,10 @@ def read_accuracy(session: SessionDep, actor: Actor = Depends(allow("read_accura
                   closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
                   division: str | None = Division) -> dict:
     return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division)
+
+
+@router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events")
+def read_supervision(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_supervision")),
+                     closed_from: IsoDate | None = None, closed_to: IsoDate | None = None) -> dict:
+    return supervision.supervision(session, today=views.today_in_china(), wait_days=ctx.settings.review_wait_days,
+                                   closed_from=closed_from, closed_to=closed_to)
