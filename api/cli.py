@@ -5,12 +5,13 @@ free of web and database imports."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Sequence
 
 from engine import cli as engine_cli
 
-SERVICE_VERBS = {"serve", "token", "audit", "db"}
+SERVICE_VERBS = {"serve", "token", "audit", "db", "report"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,10 +36,25 @@ def build_parser() -> argparse.ArgumentParser:
     audit = verbs.add_parser("audit", help="the audit log").add_subparsers(dest="audit_verb", required=True)
     audit.add_parser("verify", help="recompute the hash chain; exit 1 and name the first broken link")
 
+    report = verbs.add_parser("report", help="reports from the database (statistics, accuracy, supervision)")
+    report.add_argument("kind", choices=["statistics", "accuracy", "supervision"])
+    report.add_argument("--from", dest="closed_from", type=_date, default=None, help="closing date from (YYYY-MM-DD)")
+    report.add_argument("--to", dest="closed_to", type=_date, default=None, help="closing date to (YYYY-MM-DD)")
+    report.add_argument("--division", default=None)
+    report.add_argument("--format", choices=["json", "csv"], default="json",
+                        help="csv: supervision rows in their documented layout (README)")
+
     db = verbs.add_parser("db", help="the database schema").add_subparsers(dest="db_verb", required=True)
     db.add_parser("upgrade", help="apply migrations (the service also does this at start)")
     db.add_parser("check", help="exit 1 when the tables and the migrations differ")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("audit", "verify"): commands.audit_verify,
         ("db", "upgrade"): commands.db_upgrade,
         ("db", "check"): commands.db_check,
+        ("report", None): commands.report,
     }[(args.verb, getattr(args, "token_verb", None) or getattr(args, "audit_verb", None) or getattr(args, "db_verb", None))]
     try:
         return int(handler(args))

@@ -126,3 +126,29 @@ def test_supervision_names_late_missed_and_irregular_items_with_who_and_when(api
     assert next(r for r in report["rows"] if r["kind"] == "published_late")["who"] == "disclosure_reviewer-1"
     through_api = api.as_("supervisor").get("/v1/reports/supervision").json()
     assert through_api["counts"]["never_reviewed"] == 1 and through_api["counts"]["published_late"] == 1
+
+
+def test_report_command_prints_json_and_supervision_csv(api: Api, database_url: str) -> None:
+    import csv
+    import io
+    import json
+    import os
+    import subprocess
+    import sys
+
+    forgotten = _item(api, 3, "财务处", "2025-01-02")
+    env = {**os.environ, "GONGKAI_DATABASE_URL": database_url}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", "report", *args], capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    stats = run("statistics", "--from", "2025-01-01", "--to", "2025-12-31")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["items"] == 1
+    rows = list(csv.DictReader(io.StringIO(run("supervision", "--format", "csv").stdout)))
+    assert {(r["kind"], r["item_id"], r["division"]) for r in rows} == {
+        ("overdue", str(forgotten), "财务处"), ("never_reviewed", str(forgotten), "财务处")}
+    assert json.loads(next(r for r in rows if r["kind"] == "overdue")["detail"])["status"] == "secrecy_review"
+    bad = run("accuracy", "--from", "2025-13-01")
+    assert bad.returncode == 2 and "is not a YYYY-MM-DD date" in bad.stderr
