@@ -24,7 +24,8 @@ STAGES = ("secrecy_review", "disclosure_review")
 
 def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.date | None,
              division: str | None = None) -> dict[str, Any]:
-    query = select(ItemRow).where(ItemRow.status == "routed").options(selectinload(ItemRow.reviews))
+    query = select(ItemRow).where(ItemRow.status == "routed").options(selectinload(ItemRow.reviews),
+                                                                        selectinload(ItemRow.versions))
     if closed_from:
         query = query.where(ItemRow.closed_on >= closed_from)
     if closed_to:
@@ -35,6 +36,8 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     reviews: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     overridden: dict[str, list[int]] = {stage: [] for stage in STAGES}
+    rules: dict[str, dict[str, Any]] = {}
+    breakdown: dict[str, dict[str, dict[str, Any]]] = {"division": {}, "ruleset_revision": {}, "model_id": {}}
     for item in session.scalars(query.order_by(ItemRow.id)).unique():
         last = {r.stage: r for r in item.reviews}  # the latest review of each stage decided the item
         if set(last) != set(STAGES):
@@ -45,6 +48,13 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
         statuses = {name: "undecided" if suggested.get(name) is None and name in ("secrecy", "category") else "decided"
                     for name in gold}
         evaluation.add(str(item.id), gold, suggested, statuses, item.marked)
+        seen = next((v for v in item.versions if v.number == last["disclosure_review"].version_number), item.versions[-1])
+        _count_rules(rules, seen.suggestion.get("hits", ()), gold, item.id, seen.received_at)
+        for key, value in (("division", item.division or "(none)"), ("ruleset_revision", seen.ruleset_revision),
+                           ("model_id", seen.model_id or "(rules only)")):
+            group = breakdown[key].setdefault(value, {"items": 0, "category_correct": 0})
+            group["items"] += 1
+            group["category_correct"] += suggested.get("category") == item.category
         for stage in STAGES:
             reviews[stage] += 1
             if last[stage].changed:
@@ -56,5 +66,30 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     out["override_rate"] = {stage: {"reviews": reviews[stage], "changed": changed[stage],
                                     "rate": round(changed[stage] / reviews[stage], 4) if reviews[stage] else None,
                                     "item_ids": overridden[stage]} for stage in STAGES}
+    out["rules"] = {rid: {**r, "precision": round(r["confirmed"] / (r["confirmed"] + r["overridden"]), 4)
+                          if r["confirmed"] + r["overridden"] else None} for rid, r in sorted(rules.items())}
+    for groups in breakdown.values():
+        for group in groups.values():
+            group["category_accuracy"] = round(group["category_correct"] / group["items"], 4)
+    out["by"] = breakdown
     out["wrong"] = evaluation.wrong  # the items behind every error figure, with what was suggested and decided
     return out
+
+
+def _count_rules(rules: dict[str, dict[str, Any]], hits: Any, gold: dict[str, str], item_id: int,
+                 at: dt.datetime) -> None:
+    """Per rule: times fired, and for each field it sets, whether the final decision confirmed it.
+    Monitor rules count too: that is how an author sees what a rule would have done."""
+    for hit in hits:
+        entry = rules.setdefault(hit["id"], {"mode": hit.get("mode"), "fired": 0, "confirmed": 0, "overridden": 0,
+                                             "last_fired": None, "overridden_items": []})
+        entry["fired"] += 1
+        entry["last_fired"] = max(filter(None, [entry["last_fired"], at.isoformat()]))
+        outcome = {k: v for k, v in (hit.get("outcome") or {}).items() if k in gold}
+        if not outcome:
+            continue
+        if all((gold[k] if gold[k] != NULL else None) == v for k, v in outcome.items()):
+            entry["confirmed"] += 1
+        else:
+            entry["overridden"] += 1
+            entry["overridden_items"].append(item_id)

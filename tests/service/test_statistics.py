@@ -93,6 +93,16 @@ def test_accuracy_of_suggestions_against_final_decisions(api: Api) -> None:
                                                          "item_ids": [secret]}
     assert report["override_rate"]["disclosure_review"]["changed"] == 2
     assert sorted(w["id"] for w in report["wrong"]) == sorted([str(moved), str(secret)])
+    notice = report["rules"]["proactive.normative.issuing_notice"]
+    assert {k: notice[k] for k in ("mode", "fired", "confirmed", "overridden", "precision", "overridden_items")} == {
+        "mode": "enforce", "fired": 3, "confirmed": 1, "overridden": 2, "precision": round(1 / 3, 4),
+        "overridden_items": [moved, secret]}
+    unmarked = report["rules"]["secrecy.markings.unmarked"]
+    assert (unmarked["mode"], unmarked["confirmed"], unmarked["overridden"]) == ("baseline", 2, 1)
+    assert notice["last_fired"] is not None
+    assert report["by"]["division"] == {"法规处": {"items": 3, "category_correct": 1, "category_accuracy": 0.3333}}
+    assert list(report["by"]["ruleset_revision"]) == [api.client.get("/v1/version").json()["ruleset"]["revision"]]
+    assert list(report["by"]["model_id"]) == [api.client.get("/v1/version").json()["model"]]
 
 
 def test_supervision_names_late_missed_and_irregular_items_with_who_and_when(api: Api) -> None:
