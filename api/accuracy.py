@@ -37,7 +37,9 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     changed: Counter[str] = Counter()
     overridden: dict[str, list[int]] = {stage: [] for stage in STAGES}
     rules: dict[str, dict[str, Any]] = {}
-    breakdown: dict[str, dict[str, dict[str, Any]]] = {"division": {}, "ruleset_revision": {}, "model_id": {}}
+    # Trend by closing month and ISO week, and the splits an author needs to compare versions.
+    breakdown: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in ("division", "ruleset_revision", "model_id",
+                                                                       "month", "week")}
     for item in session.scalars(query.order_by(ItemRow.id)).unique():
         last = {r.stage: r for r in item.reviews}  # the latest review of each stage decided the item
         if set(last) != set(STAGES):
@@ -50,8 +52,10 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
         evaluation.add(str(item.id), gold, suggested, statuses, item.marked)
         seen = next((v for v in item.versions if v.number == last["disclosure_review"].version_number), item.versions[-1])
         _count_rules(rules, seen.suggestion.get("hits", ()), gold, item.id, seen.received_at)
+        year, week, _ = item.closed_on.isocalendar()
         for key, value in (("division", item.division or "(none)"), ("ruleset_revision", seen.ruleset_revision),
-                           ("model_id", seen.model_id or "(rules only)")):
+                           ("model_id", seen.model_id or "(rules only)"), ("month", item.closed_on.strftime("%Y-%m")),
+                           ("week", f"{year}-W{week:02d}")):
             group = breakdown[key].setdefault(value, {"items": 0, "category_correct": 0})
             group["items"] += 1
             group["category_correct"] += suggested.get("category") == item.category
@@ -71,7 +75,7 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     for groups in breakdown.values():
         for group in groups.values():
             group["category_accuracy"] = round(group["category_correct"] / group["items"], 4)
-    out["by"] = breakdown
+    out["by"] = {key: dict(sorted(groups.items())) for key, groups in breakdown.items()}
     out["wrong"] = evaluation.wrong  # the items behind every error figure, with what was suggested and decided
     return out
 

@@ -103,6 +103,8 @@ def test_accuracy_of_suggestions_against_final_decisions(api: Api) -> None:
     assert report["by"]["division"] == {"法规处": {"items": 3, "category_correct": 1, "category_accuracy": 0.3333}}
     assert list(report["by"]["ruleset_revision"]) == [api.client.get("/v1/version").json()["ruleset"]["revision"]]
     assert list(report["by"]["model_id"]) == [api.client.get("/v1/version").json()["model"]]
+    assert report["by"]["month"] == {"2026-11": {"items": 3, "category_correct": 1, "category_accuracy": 0.3333}}
+    assert list(report["by"]["week"]) == ["2026-W45"]  # 2–4 November 2026
 
 
 def test_supervision_names_late_missed_and_irregular_items_with_who_and_when(api: Api) -> None:
