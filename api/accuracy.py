@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.evaluate import NULL, Evaluation
+from api.queries import filtered
 from models.tables import ItemRow
 
 STAGES = ("secrecy_review", "disclosure_review")
@@ -26,12 +27,7 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
              division: str | None = None) -> dict[str, Any]:
     query = select(ItemRow).where(ItemRow.status == "routed").options(selectinload(ItemRow.reviews),
                                                                         selectinload(ItemRow.versions))
-    if closed_from:
-        query = query.where(ItemRow.closed_on >= closed_from)
-    if closed_to:
-        query = query.where(ItemRow.closed_on <= closed_to)
-    if division:
-        query = query.where(ItemRow.division == division)
+    query = filtered(query, division=division, closed_from=closed_from, closed_to=closed_to)
     evaluation = Evaluation()
     reviews: Counter[str] = Counter()
     changed: Counter[str] = Counter()

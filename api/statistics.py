@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.queries import filtered
 from models.tables import ItemRow
 
 
@@ -27,12 +28,7 @@ def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.d
     query = select(ItemRow.division, ItemRow.status, ItemRow.store, ItemRow.column, ItemRow.closed_on,
                    overdue.label("overdue"), late.label("late"), func.count().label("n")).group_by(
         ItemRow.division, ItemRow.status, ItemRow.store, ItemRow.column, ItemRow.closed_on, "overdue", "late")
-    if closed_from:
-        query = query.where(ItemRow.closed_on >= closed_from)
-    if closed_to:
-        query = query.where(ItemRow.closed_on <= closed_to)
-    if division:
-        query = query.where(ItemRow.division == division)
+    query = filtered(query, division=division, closed_from=closed_from, closed_to=closed_to)
     by: dict[str, Counter[str]] = {k: Counter() for k in ("division", "category", "column", "status", "month")}
     total = routed = proactive = overdue_n = late_n = 0
     for row in session.execute(query):

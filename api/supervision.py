@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.vocabulary import SECRECY_ORDER, Secrecy
+from api.queries import filtered
 from models.tables import AuditEventRow, ItemRow
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -34,10 +35,7 @@ def _day(at: dt.datetime) -> dt.date:
 def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int],
                 closed_from: dt.date | None = None, closed_to: dt.date | None = None) -> dict[str, Any]:
     query = select(ItemRow).options(selectinload(ItemRow.reviews), selectinload(ItemRow.versions))
-    if closed_from:
-        query = query.where(ItemRow.closed_on >= closed_from)
-    if closed_to:
-        query = query.where(ItemRow.closed_on <= closed_to)
+    query = filtered(query, closed_from=closed_from, closed_to=closed_to)
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, item: ItemRow, who: str | None, when: dt.date | dt.datetime, **detail: Any) -> None:
