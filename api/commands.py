@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from sqlalchemy import func, select
@@ -49,6 +50,8 @@ def serve(args: argparse.Namespace) -> int:
               "    .venv/bin/gongkai token create --role admin --name <your name>", file=sys.stderr)
     if args.workers > 1:
         print("gongkai: --workers > 1 starts each worker from GONGKAI_* settings", file=sys.stderr)
+        # Migrated above, once: workers that each migrated at start would race on a new database.
+        os.environ["GONGKAI_MIGRATE_ON_START"] = "false"
         uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                     loop="uvloop", http="httptools", log_level="warning")
     else:
