@@ -45,10 +45,6 @@ def load_suggester(settings: Settings) -> Suggester:
 
 def create_app(settings: Settings | None = None, suggester: Suggester | None = None) -> FastAPI:
     settings = settings or Settings()
-    if settings.database_url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start:
         upgrade(engine)

@@ -19,10 +19,6 @@ CLI_ACTOR = Actor(name="cli", role="admin")
 
 
 def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
-    if settings.database_url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     return make_sessions(engine)

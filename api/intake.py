@@ -11,7 +11,6 @@ import hashlib
 import json
 import uuid
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,21 +23,15 @@ from api.errors import Forbidden
 from api.schemas import DocumentIn
 from engine.document import TEXT_FIELDS, document_from_record
 from engine.priority import review_priority
-from engine.vocabulary import SECRECY_ORDER, Secrecy
+from engine.vocabulary import secrecy_rank
+from engine.working_days import today_in_china
 from models import audit
 from models.counters import next_value
 from models.tables import FeedEntryRow, ItemRow, ItemVersionRow
 
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
 def content_hash(record: dict[str, Any]) -> str:
     canonical = json.dumps({k: record.get(k) for k in TEXT_FIELDS}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _stricter(a: str, b: str) -> str:
-    return a if SECRECY_ORDER.index(Secrecy(a)) >= SECRECY_ORDER.index(Secrecy(b)) else b
 
 
 def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None, str | None]:
@@ -70,7 +63,7 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     look.rollback()  # release the read before the (CPU-bound) suggestion
     document = document_from_record(record)
     suggestion = ctx.suggester.suggest(document)
-    closed_on = doc.closed_on or dt.datetime.now(CHINA).date()
+    closed_on = doc.closed_on or today_in_china()
     for attempt in range(3):
         try:
             result = _store(session, ctx, actor, origin, source_id, record, digest, suggestion, closed_on)
@@ -108,7 +101,7 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
         item.division, item.agency = record.get("division"), record.get("agency")
         if item.status != "secrecy_review" or item.secrecy is not None:
             item.changed_after_review = True
-        strictest = _stricter(item.marking, marking)
+        strictest = max(item.marking, marking, key=secrecy_rank)
         if item.store == "proactive" and strictest != "none":
             _withdraw(session, item)  # before the marking is set: the database refuses a marked proactive item
         item.marking, item.marked = strictest, strictest != "none"

@@ -14,9 +14,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from engine.vocabulary import Category, Column, Exemption, Secrecy
 
-Text = str
-
-
 # Ids, sequence numbers and cursors are INTEGER columns: 32 bits on PostgreSQL, where a larger value in a
 # query fails with "integer out of range" (a 500; on SQLite, past 64 bits, OverflowError). Bound them.
 MAX_ID = 2**31 - 1

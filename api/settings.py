@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.index_number import DEFAULT_TEMPLATE, check_template
-from engine.paths import PROJECT_ROOT, data_dir, model_dir, rules_dir
+from engine.paths import data_dir, model_dir, rules_dir
 
 
 def _default_database() -> str:
@@ -45,5 +45,3 @@ class Settings(BaseSettings):
         check_template(value)
         return value
 
-
-ROOT = PROJECT_ROOT

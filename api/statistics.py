@@ -16,21 +16,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.queries import filtered
+from engine.working_days import published_late
 from models.tables import ItemRow
 
 
 def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.date | None,
                today: dt.date, division: str | None = None) -> dict[str, Any]:
     overdue = (ItemRow.status != "routed") & (ItemRow.due_on < today)
-    # Published late: routed to the proactive store after its due date (the routing day in UTC here;
-    # the item view counts it in China time, which differs only for items routed 00:00-08:00).
-    late = (ItemRow.store == "proactive") & (func.date(ItemRow.routed_at) > ItemRow.due_on)
     query = select(ItemRow.division, ItemRow.status, ItemRow.store, ItemRow.column, ItemRow.closed_on,
-                   overdue.label("overdue"), late.label("late"), func.count().label("n")).group_by(
-        ItemRow.division, ItemRow.status, ItemRow.store, ItemRow.column, ItemRow.closed_on, "overdue", "late")
+                   overdue.label("overdue"), func.count().label("n")).group_by(
+        ItemRow.division, ItemRow.status, ItemRow.store, ItemRow.column, ItemRow.closed_on, "overdue")
     query = filtered(query, division=division, closed_from=closed_from, closed_to=closed_to)
+    # Published late is judged on China dates (engine/working_days.published_late, as the item view
+    # does), which SQL cannot portably compute: read the proactive items' two dates instead.
+    published = filtered(select(ItemRow.routed_at, ItemRow.due_on).where(ItemRow.store == "proactive"),
+                         division=division, closed_from=closed_from, closed_to=closed_to)
+    late_n = sum(published_late(routed_at, due_on) for routed_at, due_on in session.execute(published))
     by: dict[str, Counter[str]] = {k: Counter() for k in ("division", "category", "column", "status", "month")}
-    total = routed = proactive = overdue_n = late_n = 0
+    total = routed = proactive = overdue_n = 0
     for row in session.execute(query):
         n = int(row.n)
         total += n
@@ -43,7 +46,6 @@ def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.d
             by["column"][row.column or "(none)"] += n
         proactive += n if row.store == "proactive" else 0
         overdue_n += n if row.overdue else 0
-        late_n += n if row.late else 0
     return {
         "closed_from": closed_from.isoformat() if closed_from else None,
         "closed_to": closed_to.isoformat() if closed_to else None,

@@ -17,20 +17,10 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from engine.vocabulary import SECRECY_ORDER, Secrecy
+from engine.vocabulary import secrecy_rank
+from engine.working_days import china_date, published_late
 from api.queries import filtered
 from models.tables import AuditEventRow, ItemRow
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
-
-
-def _rank(level: str | None) -> int:
-    return SECRECY_ORDER.index(Secrecy(level)) if level else 0
-
-
-def _day(at: dt.datetime) -> dt.date:
-    return at.astimezone(CHINA).date()
-
 
 def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int],
                 closed_from: dt.date | None = None, closed_to: dt.date | None = None) -> dict[str, Any]:
@@ -46,12 +36,12 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
         reviews = {r.stage: r for r in item.reviews}
         if item.status != "routed" and today > item.due_on:
             add("overdue", item, None, item.due_on, status=item.status, days_overdue=(today - item.due_on).days)
-        since = _day(reviews["secrecy_review"].at) if item.status == "disclosure_review" else _day(item.created_at)
+        since = china_date(reviews["secrecy_review"].at) if item.status == "disclosure_review" else china_date(item.created_at)
         if item.status != "routed" and (today - since).days > wait_days.get(item.status, 5):
             add("waiting", item, None, since, stage=item.status, days=(today - since).days,
                 threshold=wait_days.get(item.status, 5))
         if not item.reviews:
-            add("never_reviewed", item, None, _day(item.created_at), status=item.status)
+            add("never_reviewed", item, None, china_date(item.created_at), status=item.status)
         for review in item.reviews:
             if review.stage != "secrecy_review":
                 continue
@@ -59,13 +49,13 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
             # The marking of the version the reviewer saw, not of a later one.
             seen = next((v for v in item.versions if v.number == review.version_number), None)
             marking = (seen.suggestion.get("marking") if seen is not None else None) or "none"
-            if _rank(decided) < max(_rank(suggested), _rank(marking)):
+            if secrecy_rank(decided) < max(secrecy_rank(suggested), secrecy_rank(marking)):
                 add("secrecy_lowered", item, review.actor, review.at, suggested=suggested, marking=marking,
                     decided=decided, reason=review.reason)
-        if item.store == "proactive" and item.routed_at is not None and _day(item.routed_at) > item.due_on:
+        if item.store == "proactive" and published_late(item.routed_at, item.due_on):
             who = reviews["disclosure_review"].actor if "disclosure_review" in reviews else None
             add("published_late", item, who, item.routed_at, due_on=item.due_on.isoformat(),
-                days_late=(_day(item.routed_at) - item.due_on).days)
+                days_late=(china_date(item.routed_at) - item.due_on).days)
     withdrawn = select(AuditEventRow).where(AuditEventRow.action == "closure:new_version")
     items = {i.id: i for i in session.scalars(select(ItemRow).where(ItemRow.id.in_(
         select(AuditEventRow.item_id).where(AuditEventRow.action == "closure:new_version"))))}

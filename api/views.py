@@ -7,37 +7,30 @@ from typing import Any
 
 from api.context import Actor
 from api.settings import Settings
+from engine.working_days import published_late, today_in_china
 from models.tables import ItemRow, ItemVersionRow, ReviewRow
 
-
-def today_in_china() -> dt.date:
-    from api.intake import CHINA
-
-    return dt.datetime.now(CHINA).date()
+__all__ = ["today_in_china"]  # the routes' today, re-exported
 
 
-def effective_secrecy(item: ItemRow, suggested: str | None) -> str:
-    """The decided level once secrecy review is done; until then the stricter of marking and suggestion."""
-    if item.secrecy is not None:
-        return item.secrecy if not item.marked else (item.secrecy if item.secrecy != "none" else item.marking)
-    if item.marked:
-        return item.marking
-    return suggested or "none"
+def is_secret(item: ItemRow, suggested: str | None) -> bool:
+    """Any secrecy marking, or a level other than none: the decided one once secrecy review is done,
+    the suggested one until then."""
+    return item.marked or (item.secrecy if item.secrecy is not None else suggested or "none") != "none"
 
 
 def may_read_body(actor: Actor, item: ItemRow, suggested: str | None, settings: Settings) -> bool:
-    return effective_secrecy(item, suggested) == "none" or actor.role in settings.cleared_roles
+    return not is_secret(item, suggested) or actor.role in settings.cleared_roles
 
 
 def clock(item: ItemRow, today: dt.date | None = None) -> dict[str, Any]:
     """条例第二十六条: published within 20 working days; overdue while not routed past the due date,
     late when routed to the proactive store after it."""
     today = today or today_in_china()
-    routed_on = item.routed_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() if item.routed_at else None
     return {
         "closed_on": item.closed_on.isoformat(), "due_on": item.due_on.isoformat(),
         "overdue": item.status != "routed" and today > item.due_on,
-        "published_late": item.store == "proactive" and routed_on is not None and routed_on > item.due_on,
+        "published_late": item.store == "proactive" and published_late(item.routed_at, item.due_on),
         "warnings": list(item.due_warnings or []),
     }
 

@@ -76,6 +76,16 @@ class RuleMode(StrEnum):
 SECRECY_ORDER: Final = (Secrecy.NONE, Secrecy.INTERNAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET)
 CLASSIFIED: Final = frozenset({Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET})
 
+
+def secrecy_rank(level: str | None) -> int:
+    """A level's place in SECRECY_ORDER (none, or no level, is 0): compare strictness with it.
+
+    Examples:
+        >>> max(["internal", "secret", "none"], key=secrecy_rank)
+        'secret'
+    """
+    return SECRECY_ORDER.index(Secrecy(level)) if level else 0
+
 # The four decided fields of a suggestion, each with its closed vocabulary.
 FIELD_VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {

@@ -17,6 +17,24 @@ import chinese_calendar
 import yaml
 
 # 条例第二十六条: proactive information is published within 20 working days of being formed or changed.
+# Dates of the Art. 26 clock are China dates: a timestamp is read in China time before its date is taken.
+CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def china_date(at: datetime.datetime) -> datetime.date:
+    """The date in China of a timezone-aware timestamp."""
+    return at.astimezone(CHINA_TIME).date()
+
+
+def today_in_china() -> datetime.date:
+    return datetime.datetime.now(CHINA_TIME).date()
+
+
+def published_late(routed_at: datetime.datetime | None, due_on: datetime.date) -> bool:
+    """条例第二十六条: a proactive item routed (published) after its due date, counted in China dates."""
+    return routed_at is not None and china_date(routed_at) > due_on
+
+
 PUBLICATION_WORKING_DAYS = 20
 
 DEFAULT_FILE = "data/calendar/holidays.yaml"

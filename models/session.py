@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -27,6 +28,8 @@ def make_engine(url: str, *, reader: bool = False, **kwargs: Any) -> Engine:
       the writer (token checks and GET requests do not queue behind pushes).
     """
     kwargs.setdefault("json_serializer", _json)
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)  # first start: data/runtime/
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api import review, views
+from api import review
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import ItemId
+from api.routes.items import ItemId, read_item
 from api.schemas import DisclosureReviewIn, SecrecyReviewIn
 
 router = APIRouter(prefix="/v1/items/{item_id}", tags=["reviews"])
 
 
 def _reload(session, ctx, actor, item) -> dict:  # type: ignore[no-untyped-def]
-    session.expire_all()
-    from api.routes.items import read_item
-
+    session.expire_all()  # the answer shows the committed item with its new review
     return read_item(item.id, session, ctx, actor)
 
 
@@ -36,5 +34,3 @@ def disclosure_review(item_id: ItemId, body: DisclosureReviewIn, session: Sessio
     item = review.review_disclosure(session, ctx, actor, item_id, body)
     return _reload(session, ctx, actor, item)
 
-
-_ = views
