@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Actor, Context
 from api.errors import Forbidden
+from api.queries import CURRENT_VERSION
 from api.schemas import DocumentIn
 from engine.document import TEXT_FIELDS, document_from_record
 from engine.priority import review_priority
@@ -37,8 +38,7 @@ def content_hash(record: dict[str, Any]) -> str:
 def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None, str | None]:
     """The item for this document and its current version's content hash, in one query."""
     row = session.execute(
-        select(ItemRow, ItemVersionRow.content_hash)
-        .join(ItemVersionRow, (ItemVersionRow.item_id == ItemRow.id) & (ItemVersionRow.number == ItemRow.current_version))
+        select(ItemRow, ItemVersionRow.content_hash).join(ItemVersionRow, CURRENT_VERSION)
         .where(ItemRow.origin == origin, ItemRow.source_id == source_id)).first()
     return (row[0], row[1]) if row is not None else (None, None)
 

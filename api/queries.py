@@ -52,18 +52,24 @@ def items(session: Session, status: str | None, limit: int, offset: int, **filte
     return page(session, filtered(query, **filters), [ItemRow.id.desc()], limit, offset)
 
 
+CURRENT_VERSION = (ItemVersionRow.item_id == ItemRow.id) & (ItemVersionRow.number == ItemRow.current_version)
+
+
 def current_suggested_secrecy(session: Session, rows: Sequence[ItemRow]) -> dict[int, str | None]:
+    """The secrecy suggested for each item's current version: the one value read out of the stored
+    suggestion (a JSON path on both databases), not whole suggestions of every version."""
     if not rows:
         return {}
-    versions = session.execute(select(ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.suggestion).where(
-        ItemVersionRow.item_id.in_([r.id for r in rows])))
-    current = {r.id: r.current_version for r in rows}
-    return {item_id: suggestion["suggestion"]["secrecy"]["value"]
-            for item_id, number, suggestion in versions if current[item_id] == number}
+    level = ItemVersionRow.suggestion[("suggestion", "secrecy", "value")].as_string()
+    found = session.execute(select(ItemVersionRow.item_id, level).join(ItemRow, CURRENT_VERSION)
+                            .where(ItemRow.id.in_([r.id for r in rows])))
+    return {item_id: value for item_id, value in found}
 
 
-def feed(session: Session, after: int, limit: int) -> list[tuple[FeedEntryRow, ItemRow]]:
-    """Feed entries after the cursor, in commit order (their seq comes from a locked counter)."""
-    rows = session.execute(select(FeedEntryRow, ItemRow).join(ItemRow, ItemRow.id == FeedEntryRow.item_id)
+def feed(session: Session, after: int, limit: int) -> list[tuple[FeedEntryRow, ItemRow, dict[str, Any]]]:
+    """Feed entries after the cursor, in commit order (their seq comes from a locked counter), each with
+    its item and the item's current document (one query, not one per entry)."""
+    rows = session.execute(select(FeedEntryRow, ItemRow, ItemVersionRow.document)
+                           .join(ItemRow, ItemRow.id == FeedEntryRow.item_id).join(ItemVersionRow, CURRENT_VERSION)
                            .where(FeedEntryRow.seq > after).order_by(FeedEntryRow.seq).limit(limit))
-    return [(entry, item) for entry, item in rows]
+    return [(entry, item, document) for entry, item, document in rows]

@@ -33,14 +33,13 @@ def feed(session: SessionDep, actor: Actor = Depends(allow("feed")),
     """Entries in publication order. `publish` carries what the website shows; `withdraw` tells it to
     take an item down (a later version carried a secrecy marking). Only proactive items ever appear."""
     entries = []
-    for entry, item in queries.feed(session, after, limit):
+    for entry, item, document in queries.feed(session, after, limit):
         out = {"seq": entry.seq, "action": entry.action, "at": entry.at.isoformat(), "item_id": item.id,
                "index_number": item.index_number}
         if entry.action == "publish":
             if item.store != "proactive":  # withdrawn since: never show its content
                 out["action"] = "withdrawn"
             else:
-                document = item.versions[-1].document
                 out.update(title=item.title, column=item.column, division=item.division, agency=item.agency,
                            doc_number=document.get("doc_number"), date=document.get("date"),
                            body=document.get("body"), published_at=item.routed_at.isoformat() if item.routed_at else None)
