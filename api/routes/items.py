@@ -3,7 +3,7 @@ two review queues."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import selectinload
@@ -25,10 +25,24 @@ Search = Query(None, max_length=200, pattern=NO_NUL)
 ItemId = Annotated[int, Path(ge=0, le=MAX_ID, description="an item's id")]  # larger ones do not fit the column
 
 
-def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], limit: int, offset: int) -> dict:  # type: ignore[no-untyped-def]
+def _filters(division: str | None = Division, closed_from: IsoDate | None = None,
+             closed_to: IsoDate | None = None) -> dict[str, Any]:
+    """The filters every list and report takes (queries.filtered's keywords)."""
+    return {"division": division, "closed_from": closed_from, "closed_to": closed_to}
+
+
+def _page(limit: int = Limit, offset: int = Offset) -> dict[str, int]:
+    return {"limit": limit, "offset": offset}
+
+
+Filters = Annotated[dict[str, Any], Depends(_filters)]
+Page = Annotated[dict[str, int], Depends(_page)]
+
+
+def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: dict[str, int]) -> dict:  # type: ignore[no-untyped-def]
     secrecy = queries.current_suggested_secrecy(session, rows)
     today = views.today_in_china()
-    return {"total": total, "limit": limit, "offset": offset,
+    return {"total": total, **page,
             "items": [views.summary(r, actor, ctx.settings, secrecy.get(r.id), today) for r in rows]}
 
 
@@ -41,31 +55,26 @@ def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Acto
 
 
 @router.get("/items", summary="List and search items")
-def list_items(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("list_items")),
+def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
+               actor: Actor = Depends(allow("list_items")),
                status: Literal["secrecy_review", "disclosure_review", "routed"] | None = None,
-               division: str | None = Division, q: str | None = Search,
-               closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
-               limit: int = Limit, offset: int = Offset) -> dict:
-    total, rows = queries.items(session, status, limit, offset, division=division, q=q,
-                                closed_from=closed_from, closed_to=closed_to)
-    return _listing(session, ctx, actor, total, rows, limit, offset)
+               q: str | None = Search) -> dict:
+    total, rows = queries.items(session, status, **page, q=q, **filters)
+    return _listing(session, ctx, actor, total, rows, page)
 
 
-def _queue(stage: str, session, ctx, actor, division, closed_from, closed_to, limit, offset) -> dict:  # type: ignore[no-untyped-def]
-    total, rows = queries.queue(session, stage, views.today_in_china(), limit, offset, division=division,
-                                closed_from=closed_from, closed_to=closed_to)
-    return _listing(session, ctx, actor, total, rows, limit, offset)
+def _queue(stage: str, session, ctx, actor, filters, page) -> dict:  # type: ignore[no-untyped-def]
+    total, rows = queries.queue(session, stage, views.today_in_china(), **page, **filters)
+    return _listing(session, ctx, actor, total, rows, page)
 
 
 @router.get("/queues/secrecy_review", summary="Items waiting for secrecy review (保密审核), riskiest first")
-def secrecy_queue(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("secrecy_queue")),
-                  division: str | None = Division, closed_from: IsoDate | None = None,
-                  closed_to: IsoDate | None = None, limit: int = Limit, offset: int = Offset) -> dict:
-    return _queue("secrecy_review", session, ctx, actor, division, closed_from, closed_to, limit, offset)
+def secrecy_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
+                  actor: Actor = Depends(allow("secrecy_queue"))) -> dict:
+    return _queue("secrecy_review", session, ctx, actor, filters, page)
 
 
 @router.get("/queues/disclosure_review", summary="Items waiting for disclosure review (公开方式审核), riskiest first")
-def disclosure_queue(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("disclosure_queue")),
-                     division: str | None = Division, closed_from: IsoDate | None = None,
-                     closed_to: IsoDate | None = None, limit: int = Limit, offset: int = Offset) -> dict:
-    return _queue("disclosure_review", session, ctx, actor, division, closed_from, closed_to, limit, offset)
+def disclosure_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
+                     actor: Actor = Depends(allow("disclosure_queue"))) -> dict:
+    return _queue("disclosure_review", session, ctx, actor, filters, page)

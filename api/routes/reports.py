@@ -7,25 +7,20 @@ from fastapi import APIRouter, Depends
 from api import accuracy, statistics, supervision, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import Division
+from api.routes.items import Filters
 from api.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 
 @router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate")
-def read_statistics(session: SessionDep, actor: Actor = Depends(allow("read_statistics")),
-                    closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
-                    division: str | None = Division) -> dict:
-    return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
-                                 today=views.today_in_china())
+def read_statistics(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_statistics"))) -> dict:
+    return statistics.statistics(session, **filters, today=views.today_in_china())
 
 
 @router.get("/accuracy", summary="Suggestions against the reviewers' final decisions; override rate per stage")
-def read_accuracy(session: SessionDep, actor: Actor = Depends(allow("read_accuracy")),
-                  closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
-                  division: str | None = Division) -> dict:
-    return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division)
+def read_accuracy(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy"))) -> dict:
+    return accuracy.accuracy(session, **filters)
 
 
 @router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events")

@@ -9,21 +9,18 @@ from fastapi import APIRouter, Depends, Query
 from api import queries
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import Division, Limit, Offset, Search, _listing
-from api.schemas import MAX_ID, IsoDate
+from api.routes.items import Filters, Page, Search, _listing
+from api.schemas import MAX_ID
 
 router = APIRouter(prefix="/v1", tags=["stores"])
 StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]
 
 
 @router.get("/stores/{store}", summary="List and search one store")
-def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_store")),
-               division: str | None = Division, q: str | None = Search,
-               closed_from: IsoDate | None = None, closed_to: IsoDate | None = None,
-               limit: int = Limit, offset: int = Offset) -> dict:
-    total, rows = queries.store(session, store, limit, offset, division=division, q=q,
-                                closed_from=closed_from, closed_to=closed_to)
-    return _listing(session, ctx, actor, total, rows, limit, offset)
+def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
+               actor: Actor = Depends(allow("read_store")), q: str | None = Search) -> dict:
+    total, rows = queries.store(session, store, **page, q=q, **filters)
+    return _listing(session, ctx, actor, total, rows, page)
 
 
 @router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")
