@@ -33,13 +33,19 @@ def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.d
                          division=division, closed_from=closed_from, closed_to=closed_to)
     late_n = sum(published_late(routed_at, due_on) for routed_at, due_on in session.execute(published))
     by: dict[str, Counter[str]] = {k: Counter() for k in ("division", "category", "column", "status", "month")}
+    trend: dict[str, Counter[str]] = {}  # per closing month: items, routed, published (the monthly volume chart)
     total = routed = proactive = overdue_n = 0
     for row in session.execute(query):
         n = int(row.n)
         total += n
         by["division"][row.division or "(none)"] += n
         by["status"][row.status] += n
-        by["month"][row.closed_on.strftime("%Y-%m")] += n
+        month = row.closed_on.strftime("%Y-%m")
+        by["month"][month] += n
+        counts = trend.setdefault(month, Counter())
+        counts["items"] += n
+        counts["routed"] += n if row.store is not None else 0
+        counts["published"] += n if row.store == "proactive" else 0
         if row.store is not None:
             routed += n
             by["category"][row.store] += n
@@ -55,4 +61,7 @@ def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.d
         # Proactive rate as the annual report reads it: proactive items among the decided ones.
         "proactive_rate": round(proactive / routed, 4) if routed else None,
         "by": {name: dict(sorted(counter.items())) for name, counter in by.items()},
+        "trend": {month: {"items": c["items"], "routed": c["routed"], "published": c["published"],
+                          "proactive_rate": round(c["published"] / c["routed"], 4) if c["routed"] else None}
+                  for month, c in sorted(trend.items())},
     }

@@ -61,18 +61,24 @@ class FieldScore:
     pairs: list[tuple[str, str]] = field(default_factory=list)
 
     def report(self) -> dict[str, Any]:
-        gold_counts = Counter(g for g, _ in self.pairs)
+        # Counted once per distinct (gold, predicted) pair, not once per class per pair: the accuracy
+        # report runs this over 100k reviewed items.
+        pair_counts = Counter(self.pairs)
+        gold_counts: Counter[str] = Counter()
+        predicted_counts: Counter[str] = Counter()
         confusion: dict[str, dict[str, int]] = defaultdict(dict)
-        for gold, pred in self.pairs:
-            confusion[gold][pred] = confusion[gold].get(pred, 0) + 1
+        for (gold, pred), n in pair_counts.items():
+            gold_counts[gold] += n
+            predicted_counts[pred] += n
+            confusion[gold][pred] = n
         per_class = {}
         for label in sorted(gold_counts):
-            tp = sum(1 for g, p in self.pairs if g == label and p == label)
-            fp = sum(1 for g, p in self.pairs if g != label and p == label)
+            tp = pair_counts[(label, label)]
+            fp = predicted_counts[label] - tp
             fn = gold_counts[label] - tp
             precision, recall, f1 = _prf(tp, fp, fn)
             per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": gold_counts[label]}
-        correct = sum(1 for g, p in self.pairs if g == p)
+        correct = sum(n for (g, p), n in pair_counts.items() if g == p)
         return {
             "accuracy": round(correct / len(self.pairs), 4) if self.pairs else 0.0,
             "macro_f1": round(sum(c["f1"] for c in per_class.values()) / len(per_class), 4) if per_class else 0.0,

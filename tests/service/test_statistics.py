@@ -100,10 +100,14 @@ def test_accuracy_of_suggestions_against_final_decisions(api: Api) -> None:
     unmarked = report["rules"]["secrecy.markings.unmarked"]
     assert (unmarked["mode"], unmarked["confirmed"], unmarked["overridden"]) == ("baseline", 2, 1)
     assert notice["last_fired"] is not None
-    assert report["by"]["division"] == {"法规处": {"items": 3, "category_correct": 1, "category_accuracy": 0.3333}}
+    # By hand: category 1 of 3 right; exemption 2 (none suggested, withheld one has internal_affairs);
+    # secrecy 2 (the internal one was suggested none); column 3 (no reviewer changed it).
+    per_group = {"items": 3, "category_correct": 1, "category_accuracy": 0.3333, "exemption_accuracy": 0.6667,
+                 "secrecy_accuracy": 0.6667, "column_accuracy": 1.0}
+    assert report["by"]["division"] == {"法规处": per_group}
     assert list(report["by"]["ruleset_revision"]) == [api.client.get("/v1/version").json()["ruleset"]["revision"]]
     assert list(report["by"]["model_id"]) == [api.client.get("/v1/version").json()["model"]]
-    assert report["by"]["month"] == {"2026-11": {"items": 3, "category_correct": 1, "category_accuracy": 0.3333}}
+    assert report["by"]["month"] == {"2026-11": per_group}
     assert list(report["by"]["week"]) == ["2026-W45"]  # 2–4 November 2026
 
 
