@@ -107,13 +107,18 @@ def _group(counts: Counter[str]) -> dict[str, Any]:
 
 def _count_rules(rules: dict[str, dict[str, Any]], hits: Any, gold: dict[str, str], item_id: int,
                  at: dt.datetime) -> None:
-    """Per rule: times fired, and for each field it sets, whether the final decision confirmed it.
-    Monitor rules count too: that is how an author sees what a rule would have done."""
+    """Per rule: times fired, and whether the final decision agreed with what the rule says (all the
+    fields it sets): its precision against reviewers, whether it decided or not. Monitor rules count
+    too: that is how an author sees what a rule would have done. `modes` counts the hits per mode (a
+    rule moved from monitor to enforce shows both); `mode` is the latest one seen."""
     for hit in hits:
-        entry = rules.setdefault(hit["id"], {"mode": hit.get("mode"), "fired": 0, "confirmed": 0, "overridden": 0,
+        entry = rules.setdefault(hit["id"], {"mode": None, "modes": {}, "fired": 0, "confirmed": 0, "overridden": 0,
                                              "last_fired": None, "overridden_items": []})
         entry["fired"] += 1
-        entry["last_fired"] = max(filter(None, [entry["last_fired"], at.isoformat()]))
+        stamp = at.isoformat()
+        if entry["last_fired"] is None or stamp >= entry["last_fired"]:
+            entry["last_fired"], entry["mode"] = stamp, hit.get("mode")
+        entry["modes"][hit.get("mode")] = entry["modes"].get(hit.get("mode"), 0) + 1
         outcome = {k: v for k, v in (hit.get("outcome") or {}).items() if k in gold}
         if not outcome:
             continue

@@ -36,13 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     audit = verbs.add_parser("audit", help="the audit log").add_subparsers(dest="audit_verb", required=True)
     audit.add_parser("verify", help="recompute the hash chain; exit 1 and name the first broken link")
 
-    report = verbs.add_parser("report", help="reports from the database (statistics, accuracy, supervision)")
+    report = verbs.add_parser(
+        "report", help="reports from the database (statistics, accuracy, supervision) as JSON, CSV, XLSX or HTML",
+        description="--from/--to select items by closing date (办结日期) for statistics and accuracy, and events "
+                    "by the date they happened for supervision (so a daily export of yesterday imports each "
+                    "event once). Progress goes to stderr.")
     report.add_argument("kind", choices=["statistics", "accuracy", "supervision"])
-    report.add_argument("--from", dest="closed_from", type=_date, default=None, help="closing date from (YYYY-MM-DD)")
-    report.add_argument("--to", dest="closed_to", type=_date, default=None, help="closing date to (YYYY-MM-DD)")
+    report.add_argument("--from", dest="date_from", type=_date, default=None, help="from this date (YYYY-MM-DD)")
+    report.add_argument("--to", dest="date_to", type=_date, default=None, help="to this date, inclusive (YYYY-MM-DD)")
     report.add_argument("--division", default=None)
-    report.add_argument("--format", choices=["json", "csv"], default="json",
-                        help="csv: supervision rows in their documented layout (README)")
+    report.add_argument("--format", choices=["json", "csv", "xlsx", "html"], default="json",
+                        help="csv: supervision events in their import layout (README), else the report's main "
+                             "table; xlsx: a sheet per table; html: a page with charts")
+    report.add_argument("--output", "-o", default=None,
+                        help="write to this file (default: stdout; xlsx needs a file or a redirected stdout)")
 
     db = verbs.add_parser("db", help="the database schema").add_subparsers(dest="db_verb", required=True)
     db.add_parser("upgrade", help="apply migrations (the service also does this at start)")

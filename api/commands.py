@@ -116,36 +116,41 @@ def db_check(args: argparse.Namespace) -> int:
     return 1 if differences else 0
 
 
-SUPERVISION_CSV = ("kind", "item_id", "index_number", "division", "who", "when", "detail")
-
-
 def report(args: argparse.Namespace) -> int:
-    """A report as JSON on stdout; supervision rows also as CSV (columns SUPERVISION_CSV, detail as JSON)."""
-    import csv
+    """A report in the chosen format, to --output or stdout; progress and timings on stderr."""
+    import time
 
-    from api import accuracy, statistics, supervision
+    from api import reports
     from api.views import today_in_china
 
+    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+        print("gongkai: an XLSX workbook is binary: give --output FILE or redirect stdout", file=sys.stderr)
+        return 2
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(f"gongkai: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+
+    def progress(what: str, done: int, total: int) -> None:
+        print(f"gongkai: {what}: {done:,} of {total:,} items ({time.perf_counter() - started:.1f} s)",
+              file=sys.stderr)
+
     settings = Settings()
+    dates = ({"since": args.date_from, "until": args.date_to} if args.kind == "supervision"
+             else {"closed_from": args.date_from, "closed_to": args.date_to})
     with _sessions(settings)() as session:
-        if args.kind == "statistics":
-            out = statistics.statistics(session, closed_from=args.closed_from, closed_to=args.closed_to,
-                                        division=args.division, today=today_in_china())
-        elif args.kind == "accuracy":
-            out = accuracy.accuracy(session, closed_from=args.closed_from, closed_to=args.closed_to,
-                                    division=args.division)
-        else:
-            out = supervision.supervision(session, today=today_in_china(), wait_days=settings.review_wait_days,
-                                          closed_from=args.closed_from, closed_to=args.closed_to)
-    if args.format == "csv":
-        if args.kind != "supervision":
-            print("gongkai: --format csv is for supervision rows; use json for the other reports", file=sys.stderr)
-            return 2
-        writer = csv.writer(sys.stdout)
-        writer.writerow(SUPERVISION_CSV)
-        for row in out["rows"]:
-            writer.writerow([row[c] if c != "detail" else json.dumps(row[c], ensure_ascii=False, sort_keys=True)
-                             for c in SUPERVISION_CSV])
-        return 0
-    print(json.dumps(out, ensure_ascii=False, indent=1))
+        out = reports.build(args.kind, session, settings, today=today_in_china(), division=args.division,
+                            progress=progress, **dates)
+    built = time.perf_counter()
+    print(f"gongkai: {args.kind} report built in {built - started:.1f} s; rendering {args.format}", file=sys.stderr)
+    data = reports.render(args.kind, out, args.format)
+    if args.output:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    where = args.output or "stdout"
+    print(f"gongkai: {len(data):,} bytes of {args.format} to {where} in {time.perf_counter() - built:.1f} s",
+          file=sys.stderr)
     return 0

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Actor, Context
 from api.errors import Conflict, Invalid, NotFound
-from api.schemas import DisclosureReviewIn, SecrecyReviewIn
+from api.schemas import DisclosureReviewIn, ReopenIn, SecrecyReviewIn
 from engine.index_number import format_index_number
 from engine.routing import RoutingError, store_for
 from models import audit
@@ -132,3 +132,44 @@ def _route(session: Session, ctx: Context, actor: Actor, item: ItemRow, store: s
         session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="publish"))
     audit.record(session, actor=actor.name, role=actor.role, action="routed", item_id=item.id,
                  after={"store": store, "index_number": item.index_number})
+
+
+# What each stage decides: reopening a stage undoes its decisions and those of the stages after it.
+DECIDED_AT = {"secrecy_review": ("secrecy", "category", "exemption", "column"),
+              "disclosure_review": ("category", "exemption", "column")}
+
+
+def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: ReopenIn) -> ItemRow:
+    """A decision reopened: a routed item (or one at disclosure review) goes back to `body.stage`.
+
+    It leaves its store at once (a proactive item gets a withdraw entry in the website's feed), keeps
+    its 索引号 for when it is routed again, and the reviews already made stay in its history; the
+    audit event (action "reopen") is what supervision reports as an irregular event, with who and when.
+    """
+    submitted = body.model_dump(mode="json", exclude_unset=True)
+    item = session.get(ItemRow, item_id)
+    if item is None:
+        raise NotFound(f"no item {item_id}")
+    state = {"item_id": item.id, "status": item.status, "lock_version": item.lock_version}
+    if body.expected_version is not None and body.expected_version != item.lock_version:
+        raise Conflict(f"item {item_id} changed since you read it (version {body.expected_version}, now "
+                       f"{item.lock_version})", current=state, submitted=submitted)
+    order = ("secrecy_review", "disclosure_review", "routed")
+    if order.index(item.status) <= order.index(body.stage):
+        raise Conflict(f"item {item_id} is at {item.status}: only a later stage can be sent back to {body.stage}",
+                       current=state, submitted=submitted)
+    reason = body.reason.strip()
+    if not reason:
+        raise Invalid("reopening a decision needs a reason",
+                      errors=[{"field": "reason", "message": "must not be blank"}], submitted=submitted)
+    before = {"status": item.status, "store": item.store, **{k: getattr(item, k) for k in DECIDED_AT["secrecy_review"]}}
+    with _first_wins(session, item_id, submitted):
+        if item.store == "proactive":
+            session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw"))
+        for name in DECIDED_AT[body.stage]:
+            setattr(item, name, None)
+        item.store, item.status, item.routed_at = None, body.stage, None
+        session.flush()
+        audit.record(session, actor=actor.name, role=actor.role, action="reopen", item_id=item.id, before=before,
+                     after={"status": body.stage, "reason": reason})
+    return item

@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "disclosure_queue": frozenset({R.DISCLOSURE_REVIEWER, R.SUPERVISOR, R.ADMIN}),
     "secrecy_review": frozenset({R.SECRECY_REVIEWER}),
     "disclosure_review": frozenset({R.DISCLOSURE_REVIEWER}),
+    # Reopening a decision: the reviewers and the disclosure office (信息公开工作机构), never the pusher.
+    "reopen": frozenset({R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.OFFICE}),
     "read_store": frozenset({R.OFFICE, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.SUPERVISOR, R.ADMIN}),
     "feed": frozenset({R.OFFICE, R.ADMIN}),
     "manage_tokens": frozenset({R.ADMIN}),

@@ -95,6 +95,19 @@ class DisclosureReviewIn(BaseModel):
     _no_nul = field_validator("reason", "leader_instruction")(without_nul)
 
 
+class ReopenIn(BaseModel):
+    """Send a decided item back to a review stage (a decision reopened: supervision lists it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: Literal["secrecy_review", "disclosure_review"] = Field(
+        description="the stage to review again: secrecy_review redoes both reviews, disclosure_review only the second")
+    reason: str = Field(min_length=1, max_length=4000, description="why the decision is reopened (required)")
+    expected_version: int | None = Field(default=None, ge=1, description="the item's lock_version you read; 409 if it moved on")
+
+    _no_nul = field_validator("reason")(without_nul)
+
+
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from api import accuracy, statistics, supervision, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import Filters
+from api.routes.items import Division, Filters
 from api.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -23,8 +23,11 @@ def read_accuracy(session: SessionDep, filters: Filters, actor: Actor = Depends(
     return accuracy.accuracy(session, **filters)
 
 
-@router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events")
+@router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events, by event date")
 def read_supervision(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_supervision")),
-                     closed_from: IsoDate | None = None, closed_to: IsoDate | None = None) -> dict:
+                     since: IsoDate | None = None, until: IsoDate | None = None,
+                     division: str | None = Division) -> dict:
+    """Dated events (`on`), each with a stable `event_id`: ask for since=until=yesterday every day
+    to import each event once (layout: api/supervision.py)."""
     return supervision.supervision(session, today=views.today_in_china(), wait_days=ctx.settings.review_wait_days,
-                                   closed_from=closed_from, closed_to=closed_to)
+                                   since=since, until=until, division=division)

@@ -8,7 +8,7 @@ from api import review
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.routes.items import ItemId, read_item
-from api.schemas import DisclosureReviewIn, SecrecyReviewIn
+from api.schemas import DisclosureReviewIn, ReopenIn, SecrecyReviewIn
 
 router = APIRouter(prefix="/v1/items/{item_id}", tags=["reviews"])
 
@@ -34,3 +34,12 @@ def disclosure_review(item_id: ItemId, body: DisclosureReviewIn, session: Sessio
     item = review.review_disclosure(session, ctx, actor, item_id, body)
     return _reload(session, ctx, actor, item)
 
+
+
+@router.post("/reopen", summary="Reopen a decision: send the item back to a review stage (a reason is required)")
+def reopen(item_id: ItemId, body: ReopenIn, session: SessionDep, ctx: ContextDep,
+           actor: Actor = Depends(allow("reopen"))) -> dict:
+    """The item leaves its store (a published one is withdrawn from the website's feed) and waits at
+    the stage again; its 索引号 and review history stay. Supervision lists every reopening."""
+    item = review.reopen(session, ctx, actor, item_id, body)
+    return _reload(session, ctx, actor, item)

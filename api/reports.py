@@ -1,0 +1,86 @@
+"""The three reports, built once and rendered in any format: the API and `gongkai report` both come
+through here, so a figure is the same in JSON, CSV, XLSX and HTML.
+
+- json: the report as the API returns it;
+- csv: supervision events in their stable import layout (api/supervision.py), UTF-8, a header of
+  the column keys; for the other reports, their main table;
+- xlsx: every table of api/report_tables.py on its own sheet, Chinese headers;
+- html: one self-contained page with server-rendered charts (api/report_html.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from api import accuracy, report_tables, statistics, supervision
+from api.settings import Settings
+
+KINDS = ("statistics", "accuracy", "supervision")
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+# The table CSV carries for each report: supervision's events are the import layout.
+CSV_TABLE = {"statistics": "按月份", "accuracy": "各规则命中与精确率", "supervision": "监察事项"}
+Progress = Callable[[str, int, int], None]
+
+
+def build(kind: str, session: Session, settings: Settings, *, today: dt.date, closed_from: dt.date | None = None,
+          closed_to: dt.date | None = None, division: str | None = None, since: dt.date | None = None,
+          until: dt.date | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    if kind == "statistics":
+        return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
+                                     today=today)
+    if kind == "accuracy":
+        return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division,
+                                 progress=progress)
+    if kind == "supervision":
+        return supervision.supervision(session, today=today, wait_days=settings.review_wait_days, since=since,
+                                       until=until, division=division, progress=progress)
+    raise ValueError(f"no report {kind!r}: one of {', '.join(KINDS)}")
+
+
+def render(kind: str, report: dict[str, Any], fmt: str, *, generated_at: str | None = None) -> bytes:
+    if fmt == "json":
+        return json.dumps(report, ensure_ascii=False, indent=1).encode()
+    if fmt == "csv":
+        return csv_text(kind, report).encode()
+    if fmt == "xlsx":
+        from api.xlsx import workbook  # openpyxl is imported only when a workbook is asked for
+
+        return workbook(report_tables.tables(kind, report))
+    if fmt == "html":
+        from api.report_html import render_html  # matplotlib likewise
+
+        return render_html(kind, report, generated_at=generated_at).encode()
+    raise ValueError(f"no format {fmt!r}: one of {', '.join(MEDIA_TYPES)}")
+
+
+def csv_text(kind: str, report: dict[str, Any]) -> str:
+    if kind == "supervision":
+        columns = [key for key, _ in report_tables.SUPERVISION_COLUMNS]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in report["rows"]:
+            writer.writerow([json.dumps(row[c], ensure_ascii=False, sort_keys=True) if c == "detail"
+                             else "" if row[c] is None else row[c] for c in columns])
+        return out.getvalue()
+    table = next(t for t in report_tables.tables(kind, report) if t.name == CSV_TABLE[kind])
+    return table_csv(table)
+
+
+def table_csv(table: report_tables.Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.headers)
+    writer.writerows(table.values())
+    return out.getvalue()

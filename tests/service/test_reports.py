@@ -1,0 +1,162 @@
+"""Every report figure against the hand-counted month of tests/service/scenario.py (its table says
+what happened to each item), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.service.conftest import Api
+from tests.service.scenario import REPORT_DAY, Scenario, at_report_day, play
+
+R = round
+
+
+@pytest.fixture
+def month(api: Api, model: Any, tmp_path: Path) -> Scenario:
+    return play(api, model, tmp_path)
+
+
+def _get(api: Api, role: str, path: str, **params: Any) -> dict[str, Any]:
+    with at_report_day():
+        r = api.as_(role).get(path, params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_statistics(month: Scenario) -> None:
+    stats = _get(month.api, "office", "/v1/reports/statistics")
+    # 12 items; routed A1–A5, B1–B3; pending P1, P2, W (withdrawn back to secrecy review) and O.
+    assert {k: stats[k] for k in ("items", "routed", "pending", "published", "published_late", "overdue",
+                                  "proactive_rate")} == {
+        "items": 12, "routed": 8, "pending": 4, "published": 4, "published_late": 1, "overdue": 1,
+        "proactive_rate": 0.5}  # proactive A1 B1 B2 B3 of 8 routed; late B3; overdue O (W is due today: not yet)
+    assert stats["by"]["division"] == {"办公室": 4, "法规处": 5, "财务处": 3}
+    assert stats["by"]["category"] == {"on_request": 2, "proactive": 4, "withheld": 2}
+    assert stats["by"]["column"] == {"budget": 1, "normative_documents": 6, "work_updates": 1}
+    assert stats["by"]["status"] == {"disclosure_review": 1, "routed": 8, "secrecy_review": 3}
+    assert stats["by"]["month"] == {"2026-10": 2, "2026-11": 10}
+    assert stats["trend"] == {
+        "2026-10": {"items": 2, "routed": 1, "published": 1, "proactive_rate": 1.0},
+        "2026-11": {"items": 10, "routed": 7, "published": 3, "proactive_rate": R(3 / 7, 4)}}
+    office = _get(month.api, "supervisor", "/v1/reports/statistics", division="办公室")
+    assert (office["items"], office["routed"], office["published"], office["proactive_rate"]) == (4, 3, 2, R(2 / 3, 4))
+    october = _get(month.api, "admin", "/v1/reports/statistics", closed_from="2026-10-01", closed_to="2026-10-31")
+    assert (october["items"], october["overdue"], october["published_late"]) == (2, 1, 1)
+
+
+def test_accuracy(month: Scenario) -> None:
+    ids = month.id
+    report = _get(month.api, "rule_author", "/v1/reports/accuracy")
+    assert report["items"] == 8  # the routed ones
+    category = report["category"]
+    assert category["accuracy"] == R(5 / 8, 4)  # wrong: A2 A3 A5
+    assert category["confusion"] == {"on_request": {"proactive": 1, "withheld": 1}, "proactive": {"proactive": 4},
+                                     "withheld": {"proactive": 1, "withheld": 1}}
+    assert category["per_class"]["proactive"] == {"precision": R(4 / 6, 4), "recall": 1.0,
+                                                  "f1": R(2 * (4 / 6) / (4 / 6 + 1), 4), "support": 4}
+    assert (category["per_class"]["withheld"]["precision"], category["per_class"]["withheld"]["recall"]) == (0.5, 0.5)
+    assert category["per_class"]["on_request"]["recall"] == 0.0
+    assert report["exemption"]["accuracy"] == 0.75  # wrong: A3 (none suggested), A5 (internal_affairs suggested)
+    assert report["secrecy"]["accuracy"] == 0.75  # wrong: A3 (raised to internal), A5 (lowered to none)
+    assert report["secrecy_flag"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    assert report["column"]["accuracy"] == 0.875  # wrong: B2
+    assert sorted(int(w["id"]) for w in report["wrong"]) == sorted(ids(n) for n in ("A2", "A3", "A5", "B2"))
+    assert report["override_rate"] == {
+        "secrecy_review": {"reviews": 8, "changed": 2, "rate": 0.25, "item_ids": [ids("A3"), ids("A5")]},
+        "disclosure_review": {"reviews": 8, "changed": 4, "rate": 0.5,
+                              "item_ids": sorted(ids(n) for n in ("A2", "A3", "A5", "B2"))}}
+    rules = report["rules"]
+    expected = {  # rule: (fired, confirmed, overridden, precision)
+        "proactive.normative.issuing_notice": (7, 4, 3, R(4 / 7, 4)),
+        "proactive.general.release_note_public": (7, 4, 3, R(4 / 7, 4)),
+        "columns.normative_documents.named_normative_documents": (7, 6, 1, R(6 / 7, 4)),
+        "columns.other.fallback": (8, 0, 8, 0.0),
+        "secrecy.markings.unmarked": (7, 6, 1, R(6 / 7, 4)),
+        "secrecy.markings.internal": (1, 0, 1, 0.0),
+        "columns.budget.budgets_and_funds": (1, 1, 0, 1.0),
+        "columns.emergency.emergency_management": (1, 0, 1, 0.0),
+        "withheld.process_info.requests_for_instructions": (1, 1, 0, 1.0),
+    }
+    assert {rid: (r["fired"], r["confirmed"], r["overridden"], r["precision"]) for rid, r in rules.items()} == expected
+    notice = rules["proactive.normative.issuing_notice"]
+    assert notice["modes"] == {"enforce": 4, "monitor": 3} and notice["mode"] == "monitor"  # B made it monitor
+    assert notice["overridden_items"] == [ids("A2"), ids("A3"), ids("A5")]
+    assert notice["last_fired"].startswith("2026-11-16")
+    assert rules["columns.normative_documents.named_normative_documents"]["overridden_items"] == [ids("B2")]
+
+    def group(items: int, category: float, exemption: float, secrecy: float, column: float) -> dict[str, Any]:
+        return {"items": items, "category_correct": R(category * items), "category_accuracy": R(category, 4),
+                "exemption_accuracy": R(exemption, 4), "secrecy_accuracy": R(secrecy, 4),
+                "column_accuracy": R(column, 4)}
+
+    assert report["by"]["division"] == {"办公室": group(3, 2 / 3, 2 / 3, 2 / 3, 2 / 3),  # A5 B1 B2
+                                        "法规处": group(3, 2 / 3, 1, 1, 1),  # A1 A2 B3
+                                        "财务处": group(2, 1 / 2, 1 / 2, 1 / 2, 1)}  # A3 A4
+    revisions = report["by"]["ruleset_revision"]
+    assert revisions == {month.revisions["A"]: group(5, 2 / 5, 3 / 5, 3 / 5, 1),
+                         month.revisions["B"]: group(3, 1, 1, 1, 2 / 3)}
+    assert [g["items"] for g in report["by"]["model_id"].values()] == [8]
+    assert report["by"]["month"] == {"2026-10": group(1, 1, 1, 1, 1), "2026-11": group(7, 4 / 7, 5 / 7, 5 / 7, 6 / 7)}
+    assert {w: g["items"] for w, g in report["by"]["week"].items()} == {"2026-W41": 1, "2026-W45": 5, "2026-W47": 2}
+    only = _get(month.api, "office", "/v1/reports/accuracy", division="财务处")
+    assert (only["items"], only["category"]["accuracy"], only["override_rate"]["secrecy_review"]["item_ids"]) == (
+        2, 0.5, [ids("A3")])
+
+
+def test_supervision(month: Scenario) -> None:
+    ids = month.id
+    report = _get(month.api, "supervisor", "/v1/reports/supervision")
+    assert report["today"] == REPORT_DAY.isoformat()
+    assert report["counts"] == {"never_reviewed": 2, "overdue": 2, "published_late": 1, "reopened": 1,
+                                "secrecy_lowered": 1, "waiting": 5, "withdrawn": 1}
+    events = {(r["kind"], r["item_id"]): r for r in report["rows"]}
+    assert {(kind, item, r["on"], r["stage"], r["who"]) for (kind, item), r in events.items()} == {
+        ("overdue", ids("B3"), "2026-11-06", None, None),  # pushed after its due date
+        ("overdue", ids("O"), "2026-11-06", None, None),
+        ("waiting", ids("A4"), "2026-11-08", "secrecy_review", "secrecy_reviewer-1"),
+        ("waiting", ids("W"), "2026-11-16", "secrecy_review", None),  # since the withdrawal on 11-10
+        ("waiting", ids("P1"), "2026-11-22", "secrecy_review", None),
+        ("waiting", ids("O"), "2026-11-22", "secrecy_review", None),
+        ("waiting", ids("P2"), "2026-11-23", "disclosure_review", None),
+        ("never_reviewed", ids("P1"), "2026-11-22", "secrecy_review", None),
+        ("never_reviewed", ids("O"), "2026-11-22", "secrecy_review", None),
+        ("secrecy_lowered", ids("A5"), "2026-11-03", "secrecy_review", "secrecy_reviewer-1"),
+        ("reopened", ids("B2"), "2026-11-20", "disclosure_review", "office-1"),
+        ("published_late", ids("B3"), "2026-11-18", "disclosure_review", "disclosure_reviewer-1"),
+        ("withdrawn", ids("W"), "2026-11-10", None, "document_system-1"),
+    }
+    assert events[("overdue", ids("B3"))]["detail"] == {"due_on": "2026-11-05", "pushed_on": "2026-11-16",
+                                                         "routed_on": "2026-11-18", "status": "routed"}
+    assert events[("waiting", ids("A4"))]["detail"] == {"since": "2026-11-02", "ended_on": "2026-11-10", "days": 8,
+                                                         "threshold": 5}
+    assert events[("published_late", ids("B3"))]["detail"] == {"due_on": "2026-11-05", "days_late": 13}
+    assert events[("secrecy_lowered", ids("A5"))]["detail"] == {
+        "suggested": "internal", "marking": "internal", "decided": "none", "reason": "内部标志已由定密单位撤销"}
+    assert events[("reopened", ids("B2"))]["detail"] == {"reason": "栏目归类有误，重新审核", "from_status": "routed",
+                                                          "from_store": "proactive"}
+    assert events[("withdrawn", ids("W"))]["detail"] == {"marking": "confidential"}  # 秘密
+    assert [r["on"] for r in report["rows"]] == sorted(r["on"] for r in report["rows"])
+    assert len({r["event_id"] for r in report["rows"]}) == 13
+
+    # Incremental by date: two windows that meet give every event exactly once.
+    first = _get(month.api, "supervisor", "/v1/reports/supervision", until="2026-11-10")
+    rest = _get(month.api, "supervisor", "/v1/reports/supervision", since="2026-11-11", until="2026-11-30")
+    assert first["counts"] == {"overdue": 2, "secrecy_lowered": 1, "waiting": 1, "withdrawn": 1}
+    assert sorted(r["event_id"] for r in first["rows"] + rest["rows"]) == sorted(r["event_id"] for r in report["rows"])
+    day = _get(month.api, "office", "/v1/reports/supervision", since="2026-11-22", until="2026-11-22")
+    assert sorted((r["kind"], r["item_id"]) for r in day["rows"]) == sorted(
+        [("never_reviewed", ids("P1")), ("never_reviewed", ids("O")), ("waiting", ids("P1")), ("waiting", ids("O"))])
+    office = _get(month.api, "admin", "/v1/reports/supervision", division="办公室")
+    assert office["counts"] == {"reopened": 1, "secrecy_lowered": 1, "waiting": 1, "withdrawn": 1}
+
+
+def test_reopened_item_left_the_website_and_came_back(month: Scenario) -> None:
+    """B2 was published, reopened (a withdraw entry), and published again after its new review."""
+    feed = month.api.as_("office").get("/v1/feed/proactive", params={"limit": 100}).json()["entries"]
+    actions = [e["action"] for e in feed if e["item_id"] == month.id("B2")]
+    assert actions == ["publish", "withdraw", "publish"]
+    item = month.api.as_("office").get(f"/v1/items/{month.id('B2')}").json()
+    assert (item["status"], item["store"], item["decision"]["column"]) == ("routed", "proactive", "work_updates")
