@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from models.tables import FeedEntryRow, ItemRow, ItemVersionRow
+from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, ReviewRow
 
 
 def filtered(query: Select[Any], *, division: str | None = None, closed_from: dt.date | None = None,
@@ -45,11 +45,41 @@ def store(session: Session, name: str, limit: int, offset: int, **filters: Any) 
     return page(session, query, [ItemRow.routed_at.desc(), ItemRow.id.desc()], limit, offset)
 
 
-def items(session: Session, status: str | None, limit: int, offset: int, **filters: Any) -> tuple[int, list[ItemRow]]:
+def items(session: Session, status: str | None, limit: int, offset: int, *, category: str | None = None,
+          column: str | None = None, reviewer: str | None = None, changed: bool | None = None, **filters: Any
+          ) -> tuple[int, list[ItemRow]]:
+    """Items by status, decided category and column, and by their review history: reviewed by
+    `reviewer` (at any stage), and with (changed=true) or without any decision changed from the
+    suggestion."""
     query = select(ItemRow)
     if status:
         query = query.where(ItemRow.status == status)
+    if category:
+        query = query.where(ItemRow.category == category)
+    if column:
+        query = query.where(ItemRow.column == column)
+    if reviewer:
+        query = query.where(ItemRow.id.in_(select(ReviewRow.item_id).where(ReviewRow.actor == reviewer)))
+    if changed is not None:
+        overridden = ItemRow.id.in_(select(ReviewRow.item_id).where(ReviewRow.changed.is_(True)))
+        query = query.where(overridden if changed else ~overridden)
     return page(session, filtered(query, **filters), [ItemRow.id.desc()], limit, offset)
+
+
+def reviews(session: Session, limit: int, offset: int, *, stage: str | None = None, actor: str | None = None,
+            changed: bool | None = None, **filters: Any) -> tuple[int, list[tuple[ReviewRow, ItemRow]]]:
+    """The review history across items, newest first, by stage, reviewer and whether it changed the
+    suggestion, and by the items' own filters (division, closing date, title)."""
+    query = filtered(select(ReviewRow, ItemRow).join(ItemRow, ItemRow.id == ReviewRow.item_id), **filters)
+    if stage:
+        query = query.where(ReviewRow.stage == stage)
+    if actor:
+        query = query.where(ReviewRow.actor == actor)
+    if changed is not None:
+        query = query.where(ReviewRow.changed.is_(changed))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.execute(query.order_by(ReviewRow.id.desc()).limit(limit).offset(offset)).all()
+    return int(total), [(review, item) for review, item in rows]
 
 
 CURRENT_VERSION = (ItemVersionRow.item_id == ItemRow.id) & (ItemVersionRow.number == ItemRow.current_version)
@@ -61,9 +91,13 @@ def current_suggested_secrecy(session: Session, rows: Sequence[ItemRow]) -> dict
     if not rows:
         return {}
     level = ItemVersionRow.suggestion[("suggestion", "secrecy", "value")].as_string()
-    found = session.execute(select(ItemVersionRow.item_id, level).join(ItemRow, CURRENT_VERSION)
-                            .where(ItemRow.id.in_([r.id for r in rows])))
-    return {item_id: value for item_id, value in found}
+    ids = [r.id for r in rows]
+    out: dict[int, str | None] = {}
+    for start in range(0, len(ids), 10_000):  # an export lists up to 100k items: under SQLite's bind limit
+        found = session.execute(select(ItemVersionRow.item_id, level).join(ItemRow, CURRENT_VERSION)
+                                .where(ItemRow.id.in_(ids[start:start + 10_000])))
+        out.update({item_id: value for item_id, value in found})
+    return out
 
 
 def feed(session: Session, after: int, limit: int) -> list[tuple[FeedEntryRow, ItemRow, dict[str, Any]]]:

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "disclosure_review": frozenset({R.DISCLOSURE_REVIEWER}),
     # Reopening a decision: the reviewers and the disclosure office (信息公开工作机构), never the pusher.
     "reopen": frozenset({R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.OFFICE}),
+    # The review history (reasons, who decided what): the reviewers, the office and supervision.
+    "read_reviews": frozenset({R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.OFFICE, R.SUPERVISOR, R.ADMIN}),
     "read_store": frozenset({R.OFFICE, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.SUPERVISOR, R.ADMIN}),
     "feed": frozenset({R.OFFICE, R.ADMIN}),
     "manage_tokens": frozenset({R.ADMIN}),

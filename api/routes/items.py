@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy.orm import selectinload
 
-from api import queries, views
+from api import exports, queries, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import NotFound
 from api.schemas import MAX_ID, IsoDate
+from engine.vocabulary import Category, Column
 from models.tables import ItemRow
 
 router = APIRouter(prefix="/v1", tags=["items"])
@@ -37,13 +38,34 @@ def _page(limit: int = Limit, offset: int = Offset) -> dict[str, int]:
 
 Filters = Annotated[dict[str, Any], Depends(_filters)]
 Page = Annotated[dict[str, int], Depends(_page)]
+Format = Annotated[Literal["json", "csv", "xlsx"], Query(
+    alias="format", description="json: one page; csv or xlsx: the whole filtered list (up to 100,000 rows)")]
+Stage = Literal["secrecy_review", "disclosure_review"]
 
 
-def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: dict[str, int]) -> dict:  # type: ignore[no-untyped-def]
+def paging(page: dict[str, int], fmt: str) -> dict[str, int]:
+    """An export is the whole list, not the page on screen."""
+    return page if fmt == "json" else {"limit": exports.EXPORT_LIMIT + 1, "offset": 0}
+
+
+def exported(table, fmt: str, filename: str) -> Response:  # type: ignore[no-untyped-def]
+    if len(table.rows) > exports.EXPORT_LIMIT:
+        from api.errors import Invalid
+
+        raise Invalid(f"the list has more than {exports.EXPORT_LIMIT:,} rows: narrow it (division, dates) to export it",
+                      errors=[{"field": "format", "message": "too many rows for one export"}])
+    return Response(exports.render(table, fmt), media_type=exports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})
+
+
+def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: dict[str, int],  # type: ignore[no-untyped-def]
+             fmt: str = "json", name: str = "items") -> Any:
     secrecy = queries.current_suggested_secrecy(session, rows)
     today = views.today_in_china()
-    return {"total": total, **page,
-            "items": [views.summary(r, actor, ctx.settings, secrecy.get(r.id), today) for r in rows]}
+    items = [views.summary(r, actor, ctx.settings, secrecy.get(r.id), today) for r in rows]
+    if fmt != "json":
+        return exported(exports.items_table(items), fmt, name)
+    return {"total": total, **page, "items": items}
 
 
 @router.get("/items/{item_id}", summary="One item: versions, suggestion, evidence, review history")
@@ -54,27 +76,49 @@ def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Acto
     return views.full(item, actor, ctx.settings)
 
 
-@router.get("/items", summary="List and search items")
+@router.get("/items", summary="List, search and export items (by division, dates, status, category, column, reviewer)",
+            responses=exports.RESPONSES)
 def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                actor: Actor = Depends(allow("list_items")),
                status: Literal["secrecy_review", "disclosure_review", "routed"] | None = None,
-               q: str | None = Search) -> dict:
-    total, rows = queries.items(session, status, **page, q=q, **filters)
-    return _listing(session, ctx, actor, total, rows, page)
+               category: Category | None = None, column: Column | None = None,
+               reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL, description="reviewed by (any stage)"),
+               changed: bool | None = Query(None, description="true: some decision differs from the suggestion"),
+               q: str | None = Search, fmt: Format = "json") -> Any:
+    total, rows = queries.items(session, status, **paging(page, fmt), q=q, category=category, column=column,
+                                reviewer=reviewer, changed=changed, **filters)
+    return _listing(session, ctx, actor, total, rows, page, fmt, "items")
 
 
-def _queue(stage: str, session, ctx, actor, filters, page) -> dict:  # type: ignore[no-untyped-def]
-    total, rows = queries.queue(session, stage, views.today_in_china(), **page, **filters)
-    return _listing(session, ctx, actor, total, rows, page)
+@router.get("/reviews", summary="Search and export the review history (by stage, reviewer, changed, item filters)",
+            responses=exports.RESPONSES)
+def list_reviews(session: SessionDep, filters: Filters, page: Page, actor: Actor = Depends(allow("read_reviews")),
+                 stage: Stage | None = None,
+                 reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL),
+                 changed: bool | None = None, q: str | None = Search, fmt: Format = "json") -> Any:
+    total, rows = queries.reviews(session, **paging(page, fmt), stage=stage, actor=reviewer, changed=changed, q=q,
+                                  **filters)
+    reviews = [{"review_id": r.id, "item_id": item.id, "index_number": item.index_number, "division": item.division,
+                **views.review_view(r)} for r, item in rows]
+    if fmt != "json":
+        return exported(exports.reviews_table(reviews), fmt, "reviews")
+    return {"total": total, **page, "reviews": reviews}
 
 
-@router.get("/queues/secrecy_review", summary="Items waiting for secrecy review (保密审核), riskiest first")
+def _queue(stage: str, session, ctx, actor, filters, page, fmt) -> Any:  # type: ignore[no-untyped-def]
+    total, rows = queries.queue(session, stage, views.today_in_china(), **paging(page, fmt), **filters)
+    return _listing(session, ctx, actor, total, rows, page, fmt, stage)
+
+
+@router.get("/queues/secrecy_review", summary="Items waiting for secrecy review (保密审核), riskiest first",
+            responses=exports.RESPONSES)
 def secrecy_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
-                  actor: Actor = Depends(allow("secrecy_queue"))) -> dict:
-    return _queue("secrecy_review", session, ctx, actor, filters, page)
+                  actor: Actor = Depends(allow("secrecy_queue")), fmt: Format = "json") -> Any:
+    return _queue("secrecy_review", session, ctx, actor, filters, page, fmt)
 
 
-@router.get("/queues/disclosure_review", summary="Items waiting for disclosure review (公开方式审核), riskiest first")
+@router.get("/queues/disclosure_review", summary="Items waiting for disclosure review (公开方式审核), riskiest first",
+            responses=exports.RESPONSES)
 def disclosure_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
-                     actor: Actor = Depends(allow("disclosure_queue"))) -> dict:
-    return _queue("disclosure_review", session, ctx, actor, filters, page)
+                     actor: Actor = Depends(allow("disclosure_queue")), fmt: Format = "json") -> Any:
+    return _queue("disclosure_review", session, ctx, actor, filters, page, fmt)

@@ -1,33 +1,58 @@
-"""Reports (issue 5): statistics and suggestion accuracy so far."""
+"""Reports (issue 5): statistics, suggestion accuracy and supervision, as JSON or, with format=, as
+CSV, XLSX (a sheet per table) or an HTML page with charts, the same figures `gongkai report` gives."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated, Any, Literal
 
-from api import accuracy, statistics, supervision, views
+from fastapi import APIRouter, Depends, Query, Response
+
+from api import reports, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.routes.items import Division, Filters
 from api.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
+ReportFormat = Annotated[Literal["json", "csv", "xlsx", "html"], Query(
+    alias="format", description="json (default); csv: the main table (supervision: the import layout); "
+                                "xlsx: a sheet per table with Chinese headers; html: a page with charts")]
+RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "the report", "content": {
+    "text/csv": {}, reports.MEDIA_TYPES["xlsx"]: {}, "text/html": {}}}}
 
 
-@router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate")
-def read_statistics(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_statistics"))) -> dict:
-    return statistics.statistics(session, **filters, today=views.today_in_china())
+def _answer(kind: str, out: dict[str, Any], fmt: str) -> Any:
+    if fmt == "json":
+        return out
+    filename = f"gongkai-{kind}-{views.today_in_china().isoformat()}.{fmt}"
+    disposition = "inline" if fmt == "html" else "attachment"
+    return Response(reports.render(kind, out, fmt), media_type=reports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
-@router.get("/accuracy", summary="Suggestions against the reviewers' final decisions; override rate per stage")
-def read_accuracy(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy"))) -> dict:
-    return accuracy.accuracy(session, **filters)
+@router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate",
+            responses=RESPONSES)
+def read_statistics(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: ReportFormat = "json",
+                    actor: Actor = Depends(allow("read_statistics"))) -> Any:
+    out = reports.build("statistics", session, ctx.settings, today=views.today_in_china(), **filters)
+    return _answer("statistics", out, fmt)
 
 
-@router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events, by event date")
+@router.get("/accuracy", summary="Suggestions against the reviewers' final decisions; override rate per stage",
+            responses=RESPONSES)
+def read_accuracy(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: ReportFormat = "json",
+                  actor: Actor = Depends(allow("read_accuracy"))) -> Any:
+    out = reports.build("accuracy", session, ctx.settings, today=views.today_in_china(), **filters)
+    return _answer("accuracy", out, fmt)
+
+
+@router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events, by event date",
+            responses=RESPONSES)
 def read_supervision(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_supervision")),
                      since: IsoDate | None = None, until: IsoDate | None = None,
-                     division: str | None = Division) -> dict:
+                     division: str | None = Division, fmt: ReportFormat = "json") -> Any:
     """Dated events (`on`), each with a stable `event_id`: ask for since=until=yesterday every day
-    to import each event once (layout: api/supervision.py)."""
-    return supervision.supervision(session, today=views.today_in_china(), wait_days=ctx.settings.review_wait_days,
-                                   since=since, until=until, division=division)
+    to import each event once (layout: api/supervision.py, README)."""
+    out = reports.build("supervision", session, ctx.settings, today=views.today_in_china(), since=since,
+                        until=until, division=division)
+    return _answer("supervision", out, fmt)

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api import queries
+from api import exports, queries
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import Filters, Page, Search, _listing
+from api.routes.items import Filters, Format, Page, Search, _listing, paging
 from api.schemas import MAX_ID
 
 router = APIRouter(prefix="/v1", tags=["stores"])
 StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]
 
 
-@router.get("/stores/{store}", summary="List and search one store")
+@router.get("/stores/{store}", summary="List, search and export one store", responses=exports.RESPONSES)
 def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
-               actor: Actor = Depends(allow("read_store")), q: str | None = Search) -> dict:
-    total, rows = queries.store(session, store, **page, q=q, **filters)
-    return _listing(session, ctx, actor, total, rows, page)
+               actor: Actor = Depends(allow("read_store")), q: str | None = Search, fmt: Format = "json") -> Any:
+    total, rows = queries.store(session, store, **paging(page, fmt), q=q, **filters)
+    return _listing(session, ctx, actor, total, rows, page, fmt, f"store-{store}")
 
 
 @router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")

@@ -160,3 +160,106 @@ def test_reopened_item_left_the_website_and_came_back(month: Scenario) -> None:
     assert actions == ["publish", "withdraw", "publish"]
     item = month.api.as_("office").get(f"/v1/items/{month.id('B2')}").json()
     assert (item["status"], item["store"], item["decision"]["column"]) == ("routed", "proactive", "work_updates")
+
+
+def _download(api: Api, role: str, path: str, **params: Any) -> Any:
+    with at_report_day():
+        r = api.as_(role).get(path, params=params)
+    assert r.status_code == 200, r.text
+    return r
+
+
+def _sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+
+
+def test_reports_as_spreadsheets_and_csv(month: Scenario) -> None:
+    r = _download(month.api, "rule_author", "/v1/reports/accuracy", format="xlsx")
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert "attachment" in r.headers["content-disposition"]
+    sheets = _sheets(r.content)
+    assert list(sheets)[:5] == ["各字段准确率", "各类精确率召回率", "混淆矩阵", "各审核环节改判率", "各规则命中与精确率"]
+    assert sheets["各字段准确率"][0] == ("字段", "准确率", "宏平均F1")
+    assert sheets["各字段准确率"][1][:2] == ("公开属性 category", 0.625)
+    rules = {row[0]: row for row in sheets["各规则命中与精确率"][1:]}
+    assert rules["proactive.normative.issuing_notice"][1:6] == ("观察 monitor", 7, 4, 3, R(4 / 7, 4))
+    confusion = {row[1:3]: row[3] for row in sheets["混淆矩阵"][1:] if row[0] == "公开属性"}
+    assert confusion[("依申请公开 on_request", "不予公开 withheld")] == 1  # A5
+    assert len(sheets["建议有误的信息"]) == 1 + 4
+
+    stats = _sheets(_download(month.api, "office", "/v1/reports/statistics", format="xlsx").content)
+    overview = {row[0]: row[1] if len(row) > 1 else None for row in stats["概览"][1:]}  # empty cells are not stored
+    assert (overview["信息总数"], overview["主动公开率"], overview["超期公开"]) == (12, 0.5, 1)
+    assert stats["按处室"][0] == ("处室", "标识", "件数", "占比") and ("法规处", "法规处", 5, R(5 / 12, 4)) in stats["按处室"]
+
+    csv_text = _download(month.api, "supervisor", "/v1/reports/supervision", format="csv").text
+    lines = csv_text.splitlines()
+    assert lines[0] == "event_id,kind,on,item_id,index_number,division,stage,who,at,detail"
+    assert len(lines) == 1 + 13
+    assert f"reopened:{month.id('B2')}:" in csv_text and "栏目归类有误" in csv_text
+
+
+def test_export_and_search_of_lists(month: Scenario) -> None:
+    import csv
+    import io
+
+    ids = month.id
+    api = month.api
+    found = _get(api, "office", "/v1/items", changed="true")  # some decision differs from the suggestion
+    assert sorted(i["id"] for i in found["items"]) == sorted(ids(n) for n in ("A2", "A3", "A5", "B2"))
+    assert [i["id"] for i in _get(api, "office", "/v1/items", category="on_request")["items"]] == [ids("A5"), ids("A2")]
+    assert [i["id"] for i in _get(api, "office", "/v1/items", column="work_updates")["items"]] == [ids("B2")]
+    by_reviewer = _get(api, "office", "/v1/items", reviewer="secrecy_reviewer-1", status="secrecy_review")
+    assert [i["id"] for i in by_reviewer["items"]] == [ids("W")]  # reviewed once, back after its withdrawal
+
+    history = _get(api, "supervisor", "/v1/reviews", limit=100)
+    assert history["total"] == 20  # 10 secrecy reviews (A1–A5, W, B1–B3, P2) and 10 disclosure (B2 twice)
+    changed = _get(api, "supervisor", "/v1/reviews", stage="secrecy_review", changed="true")
+    assert sorted(r["item_id"] for r in changed["reviews"]) == [ids("A3"), ids("A5")]
+    assert {r["reason"] for r in changed["reviews"]} == {"涉及内部工作秘密", "内部标志已由定密单位撤销"}
+
+    rows = list(csv.DictReader(io.StringIO(_download(api, "office", "/v1/items", format="csv", division="办公室",
+                                                     limit=1).text)))
+    assert len(rows) == 4  # the whole list, not the page of one
+    assert sorted(int(r["信息编号"]) for r in rows) == sorted(ids(n) for n in ("A5", "W", "B1", "B2"))
+    b2 = next(r for r in rows if int(r["信息编号"]) == ids("B2"))
+    assert (b2["信息库"], b2["栏目"], b2["处室"]) == ("主动公开 proactive", "工作动态 work_updates", "办公室")
+    store = _sheets(_download(api, "office", "/v1/stores/proactive", format="xlsx").content)["信息列表"]
+    assert store[0][:3] == ("信息编号", "索引号", "标题") and len(store) == 1 + 4
+    queue = _sheets(_download(api, "secrecy_reviewer", "/v1/queues/secrecy_review", format="xlsx").content)["信息列表"]
+    assert sorted(row[0] for row in queue[1:]) == sorted(ids(n) for n in ("W", "P1", "O"))
+    reviews = _sheets(_download(api, "supervisor", "/v1/reviews", format="xlsx", changed="true").content)["审核记录"]
+    assert reviews[0][:6] == ("审核记录编号", "信息编号", "索引号", "处室", "审核环节", "审核人") and len(reviews) == 1 + 6
+
+
+def test_report_command_writes_every_format(month: Scenario, database_url: str, tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GONGKAI_DATABASE_URL": database_url}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", "report", *args], capture_output=True, text=True,
+                              env=env, timeout=300)
+
+    out = run("accuracy", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["category"]["accuracy"] == 0.625
+    book = tmp_path / "accuracy.xlsx"
+    out = run("accuracy", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xlsx", "--output", str(book))
+    assert out.returncode == 0, out.stderr
+    assert "accuracy report built in" in out.stderr and "bytes of xlsx" in out.stderr
+    assert _sheets(book.read_bytes())["各字段准确率"][1][1] == R(4 / 7, 4)  # November closings only: B3 left out
+    events = run("supervision", "--from", "2026-11-01", "--to", "2026-11-10", "--format", "csv")
+    assert events.returncode == 0, events.stderr
+    assert sorted(line.split(",")[1] for line in events.stdout.splitlines()[1:]) == [
+        "overdue", "overdue", "secrecy_lowered", "waiting", "withdrawn"]
+    bad = run("supervision", "--from", "2026-11-10", "--to", "2026-11-01")
+    assert bad.returncode == 2 and "is after --to" in bad.stderr
