@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,8 +29,23 @@ Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 10_000
 
 
-def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.date | None,
-             division: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Reviewed:
+    """One routed item as the reports see it: what was suggested (as the reviewers saw it), what was
+    decided, which stage changed it, the rules that fired, and the groups it counts in."""
+
+    item_id: int
+    marked: bool
+    suggested: dict[str, Any]
+    decided: dict[str, Any]
+    changed: dict[str, bool]
+    hits: list[dict[str, Any]]
+    received_at: dt.datetime
+    groups: dict[str, str]
+
+
+def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
+             division: str | None = None, progress: Progress | None = None) -> Iterator[Reviewed]:
     # Three narrow reads instead of whole ORM items with every version and review: the item's
     # decisions, each review's suggested and changed, and each version's hits (a JSON path), so that
     # 100k reviewed items take seconds (bench/reports_bench.py).
@@ -48,6 +64,26 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
             ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.suggestion["hits"].label("hits"),
             ItemVersionRow.ruleset_revision, ItemVersionRow.model_id, ItemVersionRow.received_at)
             .where(ItemVersionRow.item_id.in_(routed)))}
+    for done, item in enumerate(items, 1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress("accuracy", done, len(items))
+        stages = last.get(item.id, {})
+        if set(stages) != set(STAGES):
+            continue
+        # What the disclosure reviewer saw: the suggestion of the version they reviewed.
+        seen = versions[(item.id, stages["disclosure_review"].version_number)]
+        year, week, _ = item.closed_on.isocalendar()
+        yield Reviewed(
+            item.id, item.marked, {**stages["secrecy_review"].suggested, **stages["disclosure_review"].suggested},
+            {"secrecy": item.secrecy, "category": item.category, "exemption": item.exemption, "column": item.column},
+            {stage: bool(stages[stage].changed) for stage in STAGES}, seen.hits or [], seen.received_at,
+            {"division": item.division or "(none)", "ruleset_revision": seen.ruleset_revision,
+             "model_id": seen.model_id or "(rules only)", "month": item.closed_on.strftime("%Y-%m"),
+             "week": f"{year}-W{week:02d}"})
+
+
+def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.date | None,
+             division: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
     evaluation = Evaluation()
     reviews: Counter[str] = Counter()
     changed: Counter[str] = Counter()
@@ -55,35 +91,20 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     rules: dict[str, dict[str, Any]] = {}
     # Trend by closing month and ISO week, and the splits an author needs to compare versions.
     breakdown: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUPS}
-    for done, item in enumerate(items, 1):
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress("accuracy", done, len(items))
-        stages = last.get(item.id, {})
-        if set(stages) != set(STAGES):
-            continue
-        suggested = {**stages["secrecy_review"].suggested, **stages["disclosure_review"].suggested}
-        decided = {"secrecy": item.secrecy, "category": item.category, "exemption": item.exemption,
-                   "column": item.column}
-        gold = {name: value or NULL for name, value in decided.items()}
-        statuses = {name: "undecided" if suggested.get(name) is None and name in ("secrecy", "category") else "decided"
-                    for name in gold}
-        evaluation.add(str(item.id), gold, suggested, statuses, item.marked)
-        # What the disclosure reviewer saw: the suggestion of the version they reviewed.
-        seen = versions[(item.id, stages["disclosure_review"].version_number)]
-        _count_rules(rules, seen.hits or (), gold, item.id, seen.received_at)
-        year, week, _ = item.closed_on.isocalendar()
-        for key, value in (("division", item.division or "(none)"), ("ruleset_revision", seen.ruleset_revision),
-                           ("model_id", seen.model_id or "(rules only)"), ("month", item.closed_on.strftime("%Y-%m")),
-                           ("week", f"{year}-W{week:02d}")):
+    for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division, progress=progress):
+        gold = _gold(r)
+        evaluation.add(str(r.item_id), gold, r.suggested, _statuses(r), r.marked)
+        _count_rules(rules, r.hits, gold, r.item_id, r.received_at)
+        for key, value in r.groups.items():
             group = breakdown[key].setdefault(value, Counter())
             group["items"] += 1
             for name in FIELDS:
-                group[f"{name}_correct"] += suggested.get(name) == decided[name]
+                group[f"{name}_correct"] += r.suggested.get(name) == r.decided[name]
         for stage in STAGES:
             reviews[stage] += 1
-            if stages[stage].changed:
+            if r.changed[stage]:
                 changed[stage] += 1
-                overridden[stage].append(item.id)
+                overridden[stage].append(r.item_id)
     out = evaluation.report()
     out.pop("skipped", None)
     out["items"] = out.pop("records")
@@ -96,6 +117,71 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
                  for key, groups in breakdown.items()}
     out["wrong"] = evaluation.wrong  # the items behind every error figure, with what was suggested and decided
     return out
+
+
+def _gold(r: Reviewed) -> dict[str, str]:
+    return {name: value or NULL for name, value in r.decided.items()}
+
+
+def _statuses(r: Reviewed) -> dict[str, str]:
+    """An undecided category or secrecy counts as wrong (engine/evaluate.py), as in `gongkai evaluate`."""
+    return {name: "undecided" if r.suggested.get(name) is None and name in ("secrecy", "category") else "decided"
+            for name in FIELDS}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Which items a figure of the report counts: every condition given must hold.
+
+    field with gold and/or suggested (a confusion cell; "null" for none, "undecided"), or with
+    correct (right or wrong on that field); rule with outcome (fired, confirmed, overridden); stage
+    (changed at that review stage); group with value (e.g. division 法规处, week 2026-W45)."""
+
+    field: str | None = None
+    gold: str | None = None
+    suggested: str | None = None
+    correct: bool | None = None
+    rule: str | None = None
+    outcome: str | None = None
+    stage: str | None = None
+    group: str | None = None
+    value: str | None = None
+
+
+def behind(session: Session, figure: Figure, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
+           division: str | None = None) -> list[dict[str, Any]]:
+    """The items behind one figure, each with what was suggested and decided and what changed it."""
+    out = []
+    for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division):
+        if _counts_in(r, figure):
+            out.append({"item_id": r.item_id, **r.groups, "suggested": {n: r.suggested.get(n) for n in FIELDS},
+                        "decided": r.decided, "changed": r.changed})
+    return out
+
+
+def _counts_in(r: Reviewed, figure: Figure) -> bool:
+    if figure.field is not None:
+        gold = _gold(r)[figure.field]
+        shown = "undecided" if _statuses(r)[figure.field] == "undecided" else (r.suggested.get(figure.field) or NULL)
+        if figure.gold is not None and gold != figure.gold:
+            return False
+        if figure.suggested is not None and shown != figure.suggested:
+            return False
+        if figure.correct is not None and (gold == shown) != figure.correct:
+            return False
+    if figure.rule is not None:
+        hit = next((h for h in r.hits if h["id"] == figure.rule), None)
+        if hit is None:
+            return False
+        if figure.outcome in ("confirmed", "overridden"):
+            agreed = _agrees(hit, _gold(r))
+            if agreed is None or agreed != (figure.outcome == "confirmed"):
+                return False
+    if figure.stage is not None and not r.changed.get(figure.stage):
+        return False
+    if figure.group is not None and r.groups.get(figure.group) != figure.value:
+        return False
+    return True
 
 
 def _group(counts: Counter[str]) -> dict[str, Any]:
@@ -119,11 +205,17 @@ def _count_rules(rules: dict[str, dict[str, Any]], hits: Any, gold: dict[str, st
         if entry["last_fired"] is None or stamp >= entry["last_fired"]:
             entry["last_fired"], entry["mode"] = stamp, hit.get("mode")
         entry["modes"][hit.get("mode")] = entry["modes"].get(hit.get("mode"), 0) + 1
-        outcome = {k: v for k, v in (hit.get("outcome") or {}).items() if k in gold}
-        if not outcome:
-            continue
-        if all((gold[k] if gold[k] != NULL else None) == v for k, v in outcome.items()):
+        agreed = _agrees(hit, gold)
+        if agreed:
             entry["confirmed"] += 1
-        else:
+        elif agreed is not None:
             entry["overridden"] += 1
             entry["overridden_items"].append(item_id)
+
+
+def _agrees(hit: dict[str, Any], gold: dict[str, str]) -> bool | None:
+    """Whether the final decision agrees with every field the rule sets (None: it sets none of them)."""
+    outcome = {k: v for k, v in (hit.get("outcome") or {}).items() if k in gold}
+    if not outcome:
+        return None
+    return all((gold[k] if gold[k] != NULL else None) == v for k, v in outcome.items())

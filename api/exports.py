@@ -43,6 +43,25 @@ def reviews_table(reviews: Iterable[Mapping[str, Any]]) -> Table:
                  [{k: label(r.get(k)) if k in _LABELLED else r.get(k) for k, _ in REVIEW_COLUMNS} for r in reviews])
 
 
+FIELD_HEADERS = (("category", "公开属性"), ("exemption", "不予公开理由"), ("secrecy", "密级"), ("column", "栏目"))
+ACCURACY_ITEM_COLUMNS = ((("item_id", "信息编号"), ("division", "处室"), ("ruleset_revision", "规则版本"),
+                          ("model_id", "模型版本"), ("month", "办结月份"), ("week", "办结周"))
+                         + tuple((f"{side}_{f}", f"{zh}（{side_zh}）") for f, zh in FIELD_HEADERS
+                                 for side, side_zh in (("suggested", "建议"), ("decided", "决定")))
+                         + (("changed_secrecy_review", "保密审核改判"), ("changed_disclosure_review", "公开方式审核改判")))
+
+
+def accuracy_items_table(items: Iterable[Mapping[str, Any]]) -> Table:
+    rows = []
+    for item in items:
+        row = {k: item.get(k) for k in ("item_id", "division", "ruleset_revision", "model_id", "month", "week")}
+        for f, _ in FIELD_HEADERS:
+            row[f"suggested_{f}"], row[f"decided_{f}"] = label(item["suggested"].get(f)), label(item["decided"].get(f))
+        row.update({f"changed_{stage}": flag for stage, flag in item["changed"].items()})
+        rows.append(row)
+    return Table("图表背后的信息", ACCURACY_ITEM_COLUMNS, rows)
+
+
 def render(table: Table, fmt: str) -> bytes:
     if fmt == "csv":
         from api.reports import table_csv

@@ -46,6 +46,44 @@ def read_accuracy(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: R
     return _answer("accuracy", out, fmt)
 
 
+FieldName = Literal["category", "exemption", "secrecy", "column"]
+
+
+def _text() -> Any:
+    """A fresh Query per parameter: FastAPI ties one Query object to one parameter name."""
+    return Query(None, max_length=100, pattern=r"^[^\x00]*$")
+
+
+
+@router.get("/accuracy/items", summary="The items behind one figure of the accuracy report", responses=RESPONSES)
+def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy")),
+                   field: FieldName | None = None, gold: str | None = _text(), suggested: str | None = _text(),
+                   correct: bool | None = None, rule: str | None = _text(),
+                   outcome: Literal["fired", "confirmed", "overridden"] | None = None,
+                   stage: Literal["secrecy_review", "disclosure_review"] | None = None,
+                   group: Literal["division", "ruleset_revision", "model_id", "month", "week"] | None = None,
+                   value: str | None = _text(), fmt: Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")] = "json",
+                   ) -> Any:
+    """E.g. field=category&gold=on_request&suggested=proactive (a confusion cell), field=secrecy&correct=false,
+    rule=R&outcome=overridden, stage=disclosure_review (changed there), group=week&value=2026-W45."""
+    from api import exports
+    from api.accuracy import Figure, behind
+    from api.errors import Invalid
+
+    if (gold is not None or suggested is not None or correct is not None) and field is None:
+        raise Invalid("gold, suggested and correct need a field",
+                      errors=[{"field": "field", "message": "required with gold, suggested or correct"}])
+    if (group is None) != (value is None):
+        raise Invalid("group and value go together", errors=[{"field": "group" if group is None else "value",
+                                                              "message": "give both group and value"}])
+    items = behind(session, Figure(field, gold, suggested, correct, rule, outcome, stage, group, value), **filters)
+    if fmt != "json":
+        from api.routes.items import exported
+
+        return exported(exports.accuracy_items_table(items), fmt, "accuracy-items")
+    return {"total": len(items), "item_ids": [i["item_id"] for i in items], "items": items}
+
+
 @router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events, by event date",
             responses=RESPONSES)
 def read_supervision(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_supervision")),

@@ -106,6 +106,40 @@ def test_accuracy(month: Scenario) -> None:
         2, 0.5, [ids("A3")])
 
 
+def test_the_items_behind_each_accuracy_figure(month: Scenario) -> None:
+    ids = month.id
+
+    def behind(**figure: Any) -> list[int]:
+        return sorted(_get(month.api, "rule_author", "/v1/reports/accuracy/items", **figure)["item_ids"])
+
+    def named(*names: str) -> list[int]:
+        return sorted(ids(n) for n in names)
+
+    assert behind(field="category", gold="on_request", suggested="proactive") == named("A2")  # a confusion cell
+    assert behind(field="category", gold="on_request") == named("A2", "A5")
+    assert behind(field="secrecy", correct="false") == named("A3", "A5")
+    assert behind(field="exemption", suggested="null", gold="internal_affairs") == named("A3")
+    assert behind(rule="proactive.normative.issuing_notice", outcome="overridden") == named("A2", "A3", "A5")
+    assert behind(rule="secrecy.markings.internal") == named("A5")
+    assert behind(stage="disclosure_review") == named("A2", "A3", "A5", "B2")
+    assert behind(group="ruleset_revision", value=month.revisions["B"]) == named("B1", "B2", "B3")
+    assert behind(group="week", value="2026-W45", field="category", correct="true") == named("A1", "A4")
+    assert behind(group="division", value="财务处", stage="secrecy_review") == named("A3")
+    one = _get(month.api, "office", "/v1/reports/accuracy/items", field="column", correct="false")["items"]
+    assert one == [{"item_id": ids("B2"), "division": "办公室", "ruleset_revision": month.revisions["B"],
+                    "model_id": one[0]["model_id"], "month": "2026-11", "week": "2026-W47",
+                    "suggested": {"category": "proactive", "exemption": None, "secrecy": "none",
+                                  "column": "normative_documents"},
+                    "decided": {"category": "proactive", "exemption": None, "secrecy": "none", "column": "work_updates"},
+                    "changed": {"secrecy_review": False, "disclosure_review": True}}]
+    sheet = _sheets(_download(month.api, "office", "/v1/reports/accuracy/items", format="xlsx",
+                              stage="secrecy_review").content)["图表背后的信息"]
+    assert sorted(row[0] for row in sheet[1:]) == named("A3", "A5") and sheet[0][0] == "信息编号"
+    with at_report_day():
+        bad = month.api.as_("office").get("/v1/reports/accuracy/items", params={"gold": "proactive"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "field"
+
+
 def test_supervision(month: Scenario) -> None:
     ids = month.id
     report = _get(month.api, "supervisor", "/v1/reports/supervision")
