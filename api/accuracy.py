@@ -105,7 +105,9 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
             if r.changed[stage]:
                 changed[stage] += 1
                 overridden[stage].append(r.item_id)
-    out = evaluation.report()
+    out: dict[str, Any] = {"closed_from": closed_from.isoformat() if closed_from else None,
+                           "closed_to": closed_to.isoformat() if closed_to else None, "division": division}
+    out.update(evaluation.report())
     out.pop("skipped", None)
     out["items"] = out.pop("records")
     out["override_rate"] = {stage: {"reviews": reviews[stage], "changed": changed[stage],

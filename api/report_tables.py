@@ -8,11 +8,13 @@ Chinese names from engine.vocabulary.LABELS_ZH, followed by the identifier for w
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from engine.vocabulary import LABELS_ZH
+from engine.working_days import CHINA_TIME
 
 FIELD_ZH = {"category": "公开属性", "exemption": "不予公开理由", "secrecy": "密级", "column": "栏目"}
 STAGE_ZH = {"secrecy_review": "保密审核", "disclosure_review": "公开方式审核", "routed": "已分发"}
@@ -128,8 +130,20 @@ SUPERVISION_COLUMNS = (("event_id", "事件标识"), ("kind", "类型"), ("on", 
 def supervision_tables(report: Mapping[str, Any]) -> list[Table]:
     counts = Table("概览", (("kind", "类型"), ("id", "标识"), ("n", "件数")),
                    [{"kind": KIND_ZH.get(k, k), "id": k, "n": n} for k, n in report["counts"].items()])
-    rows = [{**r, "kind": label(r["kind"]), "stage": label(r.get("stage"))} for r in report["rows"]]
+    rows = [{**r, "kind": label(r["kind"]), "stage": label(r.get("stage")), "at": _china_time(r.get("at"))}
+            for r in report["rows"]]
     return [counts, Table("监察事项", SUPERVISION_COLUMNS, rows)]
+
+
+def _china_time(stamp: str | None) -> str | None:
+    """A UTC timestamp as people in the agency read it: China time, to the minute.
+
+    >>> _china_time("2026-11-20T02:00:00.123456+00:00")
+    '2026-11-20 10:00'
+    """
+    if not stamp:
+        return None
+    return dt.datetime.fromisoformat(stamp).astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 TABLES = {"statistics": statistics_tables, "accuracy": accuracy_tables, "supervision": supervision_tables}
