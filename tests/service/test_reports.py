@@ -238,6 +238,18 @@ def test_reports_as_spreadsheets_and_csv(month: Scenario) -> None:
     assert f"reopened:{month.id('B2')}:" in csv_text and "栏目归类有误" in csv_text
 
 
+def test_reports_as_html_pages(month: Scenario) -> None:
+    pages = {kind: _download(month.api, "supervisor", f"/v1/reports/{kind}", format="html")
+             for kind in ("statistics", "accuracy", "supervision")}
+    for r in pages.values():
+        assert r.headers["content-type"] == "text/html; charset=utf-8" and "inline" in r.headers["content-disposition"]
+    statistics, accuracy, supervision = (pages[k].text for k in ("statistics", "accuracy", "supervision"))
+    assert "统计报表" in statistics and "50.0%" in statistics  # proactive rate: 4 of 8 routed
+    assert "建议准确率报告" in accuracy and "62.5%" in accuracy and "proactive.normative.issuing_notice" in accuracy
+    assert "监察考核报告" in supervision and "决定被重新打开" in supervision and "栏目归类有误" in supervision
+    assert all("<script" not in page for page in (statistics, accuracy, supervision))
+
+
 def test_export_and_search_of_lists(month: Scenario) -> None:
     import csv
     import io
@@ -295,5 +307,10 @@ def test_report_command_writes_every_format(month: Scenario, database_url: str, 
     assert events.returncode == 0, events.stderr
     assert sorted(line.split(",")[1] for line in events.stdout.splitlines()[1:]) == [
         "overdue", "overdue", "secrecy_lowered", "waiting", "withdrawn"]
+    page = tmp_path / "accuracy.html"
+    out = run("accuracy", "--format", "html", "--output", str(page))
+    assert out.returncode == 0, out.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "建议准确率报告" in html and html.count("<svg") >= 5 and "62.5%" in html  # category 5 of 8
     bad = run("supervision", "--from", "2026-11-10", "--to", "2026-11-01")
     assert bad.returncode == 2 and "is after --to" in bad.stderr
