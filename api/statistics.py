@@ -52,6 +52,7 @@ def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.d
             by["column"][row.column or "(none)"] += n
         proactive += n if row.store == "proactive" else 0
         overdue_n += n if row.overdue else 0
+    months = _months(closed_from, closed_to, trend)
     return {
         "closed_from": closed_from.isoformat() if closed_from else None,
         "closed_to": closed_to.isoformat() if closed_to else None,
@@ -60,8 +61,29 @@ def statistics(session: Session, *, closed_from: dt.date | None, closed_to: dt.d
         "published": proactive, "published_late": late_n, "overdue": overdue_n,
         # Proactive rate as the annual report reads it: proactive items among the decided ones.
         "proactive_rate": round(proactive / routed, 4) if routed else None,
+        # Monthly volume as the annual report states it ("about 71 a month"): over the months of the
+        # range given, or the months from the first closing to the last when none is given.
+        "months": months,
+        "items_per_month": round(total / months, 1) if months else None,
+        "published_per_month": round(proactive / months, 1) if months else None,
         "by": {name: dict(sorted(counter.items())) for name, counter in by.items()},
         "trend": {month: {"items": c["items"], "routed": c["routed"], "published": c["published"],
                           "proactive_rate": round(c["published"] / c["routed"], 4) if c["routed"] else None}
                   for month, c in sorted(trend.items())},
     }
+
+
+def _months(closed_from: dt.date | None, closed_to: dt.date | None, trend: dict[str, Any]) -> int:
+    """Calendar months the range covers (part months count whole).
+
+    >>> _months(dt.date(2026, 1, 1), dt.date(2026, 6, 30), {})
+    6
+    >>> _months(None, None, {"2026-03": {}, "2026-05": {}})
+    3
+    """
+    first = closed_from.strftime("%Y-%m") if closed_from else min(trend, default=None)
+    last = closed_to.strftime("%Y-%m") if closed_to else max(trend, default=None)
+    if first is None or last is None or first > last:
+        return 0
+    (y1, m1), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
+    return (y2 - y1) * 12 + (m2 - m1) + 1

@@ -140,3 +140,32 @@ def test_report_command_prints_json_and_supervision_csv(api: Api, database_url: 
     assert "supervision report built in" in out.stderr
     bad = run("accuracy", "--from", "2025-13-01")
     assert bad.returncode == 2 and "is not a YYYY-MM-DD date" in bad.stderr
+
+
+def test_the_model_agencys_half_year(api: Api, app: Any) -> None:
+    """domain.md: the model agency published 428 of 1,317 items proactively in half a year, 32.5%,
+    about 71 a month. The same half year, stored, gives the same figures."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from models.tables import ItemRow
+
+    stores = ["proactive"] * 428 + ["on_request"] * 500 + ["withheld"] * 300 + ["not_government_info"] * 89
+    rows = []
+    for n, store in enumerate(stores):
+        closed = dt.date(2026, n % 6 + 1, n % 28 + 1)
+        rows.append({"origin": "closure", "source_id": f"half-{n}", "division": "办公室", "title": f"第{n}件",
+                     "closed_on": closed, "due_on": closed + dt.timedelta(days=28), "due_warnings": [],
+                     "status": "routed", "store": store, "secrecy": "internal" if store == "withheld" else "none",
+                     "category": store, "exemption": "internal_affairs" if store == "withheld" else None,
+                     "column": None if store == "not_government_info" else "other", "marking": "none",
+                     "marked": False, "routed_at": dt.datetime(closed.year, closed.month, closed.day, 8,
+                                                                tzinfo=dt.timezone.utc)})
+    with app.state.engine.begin() as connection:
+        connection.execute(insert(ItemRow.__table__), rows)
+    stats = api.as_("office").get("/v1/reports/statistics",
+                                  params={"closed_from": "2026-01-01", "closed_to": "2026-06-30"}).json()
+    assert (stats["items"], stats["published"], stats["proactive_rate"]) == (1317, 428, 0.325)
+    assert (stats["months"], stats["published_per_month"], stats["items_per_month"]) == (6, 71.3, 219.5)
+    assert sum(m["published"] for m in stats["trend"].values()) == 428 and len(stats["trend"]) == 6
