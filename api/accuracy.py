@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.evaluate import NULL, Evaluation
 from api.queries import filtered
-from models.tables import ItemRow, ItemVersionRow, ReviewRow
+from models.tables import ItemRow, ItemVersionRow, ReviewRow, RuleHitRow
 
 STAGES = ("secrecy_review", "disclosure_review")
 FIELDS = ("category", "exemption", "secrecy", "column")
@@ -46,9 +46,10 @@ class Reviewed:
 
 def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
              division: str | None = None, progress: Progress | None = None) -> Iterator[Reviewed]:
-    # Three narrow reads instead of whole ORM items with every version and review: the item's
-    # decisions, each review's suggested and changed, and each version's hits (a JSON path), so that
-    # 100k reviewed items take seconds (bench/reports_bench.py).
+    # Narrow reads instead of whole ORM items with every version and review: the item's decisions,
+    # each review's suggested and changed, each version's small columns and the rule_hit index (the
+    # stored suggestions are ~6 KB of JSON each), so that 100k reviewed items take seconds
+    # (bench/reports_bench.py).
     routed = filtered(select(ItemRow.id).where(ItemRow.status == "routed"), division=division,
                       closed_from=closed_from, closed_to=closed_to)
     items = session.execute(routed.with_only_columns(
@@ -61,9 +62,13 @@ def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to:
         last[review.item_id][review.stage] = review
     versions: dict[tuple[int, int], Any] = {
         (v.item_id, v.number): v for v in session.execute(select(
-            ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.suggestion["hits"].label("hits"),
-            ItemVersionRow.ruleset_revision, ItemVersionRow.model_id, ItemVersionRow.received_at)
-            .where(ItemVersionRow.item_id.in_(routed)))}
+            ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.ruleset_revision, ItemVersionRow.model_id,
+            ItemVersionRow.received_at).where(ItemVersionRow.item_id.in_(routed)))}
+    hits: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)  # the rule_hit index, not the suggestions
+    for h in session.execute(select(RuleHitRow.item_id, RuleHitRow.version_number, RuleHitRow.rule_id,
+                                    RuleHitRow.mode, RuleHitRow.outcome).where(RuleHitRow.item_id.in_(routed))
+                             .order_by(RuleHitRow.id)):
+        hits[(h.item_id, h.version_number)].append({"id": h.rule_id, "mode": h.mode, "outcome": h.outcome})
     for done, item in enumerate(items, 1):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress("accuracy", done, len(items))
@@ -76,7 +81,8 @@ def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to:
         yield Reviewed(
             item.id, item.marked, {**stages["secrecy_review"].suggested, **stages["disclosure_review"].suggested},
             {"secrecy": item.secrecy, "category": item.category, "exemption": item.exemption, "column": item.column},
-            {stage: bool(stages[stage].changed) for stage in STAGES}, seen.hits or [], seen.received_at,
+            {stage: bool(stages[stage].changed) for stage in STAGES}, hits.get((seen.item_id, seen.number), []),
+            seen.received_at,
             {"division": item.division or "(none)", "ruleset_revision": seen.ruleset_revision,
              "model_id": seen.model_id or "(rules only)", "month": item.closed_on.strftime("%Y-%m"),
              "week": f"{year}-W{week:02d}"})

@@ -28,7 +28,7 @@ from engine.vocabulary import secrecy_rank
 from engine.working_days import today_in_china
 from models import audit
 from models.counters import next_value
-from models.tables import FeedEntryRow, ItemRow, ItemVersionRow
+from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, RuleHitRow
 
 def content_hash(record: dict[str, Any]) -> str:
     canonical = json.dumps({k: record.get(k) for k in TEXT_FIELDS}, sort_keys=True, ensure_ascii=False)
@@ -119,6 +119,10 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
     audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,
                  before=before, after=after)
     session.flush()
+    # The rules that fired, one small row each: what the accuracy report reads (models/tables.RuleHitRow).
+    session.add_all([RuleHitRow(version_id=version.id, item_id=item.id, version_number=version.number,
+                                rule_id=hit["id"], mode=hit.get("mode"), outcome=hit.get("outcome") or {})
+                     for hit in suggestion.get("hits", ())])
     return item, outcome
 
 

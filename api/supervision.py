@@ -43,10 +43,11 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
                 until: dt.date | None = None, division: str | None = None,
                 progress: Progress | None = None) -> dict[str, Any]:
     items_q = select(ItemRow.id, ItemRow.index_number, ItemRow.division, ItemRow.status, ItemRow.store,
-                     ItemRow.due_on, ItemRow.created_at, ItemRow.routed_at)
+                     ItemRow.due_on, ItemRow.created_at, ItemRow.routed_at, ItemRow.marking)
     if division:
         items_q = items_q.where(ItemRow.division == division)
     items = session.execute(items_q.order_by(ItemRow.id)).all()
+    items_by_id = {item.id: item for item in items}
     wanted = items_q.with_only_columns(ItemRow.id)
     reviews: dict[int, list[Any]] = defaultdict(list)
     for r in session.execute(select(
@@ -55,10 +56,18 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
             ReviewRow.decided["secrecy"].as_string().label("decided")).where(ReviewRow.item_id.in_(wanted))
             .order_by(ReviewRow.id)):
         reviews[r.item_id].append(r)
-    # The marking of the version each secrecy reviewer saw, not of a later one (a JSON path: one value).
-    markings = {(v.item_id, v.number): v.marking for v in session.execute(select(
-        ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.suggestion["marking"].as_string().label("marking"))
-        .where(ItemVersionRow.item_id.in_(wanted)))}
+    # The marking of the version each secrecy reviewer saw, not of a later one. Read (a JSON path into
+    # the stored suggestion, slow over 100k versions) only where it can matter: the item's strictest
+    # marking is above the level decided.
+    marked = {item.id for item in items if item.marking != "none"}
+    need = [r.item_id for i in marked for r in reviews.get(i, ())
+            if r.stage == "secrecy_review" and secrecy_rank(items_by_id[i].marking) > secrecy_rank(r.decided)]
+    markings: dict[tuple[int, int], str | None] = {}
+    for start in range(0, len(need), 10_000):
+        markings.update({(v.item_id, v.number): v.marking for v in session.execute(select(
+            ItemVersionRow.item_id, ItemVersionRow.number,
+            ItemVersionRow.suggestion["marking"].as_string().label("marking"))
+            .where(ItemVersionRow.item_id.in_(need[start:start + 10_000])))})
     # Stage changes that are not reviews: reopenings, and withdrawals by a marked new version.
     moves: dict[int, list[Any]] = defaultdict(list)
     for e in session.execute(select(AuditEventRow.seq, AuditEventRow.item_id, AuditEventRow.action, AuditEventRow.actor,

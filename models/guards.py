@@ -7,21 +7,24 @@ someone who drops the triggers first (`gongkai audit verify`).
 
 from __future__ import annotations
 
-APPEND_ONLY = ("audit_event", "review", "item_version")
+# Each migration guards the tables it made: a migration's list never changes once released.
+FIRST = ("audit_event", "review", "item_version")  # 0001
+RULE_HITS = ("rule_hit",)  # 0002
+APPEND_ONLY = FIRST + RULE_HITS
 
 
-def create_statements(dialect: str) -> list[str]:
+def create_statements(dialect: str, tables: tuple[str, ...] = FIRST) -> list[str]:
     if dialect == "sqlite":
         return [
             f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END"
-            for table in APPEND_ONLY for verb in ("UPDATE", "DELETE")
+            for table in tables for verb in ("UPDATE", "DELETE")
         ]
     statements = [
         "CREATE OR REPLACE FUNCTION gongkai_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$"
     ]
-    for table in APPEND_ONLY:
+    for table in tables:
         statements.append(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                           "FOR EACH ROW EXECUTE FUNCTION gongkai_append_only()")
         statements.append(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
@@ -29,11 +32,11 @@ def create_statements(dialect: str) -> list[str]:
     return statements
 
 
-def drop_statements(dialect: str) -> list[str]:
+def drop_statements(dialect: str, tables: tuple[str, ...] = APPEND_ONLY, function: bool = True) -> list[str]:
     if dialect == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for table in APPEND_ONLY for verb in ("update", "delete")]
+        return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for table in tables for verb in ("update", "delete")]
     out = []
-    for table in APPEND_ONLY:
+    for table in tables:
         out += [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
                 f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"]
-    return out + ["DROP FUNCTION IF EXISTS gongkai_append_only()"]
+    return out + (["DROP FUNCTION IF EXISTS gongkai_append_only()"] if function else [])

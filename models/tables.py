@@ -95,6 +95,22 @@ class ItemVersionRow(Base):
     item: Mapped[ItemRow] = relationship(back_populates="versions")
 
 
+class RuleHitRow(Base):
+    """One rule that fired for one version, with what it says: the compact index the accuracy report
+    and per-rule health read (100k versions' whole suggestions are gigabytes of JSON; these rows are
+    a few hundred bytes). Written with the version, never updated."""
+
+    __tablename__ = "rule_hit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id"), index=True)
+    item_id: Mapped[int] = mapped_column(Integer, index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    rule_id: Mapped[str] = mapped_column(String(200), index=True)
+    mode: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
 class ReviewRow(Base):
     """One review action: what was suggested, what the reviewer decided, and why. Append-only."""
 

@@ -150,7 +150,7 @@ def upgrade() -> None:
         op.execute(statement)
 
 def downgrade() -> None:
-    for statement in guards.drop_statements(op.get_bind().dialect.name):
+    for statement in guards.drop_statements(op.get_bind().dialect.name, guards.FIRST):
         op.execute(statement)
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_item_id'))
