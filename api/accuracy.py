@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+import json
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from engine.evaluate import NULL, Evaluation
@@ -29,8 +30,7 @@ Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 10_000
 
 
-@dataclass(frozen=True)
-class Reviewed:
+class Reviewed(NamedTuple):
     """One routed item as the reports see it: what was suggested (as the reviewers saw it), what was
     decided, which stage changed it, the rules that fired, and the groups it counts in."""
 
@@ -39,52 +39,69 @@ class Reviewed:
     suggested: dict[str, Any]
     decided: dict[str, Any]
     changed: dict[str, bool]
-    hits: list[dict[str, Any]]
+    hits: list[tuple[str, str | None, dict[str, Any]]]  # (rule id, mode, outcome)
     received_at: dt.datetime
     groups: dict[str, str]
+
+
+def _json() -> Callable[[str | None], Any]:
+    """json.loads remembered per distinct text: 100k reviews hold a few hundred distinct suggested
+    dicts and 500k rule hits a few dozen outcomes, so each is decoded once (and shared: read only)."""
+    seen: dict[str | None, Any] = {}
+
+    def decode(text: str | None) -> Any:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = json.loads(text) if text else {}
+        return found
+
+    return decode
 
 
 def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
              division: str | None = None, progress: Progress | None = None) -> Iterator[Reviewed]:
     # Narrow reads instead of whole ORM items with every version and review: the item's decisions,
     # each review's suggested and changed, each version's small columns and the rule_hit index (the
-    # stored suggestions are ~6 KB of JSON each), so that 100k reviewed items take seconds
-    # (bench/reports_bench.py).
+    # stored suggestions are ~6 KB of JSON each). Executed on the Core connection and with JSON
+    # columns read as text and decoded once per distinct value: the ORM's per-row processing was
+    # most of the time at 100k items (bench/reports_bench.py).
+    connection = session.connection()
+    decode = _json()
     routed = filtered(select(ItemRow.id).where(ItemRow.status == "routed"), division=division,
                       closed_from=closed_from, closed_to=closed_to)
-    items = session.execute(routed.with_only_columns(
+    items = connection.execute(routed.with_only_columns(
         ItemRow.id, ItemRow.division, ItemRow.closed_on, ItemRow.secrecy, ItemRow.category, ItemRow.exemption,
         ItemRow.column, ItemRow.marked).order_by(ItemRow.id)).all()
     last: dict[int, dict[str, Any]] = defaultdict(dict)  # the latest review of each stage decided the item
-    for review in session.execute(select(ReviewRow.item_id, ReviewRow.stage, ReviewRow.suggested, ReviewRow.changed,
-                                         ReviewRow.version_number).where(ReviewRow.item_id.in_(routed))
-                                  .order_by(ReviewRow.id)):
-        last[review.item_id][review.stage] = review
-    versions: dict[tuple[int, int], Any] = {
-        (v.item_id, v.number): v for v in session.execute(select(
-            ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.ruleset_revision, ItemVersionRow.model_id,
-            ItemVersionRow.received_at).where(ItemVersionRow.item_id.in_(routed)))}
-    hits: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)  # the rule_hit index, not the suggestions
-    for h in session.execute(select(RuleHitRow.item_id, RuleHitRow.version_number, RuleHitRow.rule_id,
-                                    RuleHitRow.mode, RuleHitRow.outcome).where(RuleHitRow.item_id.in_(routed))
-                             .order_by(RuleHitRow.id)):
-        hits[(h.item_id, h.version_number)].append({"id": h.rule_id, "mode": h.mode, "outcome": h.outcome})
+    for item_id, stage, suggested, changed, number in connection.execute(
+            select(ReviewRow.item_id, ReviewRow.stage, cast(ReviewRow.suggested, Text), ReviewRow.changed,
+                   ReviewRow.version_number).where(ReviewRow.item_id.in_(routed)).order_by(ReviewRow.id)).all():
+        last[item_id][stage] = (decode(suggested), changed, number)
+    versions = {(v[0], v[1]): v for v in connection.execute(select(
+        ItemVersionRow.item_id, ItemVersionRow.number, ItemVersionRow.ruleset_revision, ItemVersionRow.model_id,
+        ItemVersionRow.received_at).where(ItemVersionRow.item_id.in_(routed))).all()}
+    hits: dict[tuple[int, int], list[tuple[str, str | None, dict[str, Any]]]] = defaultdict(list)
+    for item_id, number, rule_id, mode, outcome in connection.execute(
+            select(RuleHitRow.item_id, RuleHitRow.version_number, RuleHitRow.rule_id, RuleHitRow.mode,
+                   cast(RuleHitRow.outcome, Text)).where(RuleHitRow.item_id.in_(routed))).all():
+        hits[(item_id, number)].append((rule_id, mode, decode(outcome)))
     for done, item in enumerate(items, 1):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress("accuracy", done, len(items))
-        stages = last.get(item.id, {})
-        if set(stages) != set(STAGES):
+        stages = last.get(item.id)
+        if stages is None or len(stages) != len(STAGES):
             continue
+        secrecy, disclosure = stages["secrecy_review"], stages["disclosure_review"]
         # What the disclosure reviewer saw: the suggestion of the version they reviewed.
-        seen = versions[(item.id, stages["disclosure_review"].version_number)]
+        _, number, revision, model_id, received_at = versions[(item.id, disclosure[2])]
         year, week, _ = item.closed_on.isocalendar()
         yield Reviewed(
-            item.id, item.marked, {**stages["secrecy_review"].suggested, **stages["disclosure_review"].suggested},
+            item.id, item.marked, {**secrecy[0], **disclosure[0]},
             {"secrecy": item.secrecy, "category": item.category, "exemption": item.exemption, "column": item.column},
-            {stage: bool(stages[stage].changed) for stage in STAGES}, hits.get((seen.item_id, seen.number), []),
-            seen.received_at,
-            {"division": item.division or "(none)", "ruleset_revision": seen.ruleset_revision,
-             "model_id": seen.model_id or "(rules only)", "month": item.closed_on.strftime("%Y-%m"),
+            {"secrecy_review": bool(secrecy[1]), "disclosure_review": bool(disclosure[1])},
+            hits.get((item.id, number), []), received_at,
+            {"division": item.division or "(none)", "ruleset_revision": revision,
+             "model_id": model_id or "(rules only)", "month": f"{item.closed_on.year}-{item.closed_on.month:02d}",
              "week": f"{year}-W{week:02d}"})
 
 
@@ -102,7 +119,9 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
         evaluation.add(str(r.item_id), gold, r.suggested, _statuses(r), r.marked)
         _count_rules(rules, r.hits, gold, r.item_id, r.received_at)
         for key, value in r.groups.items():
-            group = breakdown[key].setdefault(value, Counter())
+            group = breakdown[key].get(value)
+            if group is None:
+                group = breakdown[key][value] = Counter()
             group["items"] += 1
             for name in FIELDS:
                 group[f"{name}_correct"] += r.suggested.get(name) == r.decided[name]
@@ -119,7 +138,8 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     out["override_rate"] = {stage: {"reviews": reviews[stage], "changed": changed[stage],
                                     "rate": round(changed[stage] / reviews[stage], 4) if reviews[stage] else None,
                                     "item_ids": overridden[stage]} for stage in STAGES}
-    out["rules"] = {rid: {**r, "precision": round(r["confirmed"] / (r["confirmed"] + r["overridden"]), 4)
+    out["rules"] = {rid: {**r, "last_fired": r["last_fired"].isoformat(),
+                          "precision": round(r["confirmed"] / (r["confirmed"] + r["overridden"]), 4)
                           if r["confirmed"] + r["overridden"] else None} for rid, r in sorted(rules.items())}
     out["by"] = {key: {value: _group(counts) for value, counts in sorted(groups.items())}
                  for key, groups in breakdown.items()}
@@ -178,11 +198,11 @@ def _counts_in(r: Reviewed, figure: Figure) -> bool:
         if figure.correct is not None and (gold == shown) != figure.correct:
             return False
     if figure.rule is not None:
-        hit = next((h for h in r.hits if h["id"] == figure.rule), None)
+        hit = next((h for h in r.hits if h[0] == figure.rule), None)
         if hit is None:
             return False
         if figure.outcome in ("confirmed", "overridden"):
-            agreed = _agrees(hit, _gold(r))
+            agreed = _agrees(hit[2], _gold(r))
             if agreed is None or agreed != (figure.outcome == "confirmed"):
                 return False
     if figure.stage is not None and not r.changed.get(figure.stage):
@@ -205,15 +225,16 @@ def _count_rules(rules: dict[str, dict[str, Any]], hits: Any, gold: dict[str, st
     fields it sets): its precision against reviewers, whether it decided or not. Monitor rules count
     too: that is how an author sees what a rule would have done. `modes` counts the hits per mode (a
     rule moved from monitor to enforce shows both); `mode` is the latest one seen."""
-    for hit in hits:
-        entry = rules.setdefault(hit["id"], {"mode": None, "modes": {}, "fired": 0, "confirmed": 0, "overridden": 0,
-                                             "last_fired": None, "overridden_items": []})
+    for rule_id, mode, outcome in hits:
+        entry = rules.get(rule_id)
+        if entry is None:
+            entry = rules[rule_id] = {"mode": None, "modes": {}, "fired": 0, "confirmed": 0, "overridden": 0,
+                                      "last_fired": None, "overridden_items": []}
         entry["fired"] += 1
-        stamp = at.isoformat()
-        if entry["last_fired"] is None or stamp >= entry["last_fired"]:
-            entry["last_fired"], entry["mode"] = stamp, hit.get("mode")
-        entry["modes"][hit.get("mode")] = entry["modes"].get(hit.get("mode"), 0) + 1
-        agreed = _agrees(hit, gold)
+        if entry["last_fired"] is None or at >= entry["last_fired"]:
+            entry["last_fired"], entry["mode"] = at, mode
+        entry["modes"][mode] = entry["modes"].get(mode, 0) + 1
+        agreed = _agrees(outcome, gold)
         if agreed:
             entry["confirmed"] += 1
         elif agreed is not None:
@@ -221,9 +242,12 @@ def _count_rules(rules: dict[str, dict[str, Any]], hits: Any, gold: dict[str, st
             entry["overridden_items"].append(item_id)
 
 
-def _agrees(hit: dict[str, Any], gold: dict[str, str]) -> bool | None:
+def _agrees(outcome: dict[str, Any], gold: dict[str, str]) -> bool | None:
     """Whether the final decision agrees with every field the rule sets (None: it sets none of them)."""
-    outcome = {k: v for k, v in (hit.get("outcome") or {}).items() if k in gold}
-    if not outcome:
-        return None
-    return all((gold[k] if gold[k] != NULL else None) == v for k, v in outcome.items())
+    agreed = None
+    for name, value in outcome.items():
+        if name in gold:
+            if (gold[name] if gold[name] != NULL else None) != value:
+                return False
+            agreed = True
+    return agreed

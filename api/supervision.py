@@ -46,11 +46,13 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
                      ItemRow.due_on, ItemRow.created_at, ItemRow.routed_at, ItemRow.marking)
     if division:
         items_q = items_q.where(ItemRow.division == division)
-    items = session.execute(items_q.order_by(ItemRow.id)).all()
+    # The Core connection, not the ORM's per-row result processing: 100k items (bench/reports_bench.py).
+    connection = session.connection()
+    items = connection.execute(items_q.order_by(ItemRow.id)).all()
     items_by_id = {item.id: item for item in items}
     wanted = items_q.with_only_columns(ItemRow.id)
     reviews: dict[int, list[Any]] = defaultdict(list)
-    for r in session.execute(select(
+    for r in connection.execute(select(
             ReviewRow.id, ReviewRow.item_id, ReviewRow.stage, ReviewRow.actor, ReviewRow.at, ReviewRow.version_number,
             ReviewRow.reason, ReviewRow.suggested["secrecy"].as_string().label("suggested"),
             ReviewRow.decided["secrecy"].as_string().label("decided")).where(ReviewRow.item_id.in_(wanted))
@@ -64,13 +66,13 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
             if r.stage == "secrecy_review" and secrecy_rank(items_by_id[i].marking) > secrecy_rank(r.decided)]
     markings: dict[tuple[int, int], str | None] = {}
     for start in range(0, len(need), 10_000):
-        markings.update({(v.item_id, v.number): v.marking for v in session.execute(select(
+        markings.update({(v.item_id, v.number): v.marking for v in connection.execute(select(
             ItemVersionRow.item_id, ItemVersionRow.number,
             ItemVersionRow.suggestion["marking"].as_string().label("marking"))
             .where(ItemVersionRow.item_id.in_(need[start:start + 10_000])))})
     # Stage changes that are not reviews: reopenings, and withdrawals by a marked new version.
     moves: dict[int, list[Any]] = defaultdict(list)
-    for e in session.execute(select(AuditEventRow.seq, AuditEventRow.item_id, AuditEventRow.action, AuditEventRow.actor,
+    for e in connection.execute(select(AuditEventRow.seq, AuditEventRow.item_id, AuditEventRow.action, AuditEventRow.actor,
                                     AuditEventRow.at, AuditEventRow.before, AuditEventRow.after)
                              .where(AuditEventRow.item_id.in_(wanted),
                                     (AuditEventRow.action == "reopen") | AuditEventRow.action.like("%:new_version"))

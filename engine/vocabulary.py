@@ -77,6 +77,9 @@ SECRECY_ORDER: Final = (Secrecy.NONE, Secrecy.INTERNAL, Secrecy.CONFIDENTIAL, Se
 CLASSIFIED: Final = frozenset({Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET})
 
 
+_RANK: Final[Mapping[str, int]] = MappingProxyType({str(level): rank for rank, level in enumerate(SECRECY_ORDER)})
+
+
 def secrecy_rank(level: str | None) -> int:
     """A level's place in SECRECY_ORDER (none, or no level, is 0): compare strictness with it.
 
@@ -84,7 +87,7 @@ def secrecy_rank(level: str | None) -> int:
         >>> max(["internal", "secret", "none"], key=secrecy_rank)
         'secret'
     """
-    return SECRECY_ORDER.index(Secrecy(level)) if level else 0
+    return _RANK[level] if level else 0  # KeyError for a level not in SECRECY_ORDER
 
 # The four decided fields of a suggestion, each with its closed vocabulary.
 FIELD_VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(

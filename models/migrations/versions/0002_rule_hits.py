@@ -1,5 +1,5 @@
 """rule_hit: one row per rule that fired for a version (the accuracy report's index), filled from the
-stored suggestions of the versions already there.
+stored suggestions of the versions already there; and an index covering the reports' read of versions.
 
 Revision ID: 0002
 Revises: 0001
@@ -39,6 +39,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rule_hit_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rule_hit_rule_id'), ['rule_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rule_hit_version_id'), ['version_id'], unique=False)
+    with op.batch_alter_table('item_version', schema=None) as batch_op:
+        batch_op.create_index('ix_item_version_report',
+                              ['item_id', 'number', 'ruleset_revision', 'model_id', 'received_at'], unique=False)
     _backfill(op.get_bind())
     for statement in guards.create_statements(op.get_bind().dialect.name, guards.RULE_HITS):
         op.execute(statement)
@@ -75,3 +78,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rule_hit_rule_id'))
         batch_op.drop_index(batch_op.f('ix_rule_hit_item_id'))
     op.drop_table('rule_hit')
+    with op.batch_alter_table('item_version', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_version_report')
