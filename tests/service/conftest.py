@@ -37,6 +37,21 @@ class Api:
         return self.as_(role).post("/v1/closures", json=doc)
 
 
+def push_item(api: Api, n: int, division: str, closed_on: str, **extra: Any) -> int:
+    """Sample document n pushed for `division`, closed on `closed_on`; its item id."""
+    r = api.push({**sample_documents()[n], "division": division, "closed_on": closed_on, **extra})
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def review_item(api: Api, item: int, secrecy: dict[str, Any], disclosure: dict[str, Any] | None) -> None:
+    """The secrecy review, then (unless None) the disclosure review, each expected to succeed."""
+    assert api.as_("secrecy_reviewer").post(f"/v1/items/{item}/secrecy_review", json=secrecy).status_code == 200
+    if disclosure is not None:
+        r = api.as_("disclosure_reviewer").post(f"/v1/items/{item}/disclosure_review", json=disclosure)
+        assert r.status_code == 200, r.text
+
+
 class _As:
     def __init__(self, client: TestClient, token: str) -> None:
         self.client, self.headers = client, {"Authorization": f"Bearer {token}"}

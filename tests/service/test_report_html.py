@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 
@@ -14,7 +13,7 @@ from api import charts
 from api.report_html import TABLE_ROWS, render_html
 from api.report_tables import tables
 from api.views import today_in_china
-from tests.service.conftest import Api, sample_documents
+from tests.service.conftest import Api, push_item, review_item
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script>"
@@ -22,17 +21,7 @@ AT = "2026-12-02 09:30"
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "source", "wbr"}
 
 
-def _item(api: Api, n: int, division: str, closed_on: str, **extra: Any) -> int:
-    r = api.push({**sample_documents()[n], "division": division, "closed_on": closed_on, **extra})
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
-
-
-def _review(api: Api, item: int, secrecy: dict[str, Any], disclosure: dict[str, Any] | None) -> None:
-    assert api.as_("secrecy_reviewer").post(f"/v1/items/{item}/secrecy_review", json=secrecy).status_code == 200
-    if disclosure is not None:
-        r = api.as_("disclosure_reviewer").post(f"/v1/items/{item}/disclosure_review", json=disclosure)
-        assert r.status_code == 200, r.text
+_item, _review = push_item, review_item
 
 
 def _scenario(api: Api) -> None:

@@ -6,20 +6,10 @@ from collections import Counter
 from typing import Any
 
 from api.views import today_in_china
-from tests.service.conftest import Api, sample_documents
+from tests.service.conftest import Api, push_item, review_item, sample_documents
 
 
-def _item(api: Api, n: int, division: str, closed_on: str) -> int:
-    r = api.push({**sample_documents()[n], "division": division, "closed_on": closed_on})
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
-
-
-def _review(api: Api, item: int, secrecy: dict[str, Any], disclosure: dict[str, Any] | None) -> None:
-    assert api.as_("secrecy_reviewer").post(f"/v1/items/{item}/secrecy_review", json=secrecy).status_code == 200
-    if disclosure is not None:
-        r = api.as_("disclosure_reviewer").post(f"/v1/items/{item}/disclosure_review", json=disclosure)
-        assert r.status_code == 200, r.text
+_item, _review = push_item, review_item
 
 
 def test_statistics_of_a_hand_counted_scenario(api: Api) -> None:
