@@ -3,7 +3,8 @@ items published, overdue and pending, over items closed in a date range (issue 5
 figures the model agency reported, e.g. 428 of 1,317 proactive, 32.5%, come from here).
 
 Grouped in SQL (one GROUP BY over the columns that matter, by closing day), summed in Python: the
-same query on SQLite and PostgreSQL, and at most a few thousand grouped rows for years of items.
+same query on SQLite and PostgreSQL (grouping by month in SQL would need each dialect's date function). At
+100k items over two years that is about 80k grouped rows, 1.6 s (bench/reports_bench.py).
 """
 
 from __future__ import annotations
