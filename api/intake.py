@@ -21,14 +21,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.context import Actor, Context
 from api.errors import Forbidden
 from api.queries import CURRENT_VERSION
+from api.review import send_back
 from api.schemas import DocumentIn
 from engine.document import TEXT_FIELDS, document_from_record
 from engine.priority import review_priority
 from engine.vocabulary import secrecy_rank
 from engine.working_days import today_in_china
 from models import audit
-from models.counters import next_value
-from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, RuleHitRow
+from models.tables import ItemRow, ItemVersionRow, RuleHitRow
+
 
 def content_hash(record: dict[str, Any]) -> str:
     canonical = json.dumps({k: record.get(k) for k in TEXT_FIELDS}, sort_keys=True, ensure_ascii=False)
@@ -103,7 +104,9 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
             item.changed_after_review = True
         strictest = max(item.marking, marking, key=secrecy_rank)
         if item.store == "proactive" and strictest != "none":
-            _withdraw(session, item)  # before the marking is set: the database refuses a marked proactive item
+            # A marked document is never public: back to secrecy review at once, before the marking is
+            # set (the database refuses a marked proactive item).
+            send_back(session, item, "secrecy_review")
         item.marking, item.marked = strictest, strictest != "none"
         item.risk = review_priority(suggestion)
         outcome = "new_version"
@@ -126,11 +129,3 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
     return item, outcome
 
 
-def _withdraw(session: Session, item: ItemRow) -> None:
-    """A published item whose new version carries a secrecy marking leaves the proactive store at once
-    (a marked document is never public) and goes back to secrecy review; the website's feed gets a
-    withdraw entry. The earlier decisions stay in the review history."""
-    session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw"))
-    item.store, item.status = None, "secrecy_review"  # the index number stays: it is reused when re-routed
-    item.secrecy = item.category = item.exemption = item.column = None
-    item.routed_at = None

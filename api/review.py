@@ -25,8 +25,9 @@ from models.counters import next_value
 from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, ReviewRow
 
 
-def _load(session: Session, item_id: int, expected_version: int | None, stage: str, submitted: dict[str, Any]
+def _item(session: Session, item_id: int, expected_version: int | None, submitted: dict[str, Any]
           ) -> tuple[ItemRow, dict[str, Any]]:
+    """The item, and its state for a Conflict; 404 when missing, 409 when it moved on since read."""
     item = session.get(ItemRow, item_id)
     if item is None:
         raise NotFound(f"no item {item_id}")
@@ -34,6 +35,12 @@ def _load(session: Session, item_id: int, expected_version: int | None, stage: s
     if expected_version is not None and expected_version != item.lock_version:
         raise Conflict(f"item {item_id} changed since you read it (version {expected_version}, now "
                        f"{item.lock_version}): review it again", current=state, submitted=submitted)
+    return item, state
+
+
+def _load(session: Session, item_id: int, expected_version: int | None, stage: str, submitted: dict[str, Any]
+          ) -> tuple[ItemRow, dict[str, Any]]:
+    item, state = _item(session, item_id, expected_version, submitted)
     if item.status != stage:
         detail = {
             ("secrecy_review", "disclosure_review"): "the secrecy review of this item is already done",
@@ -147,13 +154,7 @@ def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: Reo
     audit event (action "reopen") is what supervision reports as an irregular event, with who and when.
     """
     submitted = body.model_dump(mode="json", exclude_unset=True)
-    item = session.get(ItemRow, item_id)
-    if item is None:
-        raise NotFound(f"no item {item_id}")
-    state = {"item_id": item.id, "status": item.status, "lock_version": item.lock_version}
-    if body.expected_version is not None and body.expected_version != item.lock_version:
-        raise Conflict(f"item {item_id} changed since you read it (version {body.expected_version}, now "
-                       f"{item.lock_version})", current=state, submitted=submitted)
+    item, state = _item(session, item_id, body.expected_version, submitted)
     order = ("secrecy_review", "disclosure_review", "routed")
     if order.index(item.status) <= order.index(body.stage):
         raise Conflict(f"item {item_id} is at {item.status}: only a later stage can be sent back to {body.stage}",
@@ -164,12 +165,20 @@ def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: Reo
                       errors=[{"field": "reason", "message": "must not be blank"}], submitted=submitted)
     before = {"status": item.status, "store": item.store, **{k: getattr(item, k) for k in DECIDED_AT["secrecy_review"]}}
     with _first_wins(session, item_id, submitted):
-        if item.store == "proactive":
-            session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw"))
-        for name in DECIDED_AT[body.stage]:
-            setattr(item, name, None)
-        item.store, item.status, item.routed_at = None, body.stage, None
+        send_back(session, item, body.stage)
         session.flush()
         audit.record(session, actor=actor.name, role=actor.role, action="reopen", item_id=item.id, before=before,
                      after={"status": body.stage, "reason": reason})
     return item
+
+
+def send_back(session: Session, item: ItemRow, stage: str) -> None:
+    """Back to a review stage: out of its store (a published item gets a withdraw entry in the
+    website's feed), the decisions of that stage and later ones undone. The index number stays (it is
+    reused when the item is routed again) and so does the review history. Used by a reopening and by
+    a marked new version of a published document (api/intake.py)."""
+    if item.store == "proactive":
+        session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw"))
+    for name in DECIDED_AT[stage]:
+        setattr(item, name, None)
+    item.store, item.status, item.routed_at = None, stage, None
