@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from api.report_tables import Table, label
+from api.reports import MEDIA_TYPES, table_csv
 
 EXPORT_LIMIT = 100_000  # rows in one export; more is refused, not cut silently
-FORMATS = ("json", "csv", "xlsx")
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # For the OpenAPI document: a list route answers JSON, or CSV/XLSX when asked with format=.
 RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, MEDIA_TYPES["xlsx"]: {}},
                                                     "description": "the list; CSV or XLSX with format=csv|xlsx"}}
@@ -64,9 +62,7 @@ def accuracy_items_table(items: Iterable[Mapping[str, Any]]) -> Table:
 
 def render(table: Table, fmt: str) -> bytes:
     if fmt == "csv":
-        from api.reports import table_csv
-
         return table_csv(table).encode()
-    from api.xlsx import workbook
+    from api.xlsx import workbook  # openpyxl only when a workbook is asked for, not at start-up
 
     return workbook([table])

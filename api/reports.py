@@ -53,22 +53,15 @@ def build(kind: str, session: Session, settings: Settings, *, today: dt.date, cl
           closed_to: dt.date | None = None, division: str | None = None, since: dt.date | None = None,
           until: dt.date | None = None, progress: Progress | None = None) -> dict[str, Any]:
     with _collector_paused():
-        return _build(kind, session, settings, today=today, closed_from=closed_from, closed_to=closed_to,
-                      division=division, since=since, until=until, progress=progress)
-
-
-def _build(kind: str, session: Session, settings: Settings, *, today: dt.date, closed_from: dt.date | None,
-           closed_to: dt.date | None, division: str | None, since: dt.date | None, until: dt.date | None,
-           progress: Progress | None) -> dict[str, Any]:
-    if kind == "statistics":
-        return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
-                                     today=today)
-    if kind == "accuracy":
-        return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division,
-                                 progress=progress)
-    if kind == "supervision":
-        return supervision.supervision(session, today=today, wait_days=settings.review_wait_days, since=since,
-                                       until=until, division=division, progress=progress)
+        if kind == "statistics":
+            return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
+                                         today=today)
+        if kind == "accuracy":
+            return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division,
+                                     progress=progress)
+        if kind == "supervision":
+            return supervision.supervision(session, today=today, wait_days=settings.review_wait_days, since=since,
+                                           until=until, division=division, progress=progress)
     raise ValueError(f"no report {kind!r}: one of {', '.join(KINDS)}")
 
 
@@ -89,15 +82,9 @@ def render(kind: str, report: dict[str, Any], fmt: str, *, generated_at: str | N
 
 
 def csv_text(kind: str, report: dict[str, Any]) -> str:
-    if kind == "supervision":
-        columns = [key for key, _ in report_tables.SUPERVISION_COLUMNS]
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in report["rows"]:
-            writer.writerow([json.dumps(row[c], ensure_ascii=False, sort_keys=True) if c == "detail"
-                             else "" if row[c] is None else row[c] for c in columns])
-        return out.getvalue()
+    if kind == "supervision":  # the import layout: the rows' own keys as the header, detail as JSON
+        keys = tuple((key, key) for key, _ in report_tables.SUPERVISION_COLUMNS)
+        return table_csv(report_tables.Table("events", keys, report["rows"]))
     table = next(t for t in report_tables.tables(kind, report) if t.name == CSV_TABLE[kind])
     return table_csv(table)
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from api import exports, queries, views
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.errors import NotFound
+from api.errors import Invalid, NotFound
+from api.reports import MEDIA_TYPES
 from api.schemas import MAX_ID, IsoDate
 from engine.vocabulary import Category, Column
 from models.tables import ItemRow
@@ -45,21 +46,30 @@ Stage = Literal["secrecy_review", "disclosure_review"]
 
 def paging(page: dict[str, int], fmt: str) -> dict[str, int]:
     """An export is the whole list, not the page on screen."""
-    return page if fmt == "json" else {"limit": exports.EXPORT_LIMIT + 1, "offset": 0}
+    return page if fmt == "json" else {"limit": exports.EXPORT_LIMIT, "offset": 0}
+
+
+def download(data: bytes, fmt: str, filename: str, *, inline: bool = False) -> Response:
+    """A file answer: its media type, and a name the browser saves it under (or shows, if inline)."""
+    disposition = "inline" if inline else "attachment"
+    return Response(data, media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'{disposition}; filename="{filename}.{fmt}"'})
 
 
 def exported(table, fmt: str, filename: str) -> Response:  # type: ignore[no-untyped-def]
-    if len(table.rows) > exports.EXPORT_LIMIT:
-        from api.errors import Invalid
+    return download(exports.render(table, fmt), fmt, filename)
 
-        raise Invalid(f"the list has more than {exports.EXPORT_LIMIT:,} rows: narrow it (division, dates) to export it",
-                      errors=[{"field": "format", "message": "too many rows for one export"}])
-    return Response(exports.render(table, fmt), media_type=exports.MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})
+
+def too_long(total: int, fmt: str) -> None:
+    """An export is refused whole rather than cut, before its rows are turned into a table."""
+    if fmt != "json" and total > exports.EXPORT_LIMIT:
+        raise Invalid(f"the list has {total:,} rows, more than {exports.EXPORT_LIMIT:,}: narrow it (division, "
+                      "dates) to export it", errors=[{"field": "format", "message": "too many rows for one export"}])
 
 
 def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: dict[str, int],  # type: ignore[no-untyped-def]
              fmt: str = "json", name: str = "items") -> Any:
+    too_long(total, fmt)
     secrecy = queries.current_suggested_secrecy(session, rows)
     today = views.today_in_china()
     items = [views.summary(r, actor, ctx.settings, secrecy.get(r.id), today) for r in rows]
@@ -98,6 +108,7 @@ def list_reviews(session: SessionDep, filters: Filters, page: Page, actor: Actor
                  changed: bool | None = None, q: str | None = Search, fmt: Format = "json") -> Any:
     total, rows = queries.reviews(session, **paging(page, fmt), stage=stage, actor=reviewer, changed=changed, q=q,
                                   **filters)
+    too_long(total, fmt)
     reviews = [{"review_id": r.id, "item_id": item.id, "index_number": item.index_number, "division": item.division,
                 **views.review_view(r)} for r, item in rows]
     if fmt != "json":

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query
 
-from api import reports, views
+from api import exports, reports, views
+from api.accuracy import Figure, behind
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.routes.items import Division, Filters
+from api.errors import Invalid
+from api.routes.items import Division, Filters, download, exported, too_long
 from api.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -24,10 +26,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "the report",
 def _answer(kind: str, out: dict[str, Any], fmt: str) -> Any:
     if fmt == "json":
         return out
-    filename = f"gongkai-{kind}-{views.today_in_china().isoformat()}.{fmt}"
-    disposition = "inline" if fmt == "html" else "attachment"
-    return Response(reports.render(kind, out, fmt), media_type=reports.MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+    return download(reports.render(kind, out, fmt), fmt, f"gongkai-{kind}-{views.today_in_china().isoformat()}",
+                    inline=fmt == "html")
 
 
 @router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate",
@@ -54,7 +54,6 @@ def _text() -> Any:
     return Query(None, max_length=100, pattern=r"^[^\x00]*$")
 
 
-
 @router.get("/accuracy/items", summary="The items behind one figure of the accuracy report", responses=RESPONSES)
 def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy")),
                    field: FieldName | None = None, gold: str | None = _text(), suggested: str | None = _text(),
@@ -66,10 +65,6 @@ def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends
                    ) -> Any:
     """E.g. field=category&gold=on_request&suggested=proactive (a confusion cell), field=secrecy&correct=false,
     rule=R&outcome=overridden, stage=disclosure_review (changed there), group=week&value=2026-W45."""
-    from api import exports
-    from api.accuracy import Figure, behind
-    from api.errors import Invalid
-
     if (gold is not None or suggested is not None or correct is not None) and field is None:
         raise Invalid("gold, suggested and correct need a field",
                       errors=[{"field": "field", "message": "required with gold, suggested or correct"}])
@@ -78,8 +73,7 @@ def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends
                                                               "message": "give both group and value"}])
     items = behind(session, Figure(field, gold, suggested, correct, rule, outcome, stage, group, value), **filters)
     if fmt != "json":
-        from api.routes.items import exported
-
+        too_long(len(items), fmt)
         return exported(exports.accuracy_items_table(items), fmt, "accuracy-items")
     return {"total": len(items), "item_ids": [i["item_id"] for i in items], "items": items}
 
