@@ -583,13 +583,18 @@ def ensure(database_url: str | None, n_reviewed: int = 100_000, n_pending: int =
     return database_url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def data_arguments(parser: argparse.ArgumentParser) -> None:
+    """The data set's options, shared with bench/reports_bench.py."""
     parser.add_argument("--items", type=int, default=100_000, help="reviewed items")
     parser.add_argument("--pending", type=int, default=5_000, help="items not yet routed")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--database-url", default=None, help="default: the cached SQLite file under /tmp/gongkai-bench")
     parser.add_argument("--fresh", action="store_true", help="rebuild even when the database is there")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    data_arguments(parser)
     args = parser.parse_args()
     started = time.perf_counter()
     url = ensure(args.database_url, args.items, args.pending, args.seed, args.fresh)

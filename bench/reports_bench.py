@@ -10,7 +10,7 @@ In one run, on one database (bench/report_data.py builds it once and caches it):
 (b) each report function in process (api.statistics / api.accuracy / api.supervision), each repeat
     on a fresh session, then rendering its result in every format api.reports offers;
 (c) the CLI end to end, `gongkai report KIND --format F` as a subprocess, for json and for the formats
-    `gongkai report --help` lists among xlsx and html (with --output FILE when offered): process start,
+    xlsx and html (with --output FILE): process start,
     imports, the migration check, the report and writing it out.
 
 Each stage of (a) and (b) runs in a process of its own: the baseline holds every decoded suggestion
@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import statistics as stats
 import subprocess
@@ -49,6 +48,7 @@ sys.path.insert(0, str(PROJECT))
 GONGKAI = PROJECT / ".venv" / "bin" / "gongkai"
 WAIT_DAYS = {"secrecy_review": 5, "disclosure_review": 5}
 KINDS = ("statistics", "accuracy", "supervision")
+CLI_FORMATS = ("json", "xlsx", "html")  # json to stdout, the others with --output
 BASELINE = ("items (all columns)", "reviews (all columns)", "version suggestions (JSON)")
 
 MEASURE = """import resource, subprocess, sys, time
@@ -201,21 +201,12 @@ def profile(url: str, top: int = 25) -> None:
 
 # the run ---------------------------------------------------------------------------------------------------
 
-def cli_formats() -> tuple[list[str], bool]:
-    """The formats to run (json, and xlsx/html when listed) and whether --output exists."""
-    help_text = subprocess.run([str(GONGKAI), "report", "--help"], capture_output=True, text=True, check=True).stdout
-    found = re.search(r"--format \{([^}]*)\}", help_text)
-    listed = found.group(1).split(",") if found else ["json"]
-    return [f for f in ("json", "xlsx", "html") if f in listed], "--output" in help_text
-
-
 def main() -> None:
+    sys.path.insert(0, str(PROJECT / "bench"))
+    import report_data
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=100_000, help="reviewed items")
-    parser.add_argument("--pending", type=int, default=5_000, help="items not yet routed")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--database-url", default=None, help="default: the cached SQLite file under /tmp/gongkai-bench")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database first")
+    report_data.data_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="also profile each report function once")
     parser.add_argument("--no-cli", action="store_true", help="skip (c), the CLI runs")
@@ -227,9 +218,6 @@ def main() -> None:
     if args.stage:
         stage(args.stage, args.database_url, args.repeat)
         return
-
-    sys.path.insert(0, str(PROJECT / "bench"))
-    import report_data
 
     url = report_data.ensure(args.database_url, args.items, args.pending, args.seed, args.fresh)
     print(f"database: {url}; repeat {args.repeat}; load average {os.getloadavg()[0]:.1f} "
@@ -246,11 +234,10 @@ def main() -> None:
         sums = [sum(r[1][i] for r in rows if r[0].startswith("  baseline")) for i in range(args.repeat)]
         rows.insert(0, ("BASELINE (the three reads below)", sums, max(r[2] for r in rows[:3]), ""))
         if not args.no_cli:
-            formats, has_output = cli_formats()
             for kind in KINDS:
-                for fmt in formats:
+                for fmt in CLI_FORMATS:
                     print(f"  gongkai report {kind} --format {fmt} ...", flush=True)
-                    target = Path(tmp) / f"{kind}.{fmt}" if has_output and fmt != "json" else None
+                    target = Path(tmp) / f"{kind}.{fmt}" if fmt != "json" else None
                     argv = [str(GONGKAI), "report", kind, "--format", fmt] + (["--output", str(target)] if target else [])
                     runs = [measured(argv, out, {"GONGKAI_DATABASE_URL": url}) for _ in range(args.repeat)]
                     rows.append((f"gongkai report {kind} --format {fmt}", [r[0] for r in runs],
