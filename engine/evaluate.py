@@ -49,6 +49,28 @@ def read_labelled_record(record: Any) -> tuple[Document, dict[str, str]]:
     return document, read_labels(record)
 
 
+def metric(report: Mapping[str, Any], name: str) -> float | None:
+    """One figure of report() by its dotted name (ManifestSpec thresholds): category.accuracy,
+    category.withheld.recall, secrecy_flag.recall, violations.withheld_suggested_proactive. None when
+    the data has no item of that class (a recall over nothing is not a measurement)."""
+    parts = name.split(".")
+    if parts[0] in DECIDED_FIELDS and len(parts) == 3:
+        found = report[parts[0]]["per_class"].get(parts[1])
+        return None if found is None else found[parts[2]]
+    node: Any = report
+    for part in parts:
+        node = node[part]
+    return node
+
+
+def metric_problem(name: str) -> str | None:
+    """Why a metric name cannot be looked up, or None (the pattern in spec.METRIC_PATTERN comes first)."""
+    parts = name.split(".")
+    if parts[0] in DECIDED_FIELDS and len(parts) == 3 and parts[1] not in FIELD_VOCABULARY[parts[0]]:
+        return f"{parts[1]!r} is not a class of {parts[0]} (one of {', '.join(FIELD_VOCABULARY[parts[0]])})"
+    return None
+
+
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0

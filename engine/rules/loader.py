@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from engine.paths import data_dir
 from engine.rules.conditions import parse_condition
 from engine.rules.diagnostics import Diagnostic, RuleFileError, display_path
-from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario, revision_of
+from engine.evaluate import metric_problem
+from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario, Threshold, revision_of
 from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec
 from engine.rules.yaml_source import Located, load_located
 from engine.statutes import check_citation, load_statutes
@@ -84,7 +85,7 @@ def _rule_files(directory: Path) -> list[Path]:
 def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Rulebook | None, list[Diagnostic]]:
     """Validate every file; the Rulebook is returned only when there is no error."""
     diagnostics: list[Diagnostic] = []
-    precedence, name = _load_manifest(directory, diagnostics)
+    precedence, name, thresholds = _load_manifest(directory, diagnostics)
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     statutes = load_statutes(data_dir() / "statutes")
@@ -107,7 +108,7 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
     scenarios = _load_scenarios(directory, diagnostics)
     if any(d.severity == "error" for d in diagnostics) or precedence is None:
         return None, diagnostics
-    book = Rulebook(tuple(rules), precedence, revision_of(directory), name, tuple(scenarios))
+    book = Rulebook(tuple(rules), precedence, revision_of(directory), name, tuple(scenarios), thresholds)
     return book, diagnostics
 
 
@@ -119,28 +120,28 @@ def load_rulebook(directory: Path) -> Rulebook:
     return book
 
 
-def _load_manifest(directory: Path, out: list[Diagnostic]) -> tuple[Precedence | None, str]:
+def _load_manifest(directory: Path, out: list[Diagnostic]) -> tuple[Precedence | None, str, tuple[Threshold, ...]]:
     path = directory / MANIFEST
     display = display_path(path, directory)
     if not path.exists():
         out.append(Diagnostic(display, 1, 1, "R102", f"the manifest {MANIFEST} is missing",
                               "copy rules/_ruleset.yaml from the project"))
-        return None, ""
+        return None, "", ()
     located = load_located(path, display)
     if isinstance(located, Diagnostic):
         out.append(located)
-        return None, ""
+        return None, "", ()
     collector = _Collector(located, display, out)
     data = located.data if isinstance(located.data, dict) else {}
     if data.get("schema") != MANIFEST_SCHEMA:
         collector.add(("schema",), "R010", f"the manifest's schema must be {MANIFEST_SCHEMA!r}, got {data.get('schema')!r}",
                       "a newer schema needs a newer gongkai")
-        return None, ""
+        return None, "", ()
     try:
         spec = ManifestSpec.model_validate(data)
     except ValidationError as exc:
         collector.pydantic(exc, ())
-        return None, ""
+        return None, "", ()
     order: dict[str, tuple[str, ...]] = {}
     for field_name in DECIDED_FIELDS:
         values = [v.value for v in getattr(spec.precedence, field_name)]
@@ -160,7 +161,13 @@ def _load_manifest(directory: Path, out: list[Diagnostic]) -> tuple[Precedence |
                       "the strictest secrecy always wins")
     if order["category"] and order["category"][0] != Category.WITHHELD:
         collector.add(("precedence", "category"), "R203", "withheld must come first: 第十四至十六条 are exceptions no other rule lifts")
-    return Precedence(order), spec.name
+    thresholds = []
+    for i, t in enumerate(spec.backtest.thresholds if spec.backtest else ()):
+        problem = metric_problem(t.metric)
+        if problem:
+            collector.add(("backtest", "thresholds", i, "metric"), "R104", f"backtest threshold {t.metric!r}: {problem}")
+        thresholds.append(Threshold(t.metric, t.at_least, t.at_most, t.note))
+    return Precedence(order), spec.name, tuple(thresholds)
 
 
 def _load_rule_file(located: Located, c: _Collector, folder: str | None, statutes: Any, today: dt.date) -> list[Rule]:

@@ -83,6 +83,25 @@ class Precedence:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """The manifest's floor (at_least) or ceiling (at_most) for one backtest metric."""
+
+    metric: str
+    at_least: float | None = None
+    at_most: float | None = None
+    note: str | None = None
+
+    def holds(self, value: float) -> bool:
+        if self.at_least is not None:
+            return value >= self.at_least
+        return self.at_most is None or value <= self.at_most
+
+    def describe(self) -> str:
+        return f"{self.metric} at least {self.at_least}" if self.at_least is not None \
+            else f"{self.metric} at most {self.at_most}"
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     document: Mapping[str, Any]
@@ -100,6 +119,7 @@ class Rulebook:
     revision: str
     name: str
     scenarios: tuple[Scenario, ...] = field(default=())
+    thresholds: tuple[Threshold, ...] = field(default=())
 
     def active(self) -> tuple[Rule, ...]:
         """Rules that are evaluated: enforce and monitor."""

@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.vocabulary import Category, Column, Exemption, RuleMode, Secrecy
 
 RULE_FILE_SCHEMA = "gongkai-rules/1"
 MANIFEST_SCHEMA = "gongkai-ruleset/1"
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+# A backtest figure (engine/evaluate.metric): a field's accuracy or macro_f1, a class's precision,
+# recall or f1, the secrecy flag's, or a count of violations. Class names are checked by the loader.
+METRIC_PATTERN = (r"^((category|exemption|secrecy|column)\.(accuracy|macro_f1|[a-z_]+\.(precision|recall|f1))"
+                  r"|secrecy_flag\.(precision|recall|f1)"
+                  r"|violations\.(secret_suggested_proactive|withheld_suggested_proactive))$")
 
 
 class _Strict(BaseModel):
@@ -103,9 +108,33 @@ class PrecedenceSpec(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+class ThresholdSpec(_Strict):
+    """A floor or a ceiling a candidate rule set must keep in `gongkai rules backtest`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)  # 0 for 0.0
+
+    metric: str = Field(pattern=METRIC_PATTERN, description="e.g. secrecy_flag.recall, category.withheld.recall")
+    at_least: float | None = None
+    at_most: float | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> "ThresholdSpec":
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("give exactly one of at_least and at_most")
+        return self
+
+
+class BacktestSpec(_Strict):
+    """What a candidate must keep, over past decisions, before it may go live."""
+
+    thresholds: list[ThresholdSpec] = Field(default_factory=list)
+
+
 class ManifestSpec(_Strict):
-    """rules/_ruleset.yaml: the precedence that no single file decides."""
+    """rules/_ruleset.yaml: the precedence that no single file decides, and the backtest's thresholds."""
 
     schema_: str = Field(alias="schema")
     name: str
     precedence: PrecedenceSpec
+    backtest: BacktestSpec | None = None
