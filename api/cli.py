@@ -71,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             engine_cli.build_parser().print_help()
             print("\nservice verbs: serve, token create|list|revoke, audit verify, db upgrade|check (gongkai VERB -h)")
             return 0
-        return engine_cli.main(argv)
+        from api import commands
+
+        # `rules backtest --against DATABASE_URL` reads the service's database.
+        return engine_cli.main(argv, overrides={("rules", "backtest"): commands.rules_backtest})
     args = build_parser().parse_args(argv)
     from api import commands
 

@@ -116,6 +116,26 @@ def db_check(args: argparse.Namespace) -> int:
     return 1 if differences else 0
 
 
+def rules_backtest(args: argparse.Namespace) -> int:
+    """`gongkai rules backtest`, with the service's database as the default source of decisions."""
+    from pathlib import Path
+
+    from api.backtest_source import count_routed, routed_cases
+    from engine.commands import rules_backtest as run_backtest
+
+    def database(url: str | None) -> tuple[object, str, int, Path | None]:
+        settings = Settings(database_url=url) if url else Settings()
+        engine = make_engine(settings.database_url)
+        if drift(engine):
+            raise ValueError(f"the database {engine.url.render_as_string(hide_password=True)} is not at the "
+                             "current schema: run `gongkai db upgrade` first")
+        total = count_routed(engine)
+        return routed_cases(engine), f"{total} routed items in {engine.url.render_as_string(hide_password=True)}", \
+            total, None
+
+    return run_backtest(args, database)
+
+
 def report(args: argparse.Namespace) -> int:
     """A report in the chosen format, to --output or stdout; progress and timings on stderr."""
     import time

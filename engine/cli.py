@@ -37,6 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_option(test)
     test.add_argument("-k", dest="keyword", default=None, help="only cases whose name or rule id contains this")
     test.add_argument("--backend", choices=("durable", "reference"), default="durable")
+    backtest = rules.add_parser(
+        "backtest", help="compare a candidate rule set with the active one on past decisions",
+        description="Decide every past reviewed item (or labelled record) with the active rules and with the "
+                    "candidate (--rules), and print what would change: the flip list with the final human "
+                    "decision, precision and recall per field and class before and after, and new and lost hits "
+                    "per rule. Exit 1 when the candidate finds fewer secret or withheld documents than the "
+                    "active set, breaks a threshold of its manifest (backtest: thresholds:), or has errors.")
+    backtest.add_argument("--rules", type=Path, default=None, help="the candidate rules directory (default: the project's rules/)")
+    backtest.add_argument("--against", default=None, metavar="DATABASE_URL|FILE.jsonl",
+                          help="past decisions: the service's database (default: GONGKAI_DATABASE_URL) or a JSONL "
+                               "file of labelled records")
+    backtest.add_argument("--active", type=Path, default=None,
+                          help="the active rules directory (default: the revision the database serves, else the "
+                               "project's rules/)")
+    backtest.add_argument("--format", choices=("text", "json"), default="text")
+    backtest.add_argument("--show", type=int, default=50, metavar="N", help="flips to list in the text output")
+    backtest.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    _add_model_options(backtest)
     listing = rules.add_parser("list", help="list the rules with their outcome and legal basis")
     _add_rules_option(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -73,14 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, overrides: dict[tuple[str, str | None], Any] | None = None) -> int:
+    """Run a verb; `overrides` lets the service's command give a verb more sources (a database)."""
     args = build_parser().parse_args(argv)
     from engine import commands
 
-    handler = {
+    handler = (overrides or {}).get((args.verb, getattr(args, "rules_verb", None))) or {
         ("rules", "check"): commands.rules_check,
         ("rules", "test"): commands.rules_test,
         ("rules", "list"): commands.rules_list,
+        ("rules", "backtest"): commands.rules_backtest,
         ("explain", None): commands.explain,
         ("suggest", None): commands.suggest,
         ("evaluate", None): commands.evaluate,

@@ -9,9 +9,10 @@ import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from engine.cli import emit
+from engine.paths import rules_dir
 from engine.document import RecordError, document_from_record
 from engine.evaluate import Evaluation, LabelError, read_labelled_record
 from engine.records import read_jsonl
@@ -108,6 +109,87 @@ def rules_test(args: argparse.Namespace) -> int:
             _say(outcome.render())
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
+
+
+# A database source for `rules backtest --against URL`: given the URL, the cases, a label for them,
+# their number and the rules directory the database serves (or None). The service provides it
+# (api/backtest_source.py); the engine reads only files.
+DatabaseSource = Callable[[str], tuple[Iterable[Any], str, int, Path | None]]
+
+
+def rules_backtest(args: argparse.Namespace, database: DatabaseSource | None = None) -> int:
+    from engine.backtest import Comparer, default_jobs, render, run
+
+    candidate, diagnostics = check_rulebook(args.rules)
+    if candidate is None:
+        _print_diagnostics(diagnostics, args.rules)
+        _say(f"gongkai rules backtest: the candidate rules in {args.rules} have errors; nothing was compared")
+        return 1
+    against = args.against
+    served: Path | None = None
+    if against is None or "://" in against:
+        if database is None:
+            _say("gongkai rules backtest: give --against FILE.jsonl (a database needs the service's `gongkai`)")
+            return 1
+        try:
+            cases, source, total, served = database(against)
+        except ValueError as exc:
+            _say(f"gongkai rules backtest: {exc}")
+            return 1
+    else:
+        path = Path(against)
+        if not path.is_file():
+            _say(f"gongkai rules backtest: no such file: {path}")
+            return 1
+        with path.open("rb") as stream:
+            total = sum(1 for raw in stream if raw.strip())
+        cases = _file_cases(path)
+        source = str(path)
+    active_dir = args.active or served or rules_dir()
+    active, active_diagnostics = check_rulebook(active_dir)
+    if active is None:
+        _print_diagnostics(active_diagnostics, active_dir)
+        _say(f"gongkai rules backtest: the active rules in {active_dir} have errors; pass --active DIR")
+        return 1
+    if active.revision == candidate.revision:
+        _say(f"gongkai rules backtest: note: the candidate is the active rule set ({active.revision[:12]}): "
+             "nothing can change")
+    model = None
+    if not args.rules_only:
+        from engine.classifier.model import ModelError, load_model
+
+        try:
+            model = load_model(args.model)
+        except ModelError as exc:
+            _say(f"gongkai rules backtest: {exc}\ngongkai rules backtest: (or pass --rules-only to compare the rules alone)")
+            return 1
+    progress = _Progress()
+    jobs = args.jobs or default_jobs()
+    result = run(Comparer(active, candidate, model), cases, source, jobs=jobs if total >= 2000 else 1,
+                 progress=lambda done: progress(f"backtest: {done}/{total} decisions") if done % 10_000 < 500
+                 or done == total else None)
+    progress.done()
+    report = result.report()
+    report["model"] = model.model_id if model is not None else None
+    for skipped in report["skipped"]:
+        _say(f"{source}: {skipped['id']}: skipped: {skipped['error']}")
+    if args.format == "json":
+        emit(report)
+    else:
+        print(render(report, show=args.show))
+    if not report["items"]:
+        _say("gongkai rules backtest: no decision could be read; nothing was compared")
+        return 1
+    return 0 if report["passed"] else 1
+
+
+def _file_cases(path: Path) -> Iterator[Any]:
+    from engine.backtest import Case
+
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, 1):
+            if raw.strip():
+                yield Case(f"line {number}", raw, None, number)
 
 
 def rules_list(args: argparse.Namespace) -> int:
