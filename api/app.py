@@ -11,6 +11,7 @@ from api import docs, problems
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
+from api import rulesets
 from api.routes import MODULES
 from api.settings import Settings
 from engine.suggest import Suggester
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.tokens = TokenCache()
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
+    rulesets.start(app.state.context, app.state.sessions, settings.rules)
     problems.install(app)
     docs.install(app)
     for module in MODULES:

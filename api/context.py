@@ -22,9 +22,13 @@ class Actor:
 
 @dataclass
 class Context:
+    # The rules in service. Replaced whole on activation (api/rulesets.py); a request reads it once.
     suggester: Suggester
     calendar: WorkingCalendar
     settings: Settings
+    # The rule_activation row this process serves, and when it last looked for a newer one (api/rulesets.py).
+    activation_id: int | None = None
+    rules_checked_at: float = 0.0
     _due: dict[dt.date, Due] = field(default_factory=dict)
 
     def due(self, closed_on: dt.date) -> Due:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from api import rulesets
 from api.context import Actor, Context
 from api.errors import Forbidden
 from api.queries import CURRENT_VERSION
@@ -25,6 +26,7 @@ from api.review import send_back
 from api.schemas import DocumentIn
 from engine.document import TEXT_FIELDS, document_from_record
 from engine.priority import review_priority
+from engine.suggest import Suggester
 from engine.vocabulary import secrecy_rank
 from engine.working_days import today_in_china
 from models import audit
@@ -61,13 +63,15 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     if existing is not None and current_hash == digest:
         look.rollback()
         return existing, "unchanged"
+    # The rules in service for this whole request, even if a new set is activated meanwhile.
+    suggester = rulesets.serving(ctx, look)
     look.rollback()  # release the read before the (CPU-bound) suggestion
     document = document_from_record(record)
-    suggestion = ctx.suggester.suggest(document)
+    suggestion = suggester.suggest(document)
     closed_on = doc.closed_on or today_in_china()
     for attempt in range(3):
         try:
-            result = _store(session, ctx, actor, origin, source_id, record, digest, suggestion, closed_on)
+            result = _store(session, ctx, suggester, actor, origin, source_id, record, digest, suggestion, closed_on)
             session.commit()
             return result
         except (IntegrityError, StaleDataError):
@@ -79,9 +83,9 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     raise AssertionError("unreachable")
 
 
-def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id: str, record: dict[str, Any],
-           digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
-    model = ctx.suggester.model
+def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: str, source_id: str,
+           record: dict[str, Any], digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
+    model = suggester.model
     marking = suggestion.get("marking") or "none"
     item, current_hash = _find(session, origin, source_id)
     if item is not None and current_hash == digest:
@@ -111,7 +115,7 @@ def _store(session: Session, ctx: Context, actor: Actor, origin: str, source_id:
         item.risk = review_priority(suggestion)
         outcome = "new_version"
     version = ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
-                             suggestion=suggestion, ruleset_revision=ctx.suggester.book.revision,
+                             suggestion=suggestion, ruleset_revision=suggester.book.revision,
                              model_id=model.model_id if model is not None else None, received_by=actor.name)
     session.add(version)
     if outcome == "created":  # the answer is built from these objects: no reload after commit

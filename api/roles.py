@@ -42,5 +42,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_statistics": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
     "read_supervision": frozenset({R.SUPERVISOR, R.OFFICE, R.ADMIN}),
     "read_accuracy": frozenset({R.RULE_AUTHOR, R.OFFICE, R.SUPERVISOR, R.ADMIN}),
-    "read_rules": frozenset({R.RULE_AUTHOR, R.DISCLOSURE_REVIEWER, R.SECRECY_REVIEWER, R.OFFICE, R.ADMIN}),
+    "read_rules": frozenset({R.RULE_AUTHOR, R.DISCLOSURE_REVIEWER, R.SECRECY_REVIEWER, R.OFFICE, R.SUPERVISOR,
+                             R.ADMIN}),
+    # Rule authors (policy and legal staff) test and put live the rules they write; the admin too.
+    "author_rules": frozenset({R.RULE_AUTHOR, R.ADMIN}),
+    "activate_rules": frozenset({R.RULE_AUTHOR, R.ADMIN}),
 }

@@ -127,3 +127,27 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+RuleFileText = Annotated[str, BeforeValidator(without_nul), Field(max_length=2_000_000)]
+
+
+class CandidateIn(BaseModel):
+    """A candidate rule set: every file of the rules directory by its relative path (what
+    `gongkai rules bundle` prints), and why it should go live."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    files: dict[Annotated[str, Field(max_length=300)], RuleFileText] = Field(
+        description="relative path -> file text, e.g. {\"_ruleset.yaml\": \"schema: …\", \"proactive/general.yaml\": …}")
+    note: Annotated[str, BeforeValidator(without_nul), Field(max_length=2000)] | None = None
+
+
+class RollbackIn(BaseModel):
+    """Serve an earlier revision again: `to` (a revision, or at least its first 12 characters), by
+    default the one served before the current one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: Annotated[str, BeforeValidator(without_nul), Field(min_length=12, max_length=64)] | None = None
+    note: Annotated[str, BeforeValidator(without_nul), Field(max_length=2000)] | None = None

@@ -10,7 +10,8 @@ from __future__ import annotations
 # Each migration guards the tables it made: a migration's list never changes once released.
 FIRST = ("audit_event", "review", "item_version")  # 0001
 RULE_HITS = ("rule_hit",)  # 0002
-APPEND_ONLY = FIRST + RULE_HITS
+RULE_REVISIONS = ("rule_set", "rule_activation")  # 0003
+APPEND_ONLY = FIRST + RULE_HITS + RULE_REVISIONS
 
 
 def create_statements(dialect: str, tables: tuple[str, ...] = FIRST) -> list[str]:

@@ -116,6 +116,41 @@ class RuleHitRow(Base):
     outcome: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
 
 
+class RuleSetRow(Base):
+    """A rule set the service has held: its revision (the hash of its files, engine/rules/rulebook.
+    revision_of), name, number of rules and the text of every file, so that any past revision can be
+    served again (rollback) or backtested against. Written once per revision, never updated."""
+
+    __tablename__ = "rule_set"
+
+    revision: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rules: Mapped[int] = mapped_column(Integer)
+    files: Mapped[dict[str, str]] = mapped_column(Json)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+ACTIVATIONS = ("start", "activate", "rollback")
+
+
+class RuleActivationRow(Base):
+    """From this moment the service serves this revision: who put it live, when, how and why. The
+    latest row is the revision in service; every worker process follows it. Append-only."""
+
+    __tablename__ = "rule_activation"
+    __table_args__ = (CheckConstraint(_in("action", ACTIVATIONS), name="action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[str] = mapped_column(ForeignKey("rule_set.revision"), index=True)
+    previous: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
 class ReviewRow(Base):
     """One review action: what was suggested, what the reviewer decided, and why. Append-only."""
 

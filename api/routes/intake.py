@@ -23,12 +23,13 @@ def _answer(app, ctx, actor, doc: DocumentIn, origin: str) -> Response:  # type:
     with app.state.readers() as reader, app.state.sessions() as session:
         item, outcome = intake.receive(session, ctx, actor, doc, origin, reader=reader)
         out = views.full(item, actor, ctx.settings)
+        revision = item.versions[-1].ruleset_revision  # the rules this suggestion was made with
     out["outcome"] = outcome
     # Rendered here with json.dumps: the answer is plain JSON already, and FastAPI's generic encoder
     # costs more than the rest of the HTTP layer for a 10 KB suggestion (bench/service_bench.py).
     return Response(json.dumps(out, ensure_ascii=False), status_code=201 if outcome == "created" else 200,
                     media_type="application/json",
-                    headers={"Location": f"/v1/items/{item.id}", "X-Ruleset-Revision": ctx.suggester.book.revision})
+                    headers={"Location": f"/v1/items/{item.id}", "X-Ruleset-Revision": revision})
 
 
 # The two intake routes are async and run their whole use case in ONE worker thread (session,
