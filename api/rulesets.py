@@ -61,7 +61,7 @@ def read_files(directory: Path) -> dict[str, str]:
 
 def _path_problem(name: str) -> str | None:
     path = PurePosixPath(name)
-    if not name or name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+    if not name or name.startswith("/") or "\\" in name or "\x00" in name or any(part in ("", ".", "..") for part in name.split("/")):
         return "must be a relative path inside the rules directory, like proactive/general.yaml"
     if path.suffix not in SUFFIXES:
         return f"only {', '.join(SUFFIXES)} files belong in a rules directory"

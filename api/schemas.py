@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from engine.vocabulary import Category, Column, Exemption, Secrecy
 
@@ -129,7 +129,7 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-RuleFileText = Annotated[str, BeforeValidator(without_nul), Field(max_length=2_000_000)]
+RuleFileText = Annotated[str, AfterValidator(without_nul), Field(max_length=2_000_000)]
 
 
 class CandidateIn(BaseModel):
@@ -140,7 +140,7 @@ class CandidateIn(BaseModel):
 
     files: dict[Annotated[str, Field(max_length=300)], RuleFileText] = Field(
         description="relative path -> file text, e.g. {\"_ruleset.yaml\": \"schema: …\", \"proactive/general.yaml\": …}")
-    note: Annotated[str, BeforeValidator(without_nul), Field(max_length=2000)] | None = None
+    note: Annotated[str, AfterValidator(without_nul), Field(max_length=2000)] | None = None
 
 
 class RollbackIn(BaseModel):
@@ -149,5 +149,5 @@ class RollbackIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to: Annotated[str, BeforeValidator(without_nul), Field(min_length=12, max_length=64)] | None = None
-    note: Annotated[str, BeforeValidator(without_nul), Field(max_length=2000)] | None = None
+    to: Annotated[str, AfterValidator(without_nul), Field(min_length=12, max_length=64)] | None = None
+    note: Annotated[str, AfterValidator(without_nul), Field(max_length=2000)] | None = None

@@ -39,7 +39,8 @@ def test_every_action_is_recorded_with_who_what_before_and_after(api: Api) -> No
 def test_the_database_refuses_update_and_delete(api: Api, table: str) -> None:
     _flow(api)
     engine = api.client.app.state.engine  # type: ignore[attr-defined]
-    column = {"audit_event": "actor", "review": "actor", "item_version": "received_by", "rule_hit": "mode"}[table]
+    column = {"audit_event": "actor", "review": "actor", "item_version": "received_by", "rule_hit": "mode",
+              "rule_set": "created_by", "rule_activation": "actor"}[table]
     for statement in (f"UPDATE {table} SET {column} = 'someone else'", f"DELETE FROM {table}"):
         with pytest.raises(DBAPIError, match="append-only"):
             with engine.begin() as connection:

@@ -120,6 +120,9 @@ def _listing(http: Any) -> list[dict[str, Any]]:
     return body["items"]  # type: ignore[no-any-return]
 
 
+RULES_STARTED = 1  # one rules:start event: the first start on a database (api/rulesets.start)
+
+
 def _audit_events(database_url: str) -> int:
     done = gongkai(["audit", "verify"], database_url)
     assert done.returncode == 0, f"gongkai audit verify exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
@@ -183,9 +186,10 @@ def test_sigkill_mid_stream_loses_no_acknowledged_push(kind: str, tmp_path: Path
                 print(f"{kind}: {len(acked)} acknowledged before the kill, {len(stream.failed)} in flight or refused, "
                       f"{len(stored)} stored ({len(stored) - len(acked)} without an answer)")
 
-            # The audit chain survived the kill, and has exactly one event per stored item (plus the tokens):
-            # no item without its event and no event without its item.
-            assert _audit_events(url) == tokens_issued + len(stored)
+            # The audit chain survived the kill, and has exactly one event per stored item (plus the tokens
+            # and the service start's rules:start, which records the rules it served): no item without its
+            # event and no event without its item.
+            assert _audit_events(url) == tokens_issued + RULES_STARTED + len(stored)
 
             # 3. Everything again, the unacknowledged included: idempotent.
             again = Stream(server, push_token, docs).start()
@@ -202,7 +206,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_push(kind: str, tmp_path: Path
                 items = _listing(reader)
             assert len(items) == len(docs)
             assert Counter(i["source_id"] for i in items) == Counter(list(by_id))
-            assert _audit_events(url) == tokens_issued + len(docs)
+            assert _audit_events(url) == tokens_issued + RULES_STARTED + len(docs)
         except BaseException:
             print(f"server output:\n{server.stderr()}")  # shown by pytest with the failure
             raise
