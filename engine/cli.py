@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--show", type=int, default=50, metavar="N", help="flips to list in the text output")
     backtest.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     _add_model_options(backtest)
+    bundle = rules.add_parser("bundle", help="print a rules directory as the JSON body of POST /v1/rules/validate "
+                                             "and /v1/rules/activate")
+    _add_rules_option(bundle)
+    bundle.add_argument("--note", default=None, help="why the set should go live (kept with the activation)")
     listing = rules.add_parser("list", help="list the rules with their outcome and legal basis")
     _add_rules_option(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -101,6 +105,7 @@ def main(argv: Sequence[str] | None = None, overrides: dict[tuple[str, str | Non
         ("rules", "test"): commands.rules_test,
         ("rules", "list"): commands.rules_list,
         ("rules", "backtest"): commands.rules_backtest,
+        ("rules", "bundle"): commands.rules_bundle,
         ("explain", None): commands.explain,
         ("suggest", None): commands.suggest,
         ("evaluate", None): commands.evaluate,

@@ -183,6 +183,16 @@ def rules_backtest(args: argparse.Namespace, database: DatabaseSource | None = N
     return 0 if report["passed"] else 1
 
 
+def rules_bundle(args: argparse.Namespace) -> int:
+    """Every file of the rules directory by relative path (what the revision hashes), as JSON."""
+    from pathlib import PurePosixPath
+
+    files = {str(PurePosixPath(*p.relative_to(args.rules).parts)): p.read_text(encoding="utf-8")
+             for p in sorted(args.rules.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    emit({"files": files, **({"note": args.note} if args.note else {})})
+    return 0
+
+
 def _file_cases(path: Path) -> Iterator[Any]:
     from engine.backtest import Case
 

@@ -225,3 +225,16 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     serial = run(Comparer(active, candidate), cases, "holdout", jobs=1).report()
     parallel = run(Comparer(active, candidate), cases, "holdout", jobs=2).report()
     assert serial == parallel and serial["items"] == 1200
+
+
+def test_bundle_carries_the_whole_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`gongkai rules bundle` is the API's body: written back out, the files give the same revision."""
+    from engine.rules.rulebook import revision_of
+
+    assert cli.main(["rules", "bundle", "--rules", str(RULES), "--note", "试运行"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["note"] == "试运行"
+    for name, text in body["files"].items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert "_ruleset.yaml" in body["files"] and revision_of(tmp_path) == revision_of(RULES)
