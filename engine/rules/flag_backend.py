@@ -11,14 +11,14 @@ tests/test_backends_agree.py holds it to the reference evaluator's meaning.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, Union
 
-from engine.facts import Facts
+from engine.facts import FIELDS, Facts
 from engine.rules.conditions import Combo, Condition, Leaf, leaves
 from engine.rules.predicates import TextPredicates
-from engine.rules.reference_backend import leaf_holds
 
 Test = Callable[[Facts, dict[str, bool]], bool]
+Gate = Union[str, tuple[str, Any]]  # a text flag, or (field, value)
 
 
 class ConditionSet:
@@ -30,23 +30,36 @@ class ConditionSet:
         self.predicates = TextPredicates(
             leaf for cond in self.conditions for leaf in leaves(cond) if leaf.is_text)
         self._tests = [self._compile(cond) for cond in self.conditions]
-        # Most conditions need some word to occur: a condition whose gate is a set of text flags
-        # cannot hold unless one of them is true, so a document is only tested against the
-        # conditions its own words open, plus the few without a gate (a fifth of the time).
+        # Most conditions need some word to occur, or some value of a field (a doc_type, a kind of
+        # personal data): a condition with a gate cannot hold unless one of its keys is open, so a
+        # document is only tested against the conditions its own words and values open, plus the
+        # few without a gate (a quarter of the time of testing them all).
         self._ungated: list[int] = []
-        self._gated: dict[str, list[int]] = {}
+        self._gated: dict[Gate, list[int]] = {}
         for i, cond in enumerate(self.conditions):
             gate = self._gate(cond)
             if gate is None:
                 self._ungated.append(i)
             else:
-                for flag in gate:
-                    self._gated.setdefault(flag, []).append(i)
+                for key in gate:
+                    self._gated.setdefault(key, []).append(i)
+        fields = {key[0] for key in self._gated if isinstance(key, tuple)}
+        self._scalar_keys = sorted(f for f in fields if FIELDS[f].type != "list")
+        self._list_keys = sorted(f for f in fields if FIELDS[f].type == "list")
 
-    def _gate(self, cond: Condition) -> frozenset[str] | None:
-        """Text flags of which one must be true for `cond` to hold, or None when there is no such set."""
+    def _gate(self, cond: Condition) -> frozenset[Gate] | None:
+        """Keys of which one must be open for `cond` to hold (a text flag that is true, or a
+        (field, value) the document has), or None when there is no such set."""
         if isinstance(cond, Leaf):
-            return frozenset({self.predicates.flags[cond]}) if cond.is_text else None  # the flag is the leaf's truth
+            if cond.is_text:
+                return frozenset({self.predicates.flags[cond]})  # the flag is the leaf's truth
+            if cond.op == "equals":
+                return frozenset({(cond.field, cond.value)})
+            if cond.op in ("in", "contains_any"):  # one of the values is the field's (or in its list)
+                return frozenset((cond.field, v) for v in cond.value) or None
+            if cond.op == "contains_all" and cond.value:  # every value is in the list: the first will do
+                return frozenset({(cond.field, cond.value[0])})
+            return None
         if cond.kind == "all":  # any one conjunct's gate will do: take the narrowest
             gates = [g for g in (self._gate(child) for child in cond.children) if g is not None]
             return min(gates, key=len) if gates else None
@@ -56,28 +69,48 @@ class ConditionSet:
         return None  # none: holds when its children do not
 
     def _compile(self, cond: Condition) -> Test:
-        if isinstance(cond, Leaf):
-            if cond.is_text:
-                flag = self.predicates.flags[cond]
-                return lambda facts, flags: flags[flag]
-            return lambda facts, flags: leaf_holds(cond, facts)
-        assert isinstance(cond, Combo)
-        children = [self._compile(child) for child in cond.children]
-        if cond.kind == "all":
-            return lambda facts, flags: all(test(facts, flags) for test in children)
-        if cond.kind == "any":
-            return lambda facts, flags: any(test(facts, flags) for test in children)
-        return lambda facts, flags: not any(test(facts, flags) for test in children)
+        """The condition as one Python expression over the facts X and the flags F, compiled once:
+        `and`/`or`/`not` short-circuit natively, three times faster than nested closures. Each leaf
+        means what reference_backend.leaf_holds says (the property test holds them together)."""
+        constants: dict[str, Any] = {}
+        source = self._source(cond, constants)
+        return eval(f"lambda X, F: {source}", {"__builtins__": {"bool": bool}, **constants})  # noqa: S307
+
+    def _source(self, cond: Condition, constants: dict[str, Any]) -> str:
+        if isinstance(cond, Combo):
+            parts = [self._source(child, constants) for child in cond.children]
+            if cond.kind == "all":
+                return "(" + " and ".join(parts) + ")"
+            if cond.kind == "any":
+                return "(" + " or ".join(parts) + ")"
+            return "(not (" + " or ".join(parts) + "))"
+        if cond.is_text:
+            return f"F[{self.predicates.flags[cond]!r}]"
+        name = f"C{len(constants)}"
+        value = f"X[{cond.field!r}]"
+        if cond.op in ("contains_any", "contains_all"):  # a list field: membership
+            constants[name] = frozenset(cond.value)
+            return f"(not {name}.isdisjoint({value}))" if cond.op == "contains_any" else f"{name}.issubset({value})"
+        constants[name] = cond.value
+        template = {"exists": "(bool({v}) == {c})", "equals": "bool({v} == {c})", "in": "({v} in {c})",
+                    "gt": "bool({v} > {c})", "gte": "bool({v} >= {c})", "lt": "bool({v} < {c})",
+                    "lte": "bool({v} <= {c})"}[cond.op]
+        return template.format(v=value, c=name)
 
     def holding(self, facts: Facts) -> list[bool]:
         """For each condition, in order, whether it holds for the facts."""
         flags = self.predicates.evaluate(facts)
         held = [False] * len(self._tests)
-        tests = self._tests
+        tests, gated = self._tests, self._gated
         candidates = set(self._ungated)
         for flag, value in flags.items():
             if value:
-                candidates.update(self._gated.get(flag, ()))
+                candidates.update(gated.get(flag, ()))
+        for field in self._scalar_keys:
+            candidates.update(gated.get((field, facts[field]), ()))
+        for field in self._list_keys:
+            for value in facts[field]:
+                candidates.update(gated.get((field, value), ()))
         for i in candidates:
             held[i] = tests[i](facts, flags)
         return held
