@@ -1,7 +1,9 @@
 """Accuracy of the suggestions against the reviewers' final decisions (issue 5's accuracy report,
 first part): per field accuracy, per-class precision and recall and confusion matrix (the same
-metrics as `gongkai evaluate`, engine/evaluate.py), the secrecy flag, and the override rate of each
-review stage. Over items routed (both reviews done) whose closing date is in the range.
+metrics as `gongkai evaluate`, engine/evaluate.py), the secrecy flag, the override rate of each
+review stage, and each rule's health (precision, override rate per stage, what it would change had
+it decided, advice: `_rule_figures`). Over items routed (both reviews done) whose closing date is in
+the range.
 
 What a reviewer saw is what the review row recorded as suggested, so a later version of the
 document cannot change a past figure.
@@ -24,6 +26,19 @@ from models.tables import ItemRow, ItemVersionRow, ReviewRow, RuleHitRow
 
 STAGES = ("secrecy_review", "disclosure_review")
 FIELDS = ("category", "exemption", "secrecy", "column")
+# The fields whose final decision each review stage makes (api/review.py): a rule's figures for a
+# stage look at only these of the fields it sets.
+STAGE_FIELDS = {"secrecy_review": ("secrecy",), "disclosure_review": ("category", "exemption", "column")}
+FIELD_STAGE = {name: stage for stage, names in STAGE_FIELDS.items() for name in names}
+# A rule's advice (`_advice`) only where the figures are clear. Precision is over the hits it could
+# be checked on (confirmed + overridden); under ADVICE_MIN_HITS of those one override more or less
+# moves it by 5 points or more, too little to promote or retire a rule on.
+ADVICE_MIN_HITS = 20
+# Promote a monitor rule the reviewers agree with 9 times in 10 (the confidence most enforce rules
+# declare) and whose taking effect would fix at least as many suggestions as it would break.
+PROMOTE_PRECISION = 0.9
+# Wrong more often than right: whatever mode, the rule needs its condition or outcome fixed, or to go.
+RETIRE_PRECISION = 0.5
 GROUPS = ("division", "ruleset_revision", "model_id", "month", "week")
 # progress(what, done, total): called every PROGRESS_EVERY items, so a long run can show how far it is.
 Progress = Callable[[str, int, int], None]
@@ -117,7 +132,7 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division, progress=progress):
         gold = _gold(r)
         evaluation.add(str(r.item_id), gold, r.suggested, _statuses(r), r.marked)
-        _count_rules(rules, r.hits, gold, r.item_id, r.received_at)
+        _count_rules(rules, r, gold)
         for key, value in r.groups.items():
             group = breakdown[key].get(value)
             if group is None:
@@ -138,9 +153,7 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     out["override_rate"] = {stage: {"reviews": reviews[stage], "changed": changed[stage],
                                     "rate": round(changed[stage] / reviews[stage], 4) if reviews[stage] else None,
                                     "item_ids": overridden[stage]} for stage in STAGES}
-    out["rules"] = {rid: {**r, "last_fired": r["last_fired"].isoformat(),
-                          "precision": round(r["confirmed"] / (r["confirmed"] + r["overridden"]), 4)
-                          if r["confirmed"] + r["overridden"] else None} for rid, r in sorted(rules.items())}
+    out["rules"] = {rid: _rule_figures(r) for rid, r in sorted(rules.items())}
     out["by"] = {key: {value: _group(counts) for value, counts in sorted(groups.items())}
                  for key, groups in breakdown.items()}
     out["wrong"] = evaluation.wrong  # the items behind every error figure, with what was suggested and decided
@@ -162,8 +175,15 @@ class Figure:
     """Which items a figure of the report counts: every condition given must hold.
 
     field with gold and/or suggested (a confusion cell; "null" for none, "undecided"), or with
-    correct (right or wrong on that field); rule with outcome (fired, confirmed, overridden); stage
-    (changed at that review stage); group with value (e.g. division 法规处, week 2026-W45)."""
+    correct (right or wrong on that field); rule with outcome (fired, confirmed, overridden, or the
+    would-be effect: would_change, would_fix, would_break); rule with rule_stage (the rule sets a
+    field of that stage, and an outcome judges only those fields: a rule's `stages[rule_stage]`
+    figures); stage (changed at that review stage); group with value (e.g. division 法规处, week
+    2026-W45).
+
+    So for a rule R: rule=R&rule_stage=S gives `stages.S.hits`, adding outcome=overridden gives
+    `stages.S.overridden`, adding stage=S instead gives `stages.S.changed`; rule=R&outcome=would_fix
+    gives `would_fix`."""
 
     field: str | None = None
     gold: str | None = None
@@ -174,6 +194,7 @@ class Figure:
     stage: str | None = None
     group: str | None = None
     value: str | None = None
+    rule_stage: str | None = None
 
 
 def behind(session: Session, figure: Figure, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
@@ -201,9 +222,17 @@ def _counts_in(r: Reviewed, figure: Figure) -> bool:
         hit = next((h for h in r.hits if h[0] == figure.rule), None)
         if hit is None:
             return False
+        outcome = hit[2]
+        if figure.rule_stage is not None:
+            outcome = {k: v for k, v in outcome.items() if FIELD_STAGE.get(k) == figure.rule_stage}
+            if not outcome:
+                return False
         if figure.outcome in ("confirmed", "overridden"):
-            agreed = _agrees(hit[2], _gold(r))
+            agreed = _agrees(outcome, _gold(r))
             if agreed is None or agreed != (figure.outcome == "confirmed"):
+                return False
+        elif figure.outcome is not None and figure.outcome != "fired":
+            if figure.outcome not in _would(outcome, r):
                 return False
     if figure.stage is not None and not r.changed.get(figure.stage):
         return False
@@ -219,27 +248,129 @@ def _group(counts: Counter[str]) -> dict[str, Any]:
     return out
 
 
-def _count_rules(rules: dict[str, dict[str, Any]], hits: Any, gold: dict[str, str], item_id: int,
-                 at: dt.datetime) -> None:
+def _count_rules(rules: dict[str, dict[str, Any]], r: Reviewed, gold: dict[str, str]) -> None:
     """Per rule: times fired, and whether the final decision agreed with what the rule says (all the
     fields it sets): its precision against reviewers, whether it decided or not. Monitor rules count
     too: that is how an author sees what a rule would have done. `modes` counts the hits per mode (a
-    rule moved from monitor to enforce shows both); `mode` is the latest one seen."""
-    for rule_id, mode, outcome in hits:
+    rule moved from monitor to enforce shows both); `mode` is the latest one seen.
+
+    Also, per hit, in one pass over the fields the rule sets: per review stage whose fields it sets,
+    whether the final decision of those fields disagreed with it and whether that stage's reviewer
+    changed the suggestion; and its would-be effect (see `_rule_figures`). 100k items fire ~500k
+    hits, so this is a few dict operations per hit and field, nothing built per hit."""
+    suggested, at = r.suggested, r.received_at
+    secrecy_changed, disclosure_changed = r.changed["secrecy_review"], r.changed["disclosure_review"]
+    final = {name: None if value == NULL else value for name, value in gold.items()}  # "null" as None, as _agrees
+    for rule_id, mode, outcome in r.hits:
         entry = rules.get(rule_id)
         if entry is None:
             entry = rules[rule_id] = {"mode": None, "modes": {}, "fired": 0, "confirmed": 0, "overridden": 0,
-                                      "last_fired": None, "overridden_items": []}
+                                      "last_fired": None, "overridden_items": [],
+                                      # per stage: [hits, overridden, changed], shaped by _rule_figures
+                                      "secrecy_review": [0, 0, 0], "disclosure_review": [0, 0, 0],
+                                      "would_change": 0, "would_fix": 0, "would_break": 0}
         entry["fired"] += 1
         if entry["last_fired"] is None or at >= entry["last_fired"]:
             entry["last_fired"], entry["mode"] = at, mode
         entry["modes"][mode] = entry["modes"].get(mode, 0) + 1
-        agreed = _agrees(outcome, gold)
-        if agreed:
-            entry["confirmed"] += 1
-        elif agreed is not None:
+        # rule_wrong / shown_wrong: the rule's / the suggestion's value differs from the final decision
+        # on some field the rule sets; differs: the rule's value differs from the suggestion's there.
+        sets = rule_wrong = shown_wrong = differs = False
+        secrecy_wrong = disclosure_wrong = None  # per stage: None while the rule sets none of its fields
+        for name, value in outcome.items():
+            stage = FIELD_STAGE.get(name)
+            if stage is None:
+                continue
+            sets = True
+            wrong = value != final[name]
+            shown = suggested.get(name)
+            rule_wrong |= wrong
+            shown_wrong |= shown != final[name]
+            differs |= value != shown
+            # Two local flags, not a dict per hit: STAGES are these two (STAGE_FIELDS).
+            if stage == "secrecy_review":
+                secrecy_wrong = wrong or bool(secrecy_wrong)
+            else:
+                disclosure_wrong = wrong or bool(disclosure_wrong)
+        if not sets:
+            continue
+        if rule_wrong:
             entry["overridden"] += 1
-            entry["overridden_items"].append(item_id)
+            entry["overridden_items"].append(r.item_id)
+        else:
+            entry["confirmed"] += 1
+        if secrecy_wrong is not None:
+            counts = entry["secrecy_review"]
+            counts[0] += 1
+            counts[1] += secrecy_wrong
+            counts[2] += secrecy_changed
+        if disclosure_wrong is not None:
+            counts = entry["disclosure_review"]
+            counts[0] += 1
+            counts[1] += disclosure_wrong
+            counts[2] += disclosure_changed
+        if differs:
+            entry["would_change"] += 1
+            if not rule_wrong:
+                entry["would_fix"] += 1  # differs and the rule is right: the suggestion was wrong
+            elif not shown_wrong:
+                entry["would_break"] += 1
+
+
+def _would(outcome: dict[str, Any], r: Reviewed) -> set[str]:
+    """Which of would_change, would_fix and would_break one hit counts in (the drill-down's reading of
+    the counts `_count_rules` makes in its loop)."""
+    final = {name: None if value == NULL else value for name, value in _gold(r).items()}
+    names = [name for name in outcome if name in FIELD_STAGE]
+    if not any(outcome[n] != r.suggested.get(n) for n in names):
+        return set()
+    rule_right = all(outcome[n] == final[n] for n in names)
+    shown_right = all(r.suggested.get(n) == final[n] for n in names)
+    return {"would_change", *(["would_fix"] if rule_right else ["would_break"] if shown_right else [])}
+
+
+def _rule_figures(entry: dict[str, Any]) -> dict[str, Any]:
+    """One rule's figures in the report (JSON):
+
+    - mode, modes, fired, confirmed, overridden, precision, last_fired, overridden_items: as before;
+    - stages: for each of STAGES, null when the rule sets none of that stage's fields (STAGE_FIELDS;
+      the key is always there, so every rule has the same shape), else {hits, overridden, rate,
+      changed}: of the hits setting a field of the stage, how many times the final decision of those
+      fields disagreed with the rule (rate = overridden / hits), and on how many of those items that
+      stage's reviewer changed the suggestion (whatever the rule said);
+    - would_change, would_fix, would_break, would_net: had this rule decided (its values replacing the
+      suggested ones on the fields it sets), on how many items the suggestion would have differed on
+      some of those fields; of those, how many times the rule is right on all of them where the
+      suggestion was not (fixed), and the suggestion right on all of them and the rule not (broken);
+      an item where both are wrong counts as a change only. net = fixed - broken. For an enforce rule
+      that won these are 0; they show what a monitor rule, or a rule that lost precedence, would do;
+    - advice: "promote", "fix or retire" or null (`_advice`).
+    """
+    scored = entry["confirmed"] + entry["overridden"]
+    out = {k: entry[k] for k in ("mode", "modes", "fired", "confirmed", "overridden")}
+    out.update(precision=round(entry["confirmed"] / scored, 4) if scored else None,
+               last_fired=entry["last_fired"].isoformat(), overridden_items=entry["overridden_items"], stages={})
+    for stage in STAGES:
+        hits, wrong, changed = entry[stage]
+        out["stages"][stage] = {"hits": hits, "overridden": wrong, "rate": round(wrong / hits, 4),
+                                "changed": changed} if hits else None
+    out.update({k: entry[k] for k in ("would_change", "would_fix", "would_break")})
+    out["would_net"] = entry["would_fix"] - entry["would_break"]
+    out["advice"] = _advice(out["mode"], out["precision"], scored, out["would_net"])
+    return out
+
+
+def _advice(mode: str | None, precision: float | None, scored: int, net: int) -> str | None:
+    """What the figures clearly say to do with a rule, or None. A baseline rule (a 兜底 default such as
+    columns.other.fallback) gets none: it loses to every enforce rule by design, so its precision
+    over all its hits says nothing about the items where it decides."""
+    if precision is None or scored < ADVICE_MIN_HITS or mode == "baseline":
+        return None
+    if precision < RETIRE_PRECISION:
+        return "fix or retire"
+    if mode == "monitor" and precision >= PROMOTE_PRECISION and net >= 0:
+        return "promote"
+    return None
 
 
 def _agrees(outcome: dict[str, Any], gold: dict[str, str]) -> bool | None:

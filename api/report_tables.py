@@ -104,10 +104,7 @@ def accuracy_tables(report: Mapping[str, Any]) -> list[Table]:
     overrides = Table("各审核环节改判率", (("stage", "审核环节"), ("reviews", "审核件数"), ("changed", "改判件数"),
                                    ("rate", "改判率"), ("item_ids", "改判信息编号")),
                       [{"stage": label(s), **o} for s, o in report["override_rate"].items()])
-    rules = Table("各规则命中与精确率", (("rule", "规则"), ("mode", "模式"), ("fired", "命中次数"),
-                                  ("confirmed", "被确认"), ("overridden", "被改判"), ("precision", "精确率"),
-                                  ("last_fired", "最近命中"), ("overridden_items", "被改判信息编号")),
-                  [{"rule": rid, **{**r, "mode": label(r.get("mode"))}} for rid, r in report["rules"].items()])
+    rules = Table("各规则命中与精确率", RULE_COLUMNS, [_rule_row(rid, r) for rid, r in report["rules"].items()])
     by_zh = {"division": "按处室", "ruleset_revision": "按规则版本", "model_id": "按模型版本", "month": "按月趋势",
              "week": "按周趋势"}
     groups = [Table(zh, (("group", "分组"), ("items", "件数"), ("category_correct", "公开属性建议正确"),
@@ -120,6 +117,32 @@ def accuracy_tables(report: Mapping[str, Any]) -> list[Table]:
         [{"id": w["id"], **{f"{side}_{f}": label(w[side][f]) for f in FIELD_ZH for side in ("suggested", "gold")}}
          for w in report["wrong"]])
     return [fields, classes, confusion, overrides, rules, *groups, wrong]
+
+
+# Per stage (api/accuracy.py `stages`): the hits setting a field that stage decides, how many of them its
+# final decision overrode, the rate, and how often that stage's reviewer changed the suggestion there;
+# empty where the rule sets none of the stage's fields.
+STAGE_FIGURES_ZH = (("hits", "命中"), ("overridden", "被改判"), ("rate", "改判率"), ("changed", "人员改动"))
+RULE_COLUMNS = ((("rule", "规则"), ("mode", "模式"), ("fired", "命中次数"), ("confirmed", "被确认"),
+                 ("overridden", "被改判"), ("precision", "精确率"))
+                + tuple((f"{stage}_{key}", f"{STAGE_ZH[stage]}{zh}")
+                        for stage in ("secrecy_review", "disclosure_review") for key, zh in STAGE_FIGURES_ZH)
+                + tuple((f"would_{key}", f"若由本规则决定：{zh}") for key, zh in (("change", "改变"), ("fix", "改对"),
+                                                                          ("break", "改错"), ("net", "净改对")))
+                + (("advice", "建议"), ("last_fired", "最近命中"), ("overridden_items", "被改判信息编号")))
+ADVICE_ZH = {"promote": "可改为执行", "fix or retire": "应修改或停用"}
+
+
+def _rule_row(rule_id: str, figures: Mapping[str, Any]) -> dict[str, Any]:
+    """One rule's row: its figures, the per-stage ones flattened (`.get` throughout: a report written
+    before a figure existed leaves its cells empty)."""
+    row = {"rule": rule_id, **figures, "mode": label(figures.get("mode"))}
+    for stage, shown in (figures.get("stages") or {}).items():
+        for key, _ in STAGE_FIGURES_ZH:
+            row[f"{stage}_{key}"] = (shown or {}).get(key)
+    advice = figures.get("advice")
+    row["advice"] = f"{ADVICE_ZH.get(advice, '')} {advice}".strip() if advice else None
+    return row
 
 
 SUPERVISION_COLUMNS = (("event_id", "事件标识"), ("kind", "类型"), ("on", "日期"), ("item_id", "信息编号"),

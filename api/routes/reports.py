@@ -47,6 +47,7 @@ def read_accuracy(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: R
 
 
 FieldName = Literal["category", "exemption", "secrecy", "column"]
+StageName = Literal["secrecy_review", "disclosure_review"]
 
 
 def _text() -> Any:
@@ -58,20 +59,28 @@ def _text() -> Any:
 def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy")),
                    field: FieldName | None = None, gold: str | None = _text(), suggested: str | None = _text(),
                    correct: bool | None = None, rule: str | None = _text(),
-                   outcome: Literal["fired", "confirmed", "overridden"] | None = None,
-                   stage: Literal["secrecy_review", "disclosure_review"] | None = None,
+                   outcome: Literal["fired", "confirmed", "overridden", "would_change", "would_fix",
+                                    "would_break"] | None = None,
+                   rule_stage: StageName | None = None, stage: StageName | None = None,
                    group: Literal["division", "ruleset_revision", "model_id", "month", "week"] | None = None,
                    value: str | None = _text(), fmt: Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")] = "json",
                    ) -> Any:
     """E.g. field=category&gold=on_request&suggested=proactive (a confusion cell), field=secrecy&correct=false,
-    rule=R&outcome=overridden, stage=disclosure_review (changed there), group=week&value=2026-W45."""
+    rule=R&outcome=overridden, rule=R&outcome=would_break (had R decided, it would have made these wrong),
+    rule=R&rule_stage=secrecy_review&outcome=overridden (R's override figure at that stage: only the fields
+    that stage decides are judged), stage=disclosure_review (changed there), group=week&value=2026-W45."""
     if (gold is not None or suggested is not None or correct is not None) and field is None:
         raise Invalid("gold, suggested and correct need a field",
                       errors=[{"field": "field", "message": "required with gold, suggested or correct"}])
+    if (outcome is not None or rule_stage is not None) and rule is None:
+        raise Invalid("outcome and rule_stage need a rule",
+                      errors=[{"field": "rule", "message": "required with outcome or rule_stage"}])
     if (group is None) != (value is None):
         raise Invalid("group and value go together", errors=[{"field": "group" if group is None else "value",
                                                               "message": "give both group and value"}])
-    items = behind(session, Figure(field, gold, suggested, correct, rule, outcome, stage, group, value), **filters)
+    figure = Figure(field=field, gold=gold, suggested=suggested, correct=correct, rule=rule, outcome=outcome,
+                    stage=stage, group=group, value=value, rule_stage=rule_stage)
+    items = behind(session, figure, **filters)
     if fmt != "json":
         too_long(len(items), fmt)
         return exported(exports.accuracy_items_table(items), fmt, "accuracy-items")

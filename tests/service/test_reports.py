@@ -3,6 +3,7 @@ what happened to each item), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,213 @@ def test_accuracy(month: Scenario) -> None:
     only = _get(month.api, "office", "/v1/reports/accuracy", division="财务处")
     assert (only["items"], only["category"]["accuracy"], only["override_rate"]["secrecy_review"]["item_ids"]) == (
         2, 0.5, [ids("A3")])
+
+
+def test_rule_health(month: Scenario) -> None:
+    """Per rule, per review stage and had it decided, counted by hand from scenario.py.
+
+    The routed items and what their reviewers saw (suggested) and decided, field by field
+    (category / exemption / secrecy / column; "-" for none):
+      A1 B1 B3  D   suggested proactive/-/none/normative_documents, decided the same
+      A2        D   same suggestion, decided category on_request                (disclosure changed)
+      A3        D   same suggestion, decided withheld/internal_affairs/internal (both stages changed)
+      B2        D   same suggestion, decided column work_updates                 (disclosure changed)
+      A5        D*  suggested withheld/internal_affairs/internal/normative_documents,
+                    decided on_request/-/none/normative_documents                (both stages changed)
+      A4        Q   suggested withheld/process_info/none/budget, decided the same
+    Hits: D items (6): fallback (column other), named_normative_documents (column normative_documents),
+    release_note_public and issuing_notice (category proactive), unmarked (secrecy none); A5 the same
+    with internal (category withheld, secrecy internal) instead of unmarked; A4: fallback,
+    budgets_and_funds (column budget), emergency_management (column emergency), unmarked,
+    requests_for_instructions (category withheld, exemption process_info). So the disclosure reviewer
+    changed 4 items: A2 A3 A5 B2; the secrecy reviewer 2: A3 A5."""
+    ids = month.id
+    rules = _get(month.api, "rule_author", "/v1/reports/accuracy")["rules"]
+
+    def stage(hits: int, overridden: int, changed: int) -> dict[str, Any]:
+        return {"hits": hits, "overridden": overridden, "rate": R(overridden / hits, 4), "changed": changed}
+
+    # rule: (secrecy_review, disclosure_review), None where the rule sets no field that stage decides.
+    expected_stages = {
+        # category proactive on the 7 D/D* items; decided otherwise on A2 A3 A5; disclosure changed on
+        # A2 A3 A5 B2 (B2's column: a change at that stage, though not of this rule's field).
+        "proactive.normative.issuing_notice": (None, stage(7, 3, 4)),
+        "proactive.general.release_note_public": (None, stage(7, 3, 4)),
+        # column normative_documents on the 7 D/D* items; only B2 decided another column.
+        "columns.normative_documents.named_normative_documents": (None, stage(7, 1, 4)),
+        # column other on all 8; no item is decided "other"; the 4 disclosure changes are all among them.
+        "columns.other.fallback": (None, stage(8, 8, 4)),
+        # secrecy none on A1 A2 A3 A4 B1 B2 B3: A3 decided internal, and it is the one secrecy change.
+        "secrecy.markings.unmarked": (stage(7, 1, 1), None),
+        # A5 only: secrecy internal decided none, category withheld decided on_request; both stages changed.
+        "secrecy.markings.internal": (stage(1, 1, 1), stage(1, 1, 1)),
+        # A4 only, confirmed unchanged at both stages, except emergency (A4's column stayed budget).
+        "columns.budget.budgets_and_funds": (None, stage(1, 0, 0)),
+        "columns.emergency.emergency_management": (None, stage(1, 1, 0)),
+        "withheld.process_info.requests_for_instructions": (None, stage(1, 0, 0)),
+    }
+    assert {rid: (r["stages"]["secrecy_review"], r["stages"]["disclosure_review"]) for rid, r in rules.items()} == (
+        expected_stages)
+    # (would_change, would_fix, would_break, would_net): had the rule decided its fields.
+    expected_effect = {
+        # Suggested proactive everywhere but A5 (withheld): one change, and on A5 both proactive and
+        # withheld are wrong (on_request decided), so neither a fix nor a break. The same for B1–B3,
+        # where issuing_notice was only monitoring: release_note_public made the suggestion proactive.
+        "proactive.normative.issuing_notice": (1, 0, 0, 0),
+        "proactive.general.release_note_public": (1, 0, 0, 0),
+        "columns.normative_documents.named_normative_documents": (0, 0, 0, 0),  # it is what was suggested
+        # "other" instead of the suggested column on all 8; right nowhere; the suggestion was right on all
+        # but B2 (work_updates decided): 7 broken.
+        "columns.other.fallback": (8, 0, 7, -7),
+        "secrecy.markings.unmarked": (0, 0, 0, 0),
+        "secrecy.markings.internal": (0, 0, 0, 0),  # A5's suggestion was its withheld / internal
+        "columns.budget.budgets_and_funds": (0, 0, 0, 0),
+        "columns.emergency.emergency_management": (1, 0, 1, -1),  # emergency instead of A4's right budget
+        "withheld.process_info.requests_for_instructions": (0, 0, 0, 0),
+    }
+    assert {rid: (r["would_change"], r["would_fix"], r["would_break"], r["would_net"])
+            for rid, r in rules.items()} == expected_effect
+    # At most 8 hits a rule: too few to advise on (ADVICE_MIN_HITS is 20).
+    assert {r["advice"] for r in rules.values()} == {None}
+
+    def behind(**figure: Any) -> list[int]:
+        return sorted(_get(month.api, "rule_author", "/v1/reports/accuracy/items", **figure)["item_ids"])
+
+    def named(*names: str) -> list[int]:
+        return sorted(ids(n) for n in names)
+
+    # The items behind these figures, by the same hand count.
+    assert behind(rule="columns.other.fallback", outcome="would_break") == named("A1", "A2", "A3", "A4", "A5", "B1",
+                                                                                "B3")
+    assert behind(rule="columns.other.fallback", outcome="would_change") == named("A1", "A2", "A3", "A4", "A5", "B1",
+                                                                                 "B2", "B3")
+    assert behind(rule="columns.emergency.emergency_management", outcome="would_break") == named("A4")
+    assert behind(rule="proactive.normative.issuing_notice", outcome="would_change") == named("A5")
+    assert behind(rule="proactive.normative.issuing_notice", outcome="would_fix") == []
+    assert behind(rule="secrecy.markings.unmarked", rule_stage="secrecy_review", outcome="overridden") == named("A3")
+    assert behind(rule="secrecy.markings.unmarked", rule_stage="disclosure_review") == []  # sets no field there
+    assert behind(rule="secrecy.markings.internal", rule_stage="disclosure_review", outcome="overridden") == named("A5")
+    named_documents = "columns.normative_documents.named_normative_documents"
+    assert behind(rule=named_documents, rule_stage="disclosure_review", outcome="overridden") == named("B2")
+    assert behind(rule=named_documents, rule_stage="disclosure_review", stage="disclosure_review") == named(
+        "A2", "A3", "A5", "B2")  # its stage's `changed`
+    with at_report_day():
+        bad = month.api.as_("office").get("/v1/reports/accuracy/items", params={"outcome": "would_fix"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "rule"
+
+
+SHOWN = {"category": "proactive", "exemption": None, "secrecy": "none", "column": "other"}
+
+
+def _reviewed(item_id: int, hits: list[tuple[str, str, dict[str, Any]]], suggested: dict[str, Any] | None = None,
+              decided: dict[str, Any] | None = None, changed: tuple[bool, bool] = (False, False)) -> Any:
+    import datetime as dt
+
+    from api.accuracy import Reviewed
+
+    return Reviewed(item_id, False, {**SHOWN, **(suggested or {})}, {**SHOWN, **(decided or {})},
+                    {"secrecy_review": changed[0], "disclosure_review": changed[1]}, hits,
+                    dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc) + dt.timedelta(hours=item_id),
+                    {"division": "法规处", "ruleset_revision": "r", "model_id": "m", "month": "2026-11",
+                     "week": "2026-W45"})
+
+
+def _health(monkeypatch: pytest.MonkeyPatch, items: list[Any]) -> dict[str, Any]:
+    """The accuracy report over these items instead of a database's."""
+    from api import accuracy
+
+    monkeypatch.setattr(accuracy, "reviewed", lambda *_, **__: iter(items))
+    return accuracy.accuracy(None, closed_from=None, closed_to=None)  # type: ignore[arg-type]
+
+
+def test_would_be_effect_of_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each case of the would-be effect once, with null values: the suggestion is SHOWN
+    (proactive / no exemption / none / other) unless the item says otherwise."""
+    from api.accuracy import Figure, behind
+
+    m = ("m", "monitor", {"category": "on_request"})
+    # n sets fields of both stages, one of them to null.
+    n = ("n", "enforce", {"category": "withheld", "exemption": None, "secrecy": "internal"})
+    items = [
+        _reviewed(1, [m, n], decided={"category": "on_request"}, changed=(False, True)),
+        _reviewed(2, [m], decided={}),
+        _reviewed(3, [m], suggested={"category": "withheld"}, decided={}, changed=(False, True)),
+        _reviewed(4, [m], suggested={"category": "on_request"}, decided={"category": "on_request"}),
+        _reviewed(5, [n], suggested={"category": "withheld", "secrecy": "internal"},
+                  decided={"category": "withheld", "secrecy": "internal"}),
+        _reviewed(6, [n], suggested={"category": "withheld", "exemption": "internal_affairs", "secrecy": "internal"},
+                  decided={"category": "withheld", "secrecy": "internal"}, changed=(False, True)),
+    ]
+    rules = _health(monkeypatch, items)["rules"]
+    # m (on_request): 1 proactive→on_request decided: fixed; 2 proactive decided: broken; 3 withheld
+    # suggested, proactive decided: both wrong, a change only; 4 on_request suggested: no change.
+    assert {k: rules["m"][k] for k in ("fired", "confirmed", "overridden", "would_change", "would_fix",
+                                       "would_break", "would_net")} == {
+        "fired": 4, "confirmed": 2, "overridden": 2, "would_change": 3, "would_fix": 1, "would_break": 1,
+        "would_net": 0}
+    # Stages of m: only disclosure (category); overridden on 2 and 3; the reviewer changed 1 and 3.
+    assert rules["m"]["stages"] == {"secrecy_review": None, "disclosure_review": {
+        "hits": 4, "overridden": 2, "rate": 0.5, "changed": 2}}
+    # n (withheld / null / internal): 1 decided on_request and none: wrong at both stages, and the
+    # suggestion was wrong too (proactive): a change only. 5 is what was suggested and decided (the
+    # null exemption agrees with the none decided). 6: the suggestion's internal_affairs was decided
+    # null, as n says: fixed.
+    assert {k: rules["n"][k] for k in ("fired", "confirmed", "overridden", "would_change", "would_fix",
+                                       "would_break", "would_net")} == {
+        "fired": 3, "confirmed": 2, "overridden": 1, "would_change": 2, "would_fix": 1, "would_break": 0,
+        "would_net": 1}
+    assert rules["n"]["stages"] == {
+        "secrecy_review": {"hits": 3, "overridden": 1, "rate": R(1 / 3, 4), "changed": 0},
+        "disclosure_review": {"hits": 3, "overridden": 1, "rate": R(1 / 3, 4), "changed": 2}}  # 1 and 6
+
+    # The drill-down reads the same cases.
+    def items_behind(**figure: Any) -> list[int]:
+        return [i["item_id"] for i in behind(None, Figure(**figure))]  # type: ignore[arg-type]
+
+    assert items_behind(rule="m", outcome="would_fix") == [1]
+    assert items_behind(rule="m", outcome="would_break") == [2]
+    assert items_behind(rule="m", outcome="would_change") == [1, 2, 3]
+    assert items_behind(rule="n", outcome="would_fix") == [6]
+    assert items_behind(rule="n", rule_stage="secrecy_review", outcome="overridden") == [1]
+    assert items_behind(rule="n", rule_stage="disclosure_review", stage="disclosure_review") == [1, 6]
+
+
+def test_advice_on_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Promote: a monitor rule with precision ≥ 0.9 over ≥ 20 checked hits and net ≥ 0; fix or retire:
+    precision < 0.5 over ≥ 20; else none. Each rule's hits: right (its on_request is decided) on the
+    first `right` of its items, wrong (proactive decided, as suggested: a break) on the rest."""
+    cases = {  # rule: (mode, items, right) -> advice
+        "promote": ("monitor", 20, 18, "promote"),  # 18/20 = 0.9, net 18 - 2 ≥ 0
+        "few": ("monitor", 19, 18, None),  # 0.947 but over 19
+        "enforced": ("enforce", 20, 20, None),  # nothing to promote
+        "weak": ("monitor", 20, 17, None),  # 0.85
+        "wrong": ("enforce", 20, 9, "fix or retire"),  # 0.45
+        "watching": ("monitor", 20, 9, "fix or retire"),
+        "half": ("enforce", 20, 10, None),  # 0.5 is not below 0.5
+        "default": ("baseline", 20, 0, None),  # a 兜底 default loses by design
+    }
+    items, next_id = [], 0
+    for rule, (mode, n, right, _) in cases.items():
+        for i in range(n):
+            next_id += 1
+            items.append(_reviewed(next_id, [(rule, mode, {"category": "on_request"})],
+                                   decided={"category": "on_request" if i < right else "proactive"}))
+    rules = _health(monkeypatch, items)["rules"]
+    assert {rule: rules[rule]["advice"] for rule in cases} == {rule: c[3] for rule, c in cases.items()}
+    assert (rules["promote"]["precision"], rules["promote"]["would_net"]) == (0.9, 16)
+    from api.report_tables import tables
+
+    table = next(t for t in tables("accuracy", _health(monkeypatch, items)) if t.name == "各规则命中与精确率")
+    shown = {row[0]: row[table.headers.index("建议")] for row in table.values()}
+    assert (shown["promote"], shown["wrong"], shown["few"]) == ("可改为执行 promote", "应修改或停用 fix or retire", None)
+
+    # A monitor rule at 0.95 over 20 that would break more than it fixes is not promoted: on its 19 right
+    # hits its value was already the suggestion (no change, no fix); on the one wrong hit the suggestion
+    # was right (a break): net -1.
+    items = [_reviewed(i, [("careful", "monitor", {"category": "on_request"})], suggested=right, decided=right)
+             for i, right in enumerate([{}] + [{"category": "on_request"}] * 19)]
+    careful = _health(monkeypatch, items)["rules"]["careful"]
+    assert (careful["precision"], careful["would_net"], careful["advice"]) == (0.95, -1, None)
 
 
 def test_the_items_behind_each_accuracy_figure(month: Scenario) -> None:
@@ -222,6 +430,17 @@ def test_reports_as_spreadsheets_and_csv(month: Scenario) -> None:
     assert sheets["各字段准确率"][1][:2] == ("公开属性 category", 0.625)
     rules = {row[0]: row for row in sheets["各规则命中与精确率"][1:]}
     assert rules["proactive.normative.issuing_notice"][1:6] == ("观察 monitor", 7, 4, 3, R(4 / 7, 4))
+    header = sheets["各规则命中与精确率"][0]
+    unmarked = dict(zip(header, rules["secrecy.markings.unmarked"], strict=True))
+    fallback = dict(zip(header, rules["columns.other.fallback"], strict=True))
+    # test_rule_health counts these: unmarked is overridden once (A3) of 7 at secrecy review and sets
+    # nothing disclosure review decides; fallback's "other" would have broken 7 right columns of 8.
+    assert {k: unmarked[k] for k in ("保密审核命中", "保密审核被改判", "保密审核改判率", "保密审核人员改动",
+                                     "公开方式审核改判率", "若由本规则决定：改变", "建议")} == {
+        "保密审核命中": 7, "保密审核被改判": 1, "保密审核改判率": R(1 / 7, 4), "保密审核人员改动": 1,
+        "公开方式审核改判率": None, "若由本规则决定：改变": 0, "建议": None}
+    assert [fallback[f"若由本规则决定：{k}"] for k in ("改变", "改对", "改错", "净改对")] == [8, 0, 7, -7]
+    assert fallback["公开方式审核改判率"] == 1.0 and fallback["保密审核命中"] is None
     confusion = {row[1:3]: row[3] for row in sheets["混淆矩阵"][1:] if row[0] == "公开属性"}
     assert confusion[("依申请公开 on_request", "不予公开 withheld")] == 1  # A5
     assert len(sheets["建议有误的信息"]) == 1 + 4
@@ -246,6 +465,15 @@ def test_reports_as_html_pages(month: Scenario) -> None:
     statistics, accuracy, supervision = (pages[k].text for k in ("statistics", "accuracy", "supervision"))
     assert "统计报表" in statistics and "50.0%" in statistics  # proactive rate: 4 of 8 routed
     assert "建议准确率报告" in accuracy and "62.5%" in accuracy and "proactive.normative.issuing_notice" in accuracy
+    # The rules table with its per-stage and would-be columns; rates as percent, an empty cell where the
+    # rule sets no field of the stage (fallback: column only), numbers as numbers.
+    assert all(f"<th>{h}</th>" in accuracy for h in ("保密审核改判率", "公开方式审核改判率", "若由本规则决定：改错", "建议"))
+    fallback = re.search(r"<tr>\s*<td[^>]*>columns\.other\.fallback</td>(.*?)</tr>", accuracy, flags=re.S)
+    assert fallback is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", fallback.group(1), flags=re.S)
+    # mode, fired, confirmed, overridden, precision; secrecy review's 4; disclosure review's 4; would 4; advice
+    assert cells[:18] == ["兜底 baseline", "8", "0", "8", "0.0%", "", "", "", "", "8", "8", "100.0%", "4",
+                          "8", "0", "7", "-7", ""]
     assert "监察考核报告" in supervision and "决定被重新打开" in supervision and "栏目归类有误" in supervision
     assert all("<script" not in page for page in (statistics, accuracy, supervision))
 
