@@ -97,19 +97,26 @@ class Comparer:
                  policy: Policy = DEFAULT_POLICY) -> None:
         self.active_book, self.candidate_book, self.model, self.policy = active, candidate, model, policy
         self.conditions = ConditionSet(r.when for book in (active, candidate) for r in book.active())
-        slot = self.conditions.index
-        self._active = [(r, slot[r.when], _signature(r)) for r in active.active()]
-        self._candidate = [(r, slot[r.when], _signature(r)) for r in candidate.active()]
+        self._active = self._by_slot(active)
+        self._candidate = self._by_slot(candidate)
         self._same_precedence = active.precedence.order == candidate.precedence.order
 
-    def _hits(self, rules: list[tuple[Rule, int, tuple[Any, ...]]], held: list[bool], on: dt.date
+    def _by_slot(self, book: Rulebook) -> dict[int, list[tuple[int, RuleHit, tuple[Any, ...], bool]]]:
+        """Per condition slot, the rules of the book on it: (book order, its hit, signature, dated)."""
+        out: dict[int, list[tuple[int, RuleHit, tuple[Any, ...], bool]]] = {}
+        for order, rule in enumerate(book.active()):
+            dated = bool(rule.effective_from or rule.effective_until)
+            out.setdefault(self.conditions.index[rule.when], []).append((order, RuleHit(rule), _signature(rule), dated))
+        return out
+
+    @staticmethod
+    def _hits(rules: dict[int, list[tuple[int, RuleHit, tuple[Any, ...], bool]]], held: list[int], on: dt.date
               ) -> tuple[list[RuleHit], list[tuple[Any, ...]]]:
-        hits, signatures = [], []
-        for rule, slot, signature in rules:
-            if held[slot] and rule.in_effect(on):
-                hits.append(RuleHit(rule))
-                signatures.append(signature)
-        return hits, signatures
+        """The hits of one book on the conditions that held, in book order, as Suggester.hits (rules
+        in effect on the document's date; a hit's evidence is not needed here)."""
+        found = sorted(entry for slot in held for entry in rules.get(slot, ()))
+        found = [e for e in found if not e[3] or e[1].rule.in_effect(on)]
+        return [e[1] for e in found], [e[2] for e in found]
 
     def outcomes(self, cases: Sequence[Case]) -> list[Outcome]:
         """Both suggestions for each case; a case that cannot be read comes back with its error."""
@@ -139,7 +146,7 @@ class Comparer:
                 on = dt.date.fromisoformat(facts["date"]) if facts["date"] else dt.date.today()
             except ValueError:  # as Suggester.hits: a document without a usable date is dated today
                 on = dt.date.today()
-            held = self.conditions.holding(facts)
+            held = self.conditions.held(facts)
             marking = facts["marking_level"]
             hits_a, sig_a = self._hits(self._active, held, on)
             hits_c, sig_c = self._hits(self._candidate, held, on)

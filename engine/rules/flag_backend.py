@@ -97,22 +97,25 @@ class ConditionSet:
                     "lte": "bool({v} <= {c})"}[cond.op]
         return template.format(v=value, c=name)
 
-    def holding(self, facts: Facts) -> list[bool]:
-        """For each condition, in order, whether it holds for the facts."""
+    def held(self, facts: Facts) -> list[int]:
+        """The indexes of the conditions that hold for the facts, ascending."""
         flags = self.predicates.evaluate(facts)
-        held = [False] * len(self._tests)
         tests, gated = self._tests, self._gated
         candidates = set(self._ungated)
-        for flag, value in flags.items():
-            if value:
-                candidates.update(gated.get(flag, ()))
+        for flag in [flag for flag, value in flags.items() if value]:
+            candidates.update(gated.get(flag, ()))
         for field in self._scalar_keys:
             candidates.update(gated.get((field, facts[field]), ()))
         for field in self._list_keys:
             for value in facts[field]:
                 candidates.update(gated.get((field, value), ()))
-        for i in candidates:
-            held[i] = tests[i](facts, flags)
+        return sorted(i for i in candidates if tests[i](facts, flags))
+
+    def holding(self, facts: Facts) -> list[bool]:
+        """For each condition, in order, whether it holds for the facts."""
+        held = [False] * len(self._tests)
+        for i in self.held(facts):
+            held[i] = True
         return held
 
 
