@@ -35,6 +35,17 @@ StrictLoader.yaml_implicit_resolvers = {
 }
 StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
 
+# The same rules on libyaml's parser: ten times faster than the pure-Python one (a rulebook loads at
+# every start, and twice per backtest). Where PyYAML was built without libyaml, the Python one.
+if getattr(yaml, "__with_libyaml__", False):
+    class FastStrictLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """StrictLoader's resolvers on the C parser."""
+
+    FastStrictLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
+    _COMPOSER: Any = FastStrictLoader
+else:  # pragma: no cover
+    _COMPOSER = StrictLoader
+
 
 @dataclass(frozen=True)
 class Located:
@@ -108,7 +119,7 @@ def load_located(path: Path, display: str) -> Located | Diagnostic:
                           "save the file as UTF-8")
     lines = text.splitlines()
     try:
-        root = yaml.compose(text, Loader=StrictLoader)
+        root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
