@@ -13,13 +13,16 @@ from sqlalchemy import Engine, Select, Text, cast, select
 
 from engine.backtest import Case
 from engine.evaluate import NULL
+from models.session import make_engine
 from models.tables import ItemRow, ItemVersionRow, ReviewRow
 
 STREAM = 1000  # rows fetched at a time
 
 
-def _routed(limit: int | None) -> Select:
+def _routed(limit: int | None, ids: tuple[int, int] | None = None) -> Select:
     query = select(ItemRow.id).where(ItemRow.status == "routed")
+    if ids is not None:  # a range of ids, so that each read of a shard is an index range
+        query = query.where(ItemRow.id >= ids[0], ItemRow.id < ids[1])
     if limit is not None:  # the latest decisions first: an HTTP validation backtests a sample
         query = query.order_by(ItemRow.id.desc()).limit(limit)
     return query
@@ -30,9 +33,43 @@ def count_routed(engine: Engine, limit: int | None = None) -> int:
         return len(connection.execute(_routed(limit)).all())
 
 
-def routed_cases(engine: Engine, limit: int | None = None) -> Iterator[Case]:
-    """Every routed item (or the latest `limit`) as a Case, in item order."""
-    routed = _routed(limit).subquery()
+class RoutedCases:
+    """The routed items of a database as backtest cases that worker processes can read in shards
+    (engine.backtest.Sharded): shard i of n is the i-th of n ranges of item ids holding equally many
+    routed items; each worker opens its own connection, as a forked process must."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        engine = make_engine(url, reader=True)
+        try:
+            with engine.connect() as connection:
+                self.ids = [row[0] for row in connection.execute(_routed(None).order_by(ItemRow.id))]
+        finally:
+            engine.dispose()
+
+    def __iter__(self) -> Iterator[Case]:
+        return self._read(None)
+
+    def shard(self, i: int, n: int) -> Iterator[Case]:
+        if not self.ids:
+            return iter(())
+        lo = self.ids[i * len(self.ids) // n] if i else self.ids[0]
+        hi = self.ids[(i + 1) * len(self.ids) // n] if i + 1 < n else self.ids[-1] + 1
+        return self._read((lo, hi))
+
+    def _read(self, ids: tuple[int, int] | None) -> Iterator[Case]:
+        # A reader engine: on SQLite the default one takes the write lock at BEGIN (models/session.py),
+        # which would make the workers read one after the other.
+        engine = make_engine(self.url, reader=True)
+        try:
+            yield from routed_cases(engine, ids=ids)
+        finally:
+            engine.dispose()
+
+
+def routed_cases(engine: Engine, limit: int | None = None, ids: tuple[int, int] | None = None) -> Iterator[Case]:
+    """Every routed item (or the latest `limit`, or those with ids in [lo, hi)) as a Case, in item order."""
+    routed = _routed(limit, ids).subquery()
     with engine.connect() as connection:
         gold = {row[0]: {"secrecy": row[1] or NULL, "category": row[2] or NULL, "exemption": row[3] or NULL,
                          "column": row[4] or NULL}
@@ -50,4 +87,4 @@ def routed_cases(engine: Engine, limit: int | None = None) -> Iterator[Case]:
             .where(ItemVersionRow.item_id.in_(select(routed.c.id))).order_by(ItemVersionRow.item_id))
         for item_id, number, document in rows:
             if decided_on.get(item_id) == number and item_id in gold:
-                yield Case(str(item_id), document, gold[item_id])
+                yield Case(str(item_id), document, gold[item_id], None, item_id)

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 
 from api.context import Actor
 from api.settings import Settings
@@ -120,7 +120,7 @@ def rules_backtest(args: argparse.Namespace) -> int:
     """`gongkai rules backtest`, with the service's database as the default source of decisions."""
     from pathlib import Path
 
-    from api.backtest_source import count_routed, routed_cases
+    from api.backtest_source import RoutedCases, count_routed
     from engine.commands import rules_backtest as run_backtest
 
     def database(url: str | None) -> tuple[object, str, int, Path | None]:
@@ -130,8 +130,9 @@ def rules_backtest(args: argparse.Namespace) -> int:
             raise ValueError(f"the database {engine.url.render_as_string(hide_password=True)} is not at the "
                              "current schema: run `gongkai db upgrade` first")
         total = count_routed(engine)
-        return routed_cases(engine), f"{total} routed items in {engine.url.render_as_string(hide_password=True)}", \
-            total, None
+        url_text = engine.url.render_as_string(hide_password=False)
+        engine.dispose()  # the workers open their own connections
+        return RoutedCases(url_text), f"{total} routed items in {make_url(url_text).render_as_string()}", total, None
 
     return run_backtest(args, database)
 

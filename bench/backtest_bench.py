@@ -11,7 +11,7 @@ thousands of decisions flip. Printed, one line each:
   backtest written as "run `gongkai evaluate` twice" would cost;
 - reading: streaming every case out of the database (api/backtest_source.py) and nothing else;
 - backtest in process, one job: engine.backtest.run, and its ratio to the naive figure;
-- backtest with --jobs workers (default: one per core);
+- backtest with --jobs workers (default: one per core), each reading its own shards of the database;
 - the command end to end (`gongkai rules backtest --against URL --format json`), model and rule
   loading included: the figure the target is about.
 
@@ -39,7 +39,7 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from report_data import data_arguments, ensure  # noqa: E402
 from sqlalchemy import make_url  # noqa: E402
 
-from api.backtest_source import count_routed, routed_cases  # noqa: E402
+from api.backtest_source import RoutedCases, count_routed, routed_cases  # noqa: E402
 from engine.backtest import Comparer, default_jobs, run  # noqa: E402
 from engine.document import document_from_record  # noqa: E402
 from engine.rules.loader import load_rulebook  # noqa: E402
@@ -111,7 +111,7 @@ def main() -> None:
               f"{len(report['flips'])} flips, {report['flip_counts']}")
 
         started = time.perf_counter()
-        parallel_report = run(comparer, routed_cases(engine), "bench", jobs=jobs).report()
+        parallel_report = run(comparer, RoutedCases(url), "bench", jobs=jobs).report()  # workers read their shards
         parallel = time.perf_counter() - started
         same = "same report" if parallel_report == report else "REPORTS DIFFER"
         print(f"backtest in process, {jobs} jobs:                 {parallel:8.1f} s  ({naive / parallel:.1f}x faster "

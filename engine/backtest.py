@@ -29,7 +29,7 @@ import multiprocessing
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from engine.combine import DEFAULT_POLICY, Policy, combine
 from engine.decision import Decision, RuleHit
@@ -54,6 +54,7 @@ class Case:
     document: str | bytes | Mapping[str, Any]
     gold: Mapping[str, str] | None = None
     line: int | None = None
+    seq: int = 0  # the case's place in the source (item id, line number): results are reported in this order
 
 
 class Outcome(NamedTuple):
@@ -67,6 +68,7 @@ class Outcome(NamedTuple):
     candidate: tuple[str, ...]
     active_hits: tuple[str, ...]
     candidate_hits: tuple[str, ...]
+    seq: int = 0
 
 
 def _problem(exc: Exception) -> str:
@@ -127,10 +129,10 @@ class Comparer:
                 document = document_from_record(record)
                 gold = dict(case.gold) if case.gold is not None else read_labels(record)
             except (UnicodeDecodeError, json.JSONDecodeError, RecordError, LabelError) as exc:
-                parsed.append(Outcome(case.id, _problem(exc), {}, False, (), (), (), ()))
+                parsed.append(Outcome(case.id, _problem(exc), {}, False, (), (), (), (), case.seq))
                 continue
             if case.line is not None and isinstance(record.get("id"), str) and record["id"]:
-                case = Case(record["id"], "", gold, case.line)
+                case = Case(record["id"], "", gold, case.line, case.seq)
             parsed.append((case, derive_facts(document), gold))
         good = [p for p in parsed if not isinstance(p, Outcome)]
         predictions = iter(self.model.predict_many([self.model.terms(facts) for _, facts, _ in good])
@@ -156,7 +158,7 @@ class Comparer:
             else:
                 shown_c = _shown(combine(hits_c, self.candidate_book.precedence, marking, prediction, self.policy))
             out.append(Outcome(case.id, None, gold, marking != "none", shown_a, shown_c,
-                               tuple(h.rule.id for h in hits_a), tuple(h.rule.id for h in hits_c)))
+                               tuple(h.rule.id for h in hits_a), tuple(h.rule.id for h in hits_c), case.seq))
         return out
 
 
@@ -168,46 +170,49 @@ class Backtest:
     candidate: Rulebook
     source: str
     evaluations: dict[str, Evaluation] = field(default_factory=lambda: {"active": Evaluation(), "candidate": Evaluation()})
-    flips: list[dict[str, Any]] = field(default_factory=list)
-    new_hits: dict[str, list[str]] = field(default_factory=dict)
-    lost_hits: dict[str, list[str]] = field(default_factory=dict)
+    # Kept with each case's seq, and sorted by it in report(): worker processes finish in any order.
+    flips: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    new_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    lost_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    skipped: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     fired: dict[str, Counter[str]] = field(default_factory=lambda: {"active": Counter(), "candidate": Counter()})
 
     def add(self, outcome: Outcome) -> None:
         if outcome.error is not None:
-            for evaluation in self.evaluations.values():
-                evaluation.skipped.append({"id": outcome.id, "error": outcome.error})
+            self.skipped.append((outcome.seq, {"id": outcome.id, "error": outcome.error}))
             return
         for side, shown in (("active", outcome.active), ("candidate", outcome.candidate)):
             predicted = {n: (None if v in (NULL, UNDECIDED) else v) for n, v in zip(DECIDED_FIELDS, shown, strict=True)}
             statuses = {n: ("undecided" if v == UNDECIDED else "decided") for n, v in zip(DECIDED_FIELDS, shown, strict=True)}
             self.evaluations[side].add(outcome.id, outcome.gold, predicted, statuses, outcome.marked)
         if outcome.active != outcome.candidate:
-            for name, before, after in zip(DECIDED_FIELDS, outcome.active, outcome.candidate, strict=True):
+            for i, (name, before, after) in enumerate(zip(DECIDED_FIELDS, outcome.active, outcome.candidate,
+                                                          strict=True)):
                 if before != after:
                     decided = outcome.gold[name]
                     verdict = "fixed" if after == decided else "broken" if before == decided else "changed"
-                    self.flips.append({"item": outcome.id, "field": name, "active": before, "candidate": after,
-                                       "decided": decided, "verdict": verdict})
+                    self.flips.append((outcome.seq, i, {"item": outcome.id, "field": name, "active": before,
+                                                        "candidate": after, "decided": decided, "verdict": verdict}))
         self.fired["active"].update(outcome.active_hits)
         self.fired["candidate"].update(outcome.candidate_hits)
         if outcome.active_hits != outcome.candidate_hits:
             before, after = set(outcome.active_hits), set(outcome.candidate_hits)
             for rule_id in after - before:
-                self.new_hits.setdefault(rule_id, []).append(outcome.id)
+                self.new_hits.setdefault(rule_id, []).append((outcome.seq, outcome.id))
             for rule_id in before - after:
-                self.lost_hits.setdefault(rule_id, []).append(outcome.id)
+                self.lost_hits.setdefault(rule_id, []).append((outcome.seq, outcome.id))
 
     def report(self) -> dict[str, Any]:
         reports = {side: e.report() for side, e in self.evaluations.items()}
         gates = self._gates(reports)
+        flips = [f for _, _, f in sorted(self.flips, key=lambda entry: entry[:2])]
         return {
             "source": self.source,
             "active": _book(self.active), "candidate": _book(self.candidate),
             "items": self.evaluations["active"].records,
-            "skipped": self.evaluations["active"].skipped,
-            "flips": self.flips,
-            "flip_counts": dict(Counter(f["verdict"] for f in self.flips)),
+            "skipped": [s for _, s in sorted(self.skipped, key=lambda entry: entry[0])],
+            "flips": flips,
+            "flip_counts": dict(Counter(f["verdict"] for f in flips)),
             "fields": {name: _compare_field(reports["active"][name], reports["candidate"][name])
                        for name in DECIDED_FIELDS},
             "secrecy_flag": {side: reports[side]["secrecy_flag"] for side in reports},
@@ -223,7 +228,8 @@ class Backtest:
         out = {}
         for rule_id in sorted(set(before) | set(after)):
             change = _change(before.get(rule_id), after.get(rule_id))
-            new, lost = self.new_hits.get(rule_id, []), self.lost_hits.get(rule_id, [])
+            new = [i for _, i in sorted(self.new_hits.get(rule_id, []), key=lambda entry: entry[0])]
+            lost = [i for _, i in sorted(self.lost_hits.get(rule_id, []), key=lambda entry: entry[0])]
             if change == "unchanged" and not new and not lost:
                 continue
             out[rule_id] = {"change": change, "active_hits": self.fired["active"][rule_id],
@@ -284,11 +290,29 @@ def _compare_field(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
 # -- running -------------------------------------------------------------------------------------
 
 _comparer: Comparer | None = None  # the worker processes' (inherited by fork)
+_source: Any = None
+SLICES = 16  # shards per job: workers stay busy to the end, each slice's answer stays small
+
+
+class Sharded(Protocol):
+    """Cases a worker can read for itself: its shard `i` of `n` (e.g. item id % n == i)."""
+
+    def __iter__(self) -> Iterator[Case]: ...
+
+    def shard(self, i: int, n: int) -> Iterable[Case]: ...
 
 
 def _work(batch: Sequence[Case]) -> list[Outcome]:
     assert _comparer is not None
     return _comparer.outcomes(batch)
+
+
+def _work_shard(task: tuple[int, int]) -> list[Outcome]:
+    assert _comparer is not None and _source is not None
+    out: list[Outcome] = []
+    for batch in batches(_source.shard(*task)):
+        out += _comparer.outcomes(batch)
+    return out
 
 
 def batches(cases: Iterable[Case], size: int = BATCH) -> Iterator[list[Case]]:
@@ -310,7 +334,7 @@ def run(comparer: Comparer, cases: Iterable[Case], source: str, *, jobs: int = 1
         progress: Any = None) -> Backtest:
     """The backtest of every case. With jobs > 1 the batches go to forked worker processes (which
     inherit the loaded rules and model); where fork is unavailable, or for one job, in process."""
-    global _comparer
+    global _comparer, _source
     result = Backtest(comparer.active_book, comparer.candidate_book, source)
     done = 0
 
@@ -324,12 +348,20 @@ def run(comparer: Comparer, cases: Iterable[Case], source: str, *, jobs: int = 1
 
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         _comparer = comparer
+        # A source that can be sharded is read by the workers themselves (each its slices of the
+        # database): the parent neither reads nor hands over the documents.
+        _source = cases if hasattr(cases, "shard") else None
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for outcomes in pool.imap(_work, batches(cases), chunksize=1):
+                if _source is not None:
+                    n = jobs * SLICES
+                    results = pool.imap_unordered(_work_shard, [(i, n) for i in range(n)], chunksize=1)
+                else:
+                    results = pool.imap(_work, batches(cases), chunksize=1)
+                for outcomes in results:
                     take(outcomes)
         finally:
-            _comparer = None
+            _comparer = _source = None
     else:
         for batch in batches(cases):
             take(comparer.outcomes(batch))

@@ -165,9 +165,15 @@ def rules_backtest(args: argparse.Namespace, database: DatabaseSource | None = N
             return 1
     progress = _Progress()
     jobs = args.jobs or default_jobs()
+    shown = [0]
+
+    def report_progress(done: int) -> None:  # every 10,000 decisions, and at the end
+        if done // 10_000 > shown[0] // 10_000 or done == total:
+            progress(f"backtest: {done}/{total} decisions")
+        shown[0] = done
+
     result = run(Comparer(active, candidate, model), cases, source, jobs=jobs if total >= 2000 else 1,
-                 progress=lambda done: progress(f"backtest: {done}/{total} decisions") if done % 10_000 < 500
-                 or done == total else None)
+                 progress=report_progress)
     progress.done()
     report = result.report()
     report["model"] = model.model_id if model is not None else None
@@ -199,7 +205,7 @@ def _file_cases(path: Path) -> Iterator[Any]:
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, 1):
             if raw.strip():
-                yield Case(f"line {number}", raw, None, number)
+                yield Case(f"line {number}", raw, None, number, number)
 
 
 def rules_list(args: argparse.Namespace) -> int:

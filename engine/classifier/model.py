@@ -116,10 +116,10 @@ class Model:
         scores = np.asarray(X @ self._weights.T) + self._intercepts
         text_width = len(self.blocks[0])
         words = np.diff(X[:, :text_width].tocsr().indptr)  # as predict_terms: the text block's terms
-        heads = [(name, head, softmax_rows(scores[:, rows], t))
+        heads = [(name, head.classes, softmax_rows(scores[:, rows], t).tolist())
                  for (name, head), rows, t in zip(self.heads.items(), self._rows, self._temperatures, strict=True)]
-        return [Prediction({name: FieldPrediction(head.classes, tuple(p[i].tolist())) for name, head, p in heads},
-                           self.model_id, int(words[i])) for i in range(len(many))]
+        return [Prediction({name: FieldPrediction(classes, tuple(p[i])) for name, classes, p in heads},
+                           self.model_id, n) for i, n in enumerate(words.tolist())]
 
     # -- files ---------------------------------------------------------------------------------
 

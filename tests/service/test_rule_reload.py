@@ -4,7 +4,9 @@ under concurrent requests fails none of them; another worker follows an activati
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +239,19 @@ def test_another_worker_follows_an_activation(api: Api, app: Any, settings: Any,
         later.state.engine.dispose()
         later.state.reader_engine.dispose()
 
+
+
+def test_workers_reading_their_own_shards_give_the_serial_report(api: Api, app: Any, database_url: str) -> None:
+    """`gongkai rules backtest --against URL` hands each worker process its slices of the database."""
+    from api.backtest_source import RoutedCases, routed_cases
+    from engine.backtest import Comparer, run
+    from engine.rules.loader import load_rulebook
+
+    routed = [_route_notice(api, n) for n in range(3)]
+    with tempfile.TemporaryDirectory() as tmp:
+        candidate = load_rulebook(rulesets.materialize(_files(), Path(tmp)))
+    comparer = Comparer(load_rulebook(RULES), candidate, app.state.context.suggester.model)
+    serial = run(comparer, routed_cases(app.state.engine), "db", jobs=1).report()
+    sharded = run(comparer, RoutedCases(database_url), "db", jobs=2).report()
+    assert sharded == serial
+    assert [f["item"] for f in serial["flips"]] == [str(i) for i in routed]
