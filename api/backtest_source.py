@@ -28,11 +28,6 @@ def _routed(limit: int | None, ids: tuple[int, int] | None = None) -> Select:
     return query
 
 
-def count_routed(engine: Engine, limit: int | None = None) -> int:
-    with engine.connect() as connection:
-        return len(connection.execute(_routed(limit)).all())
-
-
 class RoutedCases:
     """The routed items of a database as backtest cases that worker processes can read in shards
     (engine.backtest.Sharded): shard i of n is the i-th of n ranges of item ids holding equally many
@@ -46,6 +41,9 @@ class RoutedCases:
                 self.ids = [row[0] for row in connection.execute(_routed(None).order_by(ItemRow.id))]
         finally:
             engine.dispose()
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def __iter__(self) -> Iterator[Case]:
         return self._read(None)

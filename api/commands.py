@@ -120,7 +120,7 @@ def rules_backtest(args: argparse.Namespace) -> int:
     """`gongkai rules backtest`, with the service's database as the default source of decisions."""
     from pathlib import Path
 
-    from api.backtest_source import RoutedCases, count_routed
+    from api.backtest_source import RoutedCases
     from engine.commands import rules_backtest as run_backtest
 
     def database(url: str | None) -> tuple[object, str, int, Path | None]:
@@ -129,10 +129,10 @@ def rules_backtest(args: argparse.Namespace) -> int:
         if drift(engine):
             raise ValueError(f"the database {engine.url.render_as_string(hide_password=True)} is not at the "
                              "current schema: run `gongkai db upgrade` first")
-        total = count_routed(engine)
         url_text = engine.url.render_as_string(hide_password=False)
         engine.dispose()  # the workers open their own connections
-        return RoutedCases(url_text), f"{total} routed items in {make_url(url_text).render_as_string()}", total, None
+        cases = RoutedCases(url_text)
+        return cases, f"{len(cases)} routed items in {make_url(url_text).render_as_string()}", len(cases), None
 
     return run_backtest(args, database)
 

@@ -33,7 +33,7 @@ from api.context import Actor, Context
 from api.errors import Invalid, NotFound
 from engine.rules.diagnostics import Diagnostic
 from engine.rules.loader import check_rulebook
-from engine.rules.rulebook import Rulebook, revision_of
+from engine.rules.rulebook import Rulebook, files_of, revision_of
 from engine.suggest import Suggester
 from models import audit
 from models.tables import RuleActivationRow, RuleSetRow
@@ -52,12 +52,6 @@ _switching = threading.Lock()
 
 
 # -- files -----------------------------------------------------------------------------------------
-
-def read_files(directory: Path) -> dict[str, str]:
-    """Every file of a rules directory by its relative POSIX path (what revision_of hashes)."""
-    return {str(PurePosixPath(*p.relative_to(directory).parts)): p.read_text(encoding="utf-8")
-            for p in sorted(directory.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
-
 
 def _path_problem(name: str) -> str | None:
     path = PurePosixPath(name)
@@ -86,17 +80,17 @@ def materialize(files: Mapping[str, str], directory: Path) -> Path:
     return root
 
 
-def _diagnostics(diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
-    return [d.as_dict() for d in diagnostics]
-
-
 def check(files: Mapping[str, str]) -> tuple[Rulebook | None, list[Diagnostic]]:
-    """The candidate's rulebook (None when it has errors) and every diagnostic."""
-    with tempfile.TemporaryDirectory(prefix="gongkai-candidate-") as tmp:
-        root = materialize(files, Path(tmp))
-        book, diagnostics = check_rulebook(root)
-        assert book is None or book.revision == revision_of(root)
-        return book, diagnostics
+    """The rulebook of a set of files (None when it has errors) and every diagnostic; its revision
+    is the one the same files give on disk."""
+    with tempfile.TemporaryDirectory(prefix="gongkai-rules-") as tmp:
+        return check_rulebook(materialize(files, Path(tmp)))
+
+
+def _errors(diagnostics: list[Diagnostic]) -> list[dict[str, str]]:
+    """The errors among diagnostics, as a 422's `errors`."""
+    return [{"field": f"{d.file}:{d.line}:{d.column}", "message": f"{d.code} {d.message}", "hint": d.hint}
+            for d in diagnostics if d.severity == "error"]
 
 
 def tests(suggester: Suggester) -> dict[str, Any]:
@@ -135,14 +129,21 @@ def _latest(session: Session) -> RuleActivationRow | None:
 
 
 def _book_from(row: RuleSetRow) -> Rulebook:
-    with tempfile.TemporaryDirectory(prefix="gongkai-revision-") as tmp:
-        root = materialize(row.files, Path(tmp))
-        book, diagnostics = check_rulebook(root)
+    book, diagnostics = check(row.files)
     if book is None:  # it loaded when it was activated; a newer gongkai may be stricter
-        raise Invalid(f"revision {row.revision[:12]} no longer loads",
-                      errors=[{"field": f"{d.file}:{d.line}", "message": d.message} for d in diagnostics
-                              if d.severity == "error"])
+        raise Invalid(f"revision {row.revision[:12]} no longer loads", errors=_errors(diagnostics))
     return book
+
+
+def _serve(ctx: Context, session: Session, activation: RuleActivationRow) -> None:
+    """Serve a recorded activation's revision in this process (another worker, or an earlier run, made it)."""
+    if activation.revision != ctx.suggester.book.revision:
+        ruleset = session.get(RuleSetRow, activation.revision)
+        assert ruleset is not None  # a foreign key
+        ctx.suggester = Suggester(_book_from(ruleset), "durable", ctx.suggester.model)
+        log.info("serving rules revision %s (%s by %s at %s)", activation.revision[:12], activation.action,
+                 activation.actor, activation.at)
+    ctx.activation_id = activation.id
 
 
 def _record(session: Session, book: Rulebook, files: Mapping[str, str], actor: Actor, action: str,
@@ -164,7 +165,7 @@ def start(ctx: Context, sessions: sessionmaker[Session], directory: Path) -> Non
     """At service start: record the rules directory when it is new, or serve the revision activated
     since (see the module's docstring)."""
     served = ctx.suggester.book
-    files = read_files(directory) if directory.is_dir() and revision_of(directory) == served.revision else None
+    files = files_of(directory) if directory.is_dir() and revision_of(directory) == served.revision else None
     for _attempt in range(2):  # two workers starting at once: the loser re-reads the winner's rows
         with sessions() as session:
             latest = _latest(session)
@@ -178,15 +179,11 @@ def start(ctx: Context, sessions: sessionmaker[Session], directory: Path) -> Non
                     session.rollback()
                     continue
                 ctx.activation_id = row.id
-            elif latest is not None and latest.revision != served.revision:
-                ruleset = session.get(RuleSetRow, latest.revision)
-                assert ruleset is not None
-                log.warning("serving revision %s (activated by %s at %s), not the rules directory %s (%s)",
-                            latest.revision[:12], latest.actor, latest.at, directory, served.revision[:12])
-                ctx.suggester = Suggester(_book_from(ruleset), "durable", ctx.suggester.model)
-                ctx.activation_id = latest.id
-            else:
-                ctx.activation_id = latest.id if latest is not None else None
+            elif latest is not None:
+                if latest.revision != served.revision:
+                    log.warning("the rules directory %s (%s) was served before; serving revision %s activated since",
+                                directory, served.revision[:12], latest.revision[:12])
+                _serve(ctx, session, latest)
         return
     raise RuntimeError("could not record the rules at start")  # pragma: no cover
 
@@ -197,23 +194,12 @@ def serving(ctx: Context, session: Session) -> Suggester:
     now = time.monotonic()
     if now - ctx.rules_checked_at >= SYNC_SECONDS:
         ctx.rules_checked_at = now
-        latest = session.scalar(select(RuleActivationRow.id).order_by(RuleActivationRow.id.desc()).limit(1))
-        if latest is not None and latest != ctx.activation_id:
+        latest = _latest(session)
+        if latest is not None and latest.id != ctx.activation_id:
             with _switching:
-                if latest != ctx.activation_id:
-                    _adopt(ctx, session, latest)
+                if latest.id != ctx.activation_id:
+                    _serve(ctx, session, latest)
     return ctx.suggester
-
-
-def _adopt(ctx: Context, session: Session, activation_id: int) -> None:
-    activation = session.get(RuleActivationRow, activation_id)
-    assert activation is not None
-    if activation.revision != ctx.suggester.book.revision:
-        ruleset = session.get(RuleSetRow, activation.revision)
-        assert ruleset is not None
-        ctx.suggester = Suggester(_book_from(ruleset), "durable", ctx.suggester.model)
-        log.info("adopted rules revision %s (activated by %s)", activation.revision[:12], activation.actor)
-    ctx.activation_id = activation_id
 
 
 # -- the rule author's verbs -----------------------------------------------------------------------------
@@ -226,7 +212,7 @@ def validate(ctx: Context, engine: Any, files: Mapping[str, str], limit: int | N
                            "name": book.name if book else None, "rules": len(book.rules) if book else None,
                            "errors": sum(d.severity == "error" for d in diagnostics),
                            "warnings": sum(d.severity == "warning" for d in diagnostics),
-                           "diagnostics": _diagnostics(diagnostics), "tests": None, "backtest": None}
+                           "diagnostics": [d.as_dict() for d in diagnostics], "tests": None, "backtest": None}
     if book is not None:
         # The reference evaluator: no durable-rules version is compiled (each leaks 5–20 MB) for a look.
         out["tests"] = tests(Suggester(book, "reference"))
@@ -252,8 +238,7 @@ def activate(ctx: Context, sessions: sessionmaker[Session], actor: Actor, files:
     book, diagnostics = check(files)
     if book is None:
         raise Invalid("the rule set has errors: it was not activated (the rules in service are unchanged)",
-                      errors=[{"field": f"{d.file}:{d.line}:{d.column}", "message": f"{d.code} {d.message}",
-                               "hint": d.hint} for d in diagnostics if d.severity == "error"])
+                      errors=_errors(diagnostics))
     return _put_live(ctx, sessions, actor, book, files, "activate", note)
 
 

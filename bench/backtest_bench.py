@@ -39,7 +39,7 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from report_data import data_arguments, ensure  # noqa: E402
 from sqlalchemy import make_url  # noqa: E402
 
-from api.backtest_source import RoutedCases, count_routed, routed_cases  # noqa: E402
+from api.backtest_source import RoutedCases, routed_cases  # noqa: E402
 from engine.backtest import Comparer, default_jobs, run  # noqa: E402
 from engine.document import document_from_record  # noqa: E402
 from engine.rules.loader import load_rulebook  # noqa: E402
@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     url = ensure(args.database_url, args.items, args.pending, args.seed, args.fresh)
     engine = make_engine(url)
-    total = count_routed(engine)
+    total = len(RoutedCases(url))
     jobs = args.jobs or default_jobs()
     model = None
     if not args.rules_only:

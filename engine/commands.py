@@ -50,19 +50,26 @@ def _load(args: argparse.Namespace, backend: str = "durable") -> Suggester | Non
         return None
     model = None
     if not getattr(args, "rules_only", True):
-        from engine.classifier.model import ModelError, load_model
-
-        try:
-            model = load_model(args.model)
-        except ModelError as exc:
-            _say(f"gongkai: {exc}")
-            _say("gongkai: (or pass --rules-only to use the rules alone)")
+        model = _model(args, "gongkai")
+        if model is None:
             return None
         trained_on = model.metadata.get("ruleset", {}).get("revision")
         if trained_on and trained_on != book.revision:
             _say(f"gongkai: note: the model was cross-validated with rules {trained_on[:12]}, "
                  f"these are {book.revision[:12]} (its weights do not depend on the rules)")
     return Suggester(book, backend, model)
+
+
+def _model(args: argparse.Namespace, who: str) -> Any:
+    """The model of --model, or None after saying why it cannot be loaded."""
+    from engine.classifier.model import ModelError, load_model
+
+    try:
+        return load_model(args.model)
+    except ModelError as exc:
+        _say(f"{who}: {exc}")
+        _say(f"{who}: (or pass --rules-only to use the rules alone)")
+        return None
 
 
 def rules_check(args: argparse.Namespace) -> int:
@@ -156,12 +163,8 @@ def rules_backtest(args: argparse.Namespace, database: DatabaseSource | None = N
              "nothing can change")
     model = None
     if not args.rules_only:
-        from engine.classifier.model import ModelError, load_model
-
-        try:
-            model = load_model(args.model)
-        except ModelError as exc:
-            _say(f"gongkai rules backtest: {exc}\ngongkai rules backtest: (or pass --rules-only to compare the rules alone)")
+        model = _model(args, "gongkai rules backtest")
+        if model is None:
             return 1
     progress = _Progress()
     jobs = args.jobs or default_jobs()
@@ -191,11 +194,9 @@ def rules_backtest(args: argparse.Namespace, database: DatabaseSource | None = N
 
 def rules_bundle(args: argparse.Namespace) -> int:
     """Every file of the rules directory by relative path (what the revision hashes), as JSON."""
-    from pathlib import PurePosixPath
+    from engine.rules.rulebook import files_of
 
-    files = {str(PurePosixPath(*p.relative_to(args.rules).parts)): p.read_text(encoding="utf-8")
-             for p in sorted(args.rules.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
-    emit({"files": files, **({"note": args.note} if args.note else {})})
+    emit({"files": files_of(args.rules), **({"note": args.note} if args.note else {})})
     return 0
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from engine.rules.conditions import Condition
@@ -133,10 +133,22 @@ class Rulebook:
         return {r.id: r for r in self.rules}
 
 
+def _paths(directory: Path) -> list[Path]:
+    """Every file of a rules directory, sorted: what its revision is the hash of."""
+    return sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
 def revision_of(directory: Path) -> str:
     """sha256 over the sorted (relative path, bytes) of every file under the rules directory."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in _paths(directory):
         digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def files_of(directory: Path) -> dict[str, str]:
+    """The text of every file of a rules directory by its relative POSIX path: a whole rule set as
+    `gongkai rules bundle` prints it and the service stores each revision."""
+    return {str(PurePosixPath(*p.relative_to(directory).parts)): p.read_text(encoding="utf-8")
+            for p in _paths(directory)}
 

@@ -16,7 +16,7 @@ from api import rulesets, tokens
 from api.app import create_app
 from api.context import Actor
 from engine.paths import PROJECT_ROOT
-from engine.rules.rulebook import revision_of
+from engine.rules.rulebook import files_of, revision_of
 from tests.service.conftest import Api
 
 RULES = PROJECT_ROOT / "rules"
@@ -28,7 +28,7 @@ PROJECTS = "columns.major_projects.construction_and_expropriation"
 def _files(**edits: Any) -> dict[str, str]:
     """The project's rules as the API takes them, with one edit: road closures for construction
     (封闭施工) count as 重大建设项目 (条例第二十条第（十）项), so the column rule now fires on NOTICE."""
-    files = rulesets.read_files(RULES)
+    files = files_of(RULES)
     subjects = files["columns/subjects.yaml"]
     assert subjects.count("matches: '建设项目|") == 1
     files["columns/subjects.yaml"] = subjects.replace("matches: '建设项目|", "matches: '封闭施工|建设项目|")
