@@ -24,7 +24,6 @@ to worker processes in batches.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing
 import os
 from collections import Counter
@@ -36,6 +35,7 @@ from engine.decision import Decision, RuleHit
 from engine.document import RecordError, document_from_record
 from engine.evaluate import NULL, UNDECIDED, Evaluation, LabelError, metric, read_labels
 from engine.facts import derive_facts
+from engine.records import decode
 from engine.rules.flag_backend import ConditionSet
 from engine.rules.rulebook import Rule, Rulebook
 from engine.vocabulary import DECIDED_FIELDS, Category
@@ -69,14 +69,6 @@ class Outcome(NamedTuple):
     active_hits: tuple[str, ...]
     candidate_hits: tuple[str, ...]
     seq: int = 0
-
-
-def _problem(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"invalid UTF-8 at byte {exc.start}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON at column {exc.colno}: {exc.msg}"
-    return str(exc)
 
 
 def _signature(rule: Rule) -> tuple[Any, ...]:
@@ -124,12 +116,15 @@ class Comparer:
         """Both suggestions for each case; a case that cannot be read comes back with its error."""
         parsed: list[tuple[Case, Any, Mapping[str, str]] | Outcome] = []
         for case in cases:
-            try:
-                record = case.document if isinstance(case.document, Mapping) else json.loads(case.document)
-                document = document_from_record(record)
-                gold = dict(case.gold) if case.gold is not None else read_labels(record)
-            except (UnicodeDecodeError, json.JSONDecodeError, RecordError, LabelError) as exc:
-                parsed.append(Outcome(case.id, _problem(exc), {}, False, (), (), (), (), case.seq))
+            record, error = (case.document, None) if isinstance(case.document, Mapping) else decode(case.document)
+            if error is None:
+                try:
+                    document = document_from_record(record)
+                    gold = dict(case.gold) if case.gold is not None else read_labels(record)
+                except (RecordError, LabelError) as exc:
+                    error = str(exc)
+            if error is not None:
+                parsed.append(Outcome(case.id, error, {}, False, (), (), (), (), case.seq))
                 continue
             if case.line is not None and isinstance(record.get("id"), str) and record["id"]:
                 case = Case(record["id"], "", gold, case.line, case.seq)

@@ -23,14 +23,18 @@ class Line:
 def read_jsonl(stream: BinaryIO) -> Iterator[Line]:
     """Decode each non-empty line of a binary stream."""
     for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Line(number, error=f"invalid UTF-8 at byte {exc.start} of the line")
-            continue
-        try:
-            yield Line(number, record=json.loads(text))
-        except json.JSONDecodeError as exc:
-            yield Line(number, error=f"invalid JSON at column {exc.colno}: {exc.msg}")
+        if raw.strip():
+            record, error = decode(raw)
+            yield Line(number, record=record, error=error)
+
+
+def decode(raw: bytes | str) -> tuple[Any, str | None]:
+    """One line's record, or None and what is wrong with it (a backtest's workers decode their own)."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        return None, f"invalid UTF-8 at byte {exc.start} of the line"
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON at column {exc.colno}: {exc.msg}"
