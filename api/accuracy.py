@@ -34,6 +34,10 @@ FIELD_STAGE = {name: stage for stage, names in STAGE_FIELDS.items() for name in 
 # be checked on (confirmed + overridden); under ADVICE_MIN_HITS of those one override more or less
 # moves it by 5 points or more, too little to promote or retire a rule on.
 ADVICE_MIN_HITS = 20
+# An enforce rule is judged on the hits where it decided, not on those where it was outranked: a
+# security_stability rule that fires on a document marked 机密 loses to state_secret (第十四条; SCHEMA:
+# a classified level means exemption state_secret), the reviewer confirms state_secret, and counted
+# against the rule that would read as an override and advise retiring a rule that does its job.
 # Promote a monitor rule the reviewers agree with 9 times in 10 (the confidence most enforce rules
 # declare) and whose taking effect would fix at least as many suggestions as it would break.
 PROMOTE_PRECISION = 0.9
@@ -175,8 +179,8 @@ class Figure:
     """Which items a figure of the report counts: every condition given must hold.
 
     field with gold and/or suggested (a confusion cell; "null" for none, "undecided"), or with
-    correct (right or wrong on that field); rule with outcome (fired, confirmed, overridden, or the
-    would-be effect: would_change, would_fix, would_break); rule with rule_stage (the rule sets a
+    correct (right or wrong on that field); rule with outcome (fired, confirmed, overridden, outranked,
+    or the would-be effect: would_change, would_fix, would_break); rule with rule_stage (the rule sets a
     field of that stage, and an outcome judges only those fields: a rule's `stages[rule_stage]`
     figures); stage (changed at that review stage); group with value (e.g. division 法规处, week
     2026-W45).
@@ -231,6 +235,9 @@ def _counts_in(r: Reviewed, figure: Figure) -> bool:
             agreed = _agrees(outcome, _gold(r))
             if agreed is None or agreed != (figure.outcome == "confirmed"):
                 return False
+        elif figure.outcome == "outranked":
+            if hit[1] == "monitor" or not _outranked(outcome, r):
+                return False
         elif figure.outcome is not None and figure.outcome != "fired":
             if figure.outcome not in _would(outcome, r):
                 return False
@@ -268,7 +275,10 @@ def _count_rules(rules: dict[str, dict[str, Any]], r: Reviewed, gold: dict[str, 
                                       "last_fired": None, "overridden_items": [],
                                       # per stage: [hits, overridden, changed], shaped by _rule_figures
                                       "secrecy_review": [0, 0, 0], "disclosure_review": [0, 0, 0],
-                                      "would_change": 0, "would_fix": 0, "would_break": 0}
+                                      "would_change": 0, "would_fix": 0, "would_break": 0,
+                                      # hits where an enforce/baseline rule's values were not the
+                                      # suggestion's; [confirmed, scored] over the hits where they were
+                                      "outranked": 0, "decided": [0, 0]}
         entry["fired"] += 1
         if entry["last_fired"] is None or at >= entry["last_fired"]:
             entry["last_fired"], entry["mode"] = at, mode
@@ -309,6 +319,12 @@ def _count_rules(rules: dict[str, dict[str, Any]], r: Reviewed, gold: dict[str, 
             counts[0] += 1
             counts[1] += disclosure_wrong
             counts[2] += disclosure_changed
+        if mode != "monitor":  # a rule that decides: did its values reach the suggestion?
+            if differs:
+                entry["outranked"] += 1
+            else:
+                entry["decided"][0] += not rule_wrong
+                entry["decided"][1] += 1
         if differs:
             entry["would_change"] += 1
             if not rule_wrong:
@@ -321,12 +337,17 @@ def _would(outcome: dict[str, Any], r: Reviewed) -> set[str]:
     """Which of would_change, would_fix and would_break one hit counts in (the drill-down's reading of
     the counts `_count_rules` makes in its loop)."""
     final = {name: None if value == NULL else value for name, value in _gold(r).items()}
-    names = [name for name in outcome if name in FIELD_STAGE]
-    if not any(outcome[n] != r.suggested.get(n) for n in names):
+    if not _outranked(outcome, r):  # the rule's values are the suggestion's: no change
         return set()
+    names = [name for name in outcome if name in FIELD_STAGE]
     rule_right = all(outcome[n] == final[n] for n in names)
     shown_right = all(r.suggested.get(n) == final[n] for n in names)
     return {"would_change", *(["would_fix"] if rule_right else ["would_break"] if shown_right else [])}
+
+
+def _outranked(outcome: dict[str, Any], r: Reviewed) -> bool:
+    """The suggestion showed another value than the rule's on a field it sets (`outranked`)."""
+    return any(outcome[n] != r.suggested.get(n) for n in outcome if n in FIELD_STAGE)
 
 
 def _rule_figures(entry: dict[str, Any]) -> dict[str, Any]:
@@ -344,6 +365,11 @@ def _rule_figures(entry: dict[str, Any]) -> dict[str, Any]:
       suggestion was not (fixed), and the suggestion right on all of them and the rule not (broken);
       an item where both are wrong counts as a change only. net = fixed - broken. For an enforce rule
       that won these are 0; they show what a monitor rule, or a rule that lost precedence, would do;
+    - outranked: hits (not in monitor mode) where the suggestion showed another value on a field the
+      rule sets: another rule came first in the manifest's precedence, SCHEMA's consistency (a
+      classified level means withheld / state_secret) or the model replaced it;
+    - decided_precision: precision over the other hits (not in monitor mode), where the suggestion
+      carried the rule's values, so the reviewers judged the rule itself; null when there are none;
     - advice: "promote", "fix or retire" or null (`_advice`).
     """
     scored = entry["confirmed"] + entry["overridden"]
@@ -356,14 +382,22 @@ def _rule_figures(entry: dict[str, Any]) -> dict[str, Any]:
                                 "changed": changed} if hits else None
     out.update({k: entry[k] for k in ("would_change", "would_fix", "would_break")})
     out["would_net"] = entry["would_fix"] - entry["would_break"]
-    out["advice"] = _advice(out["mode"], out["precision"], scored, out["would_net"])
+    confirmed, decided = entry["decided"]
+    out["outranked"] = entry["outranked"]
+    out["decided_precision"] = round(confirmed / decided, 4) if decided else None
+    if out["mode"] == "monitor":
+        out["advice"] = _advice("monitor", out["precision"], scored, out["would_net"])
+    else:  # judged where it decided (see RETIRE_PRECISION's comment)
+        out["advice"] = _advice(out["mode"], out["decided_precision"], decided, out["would_net"])
     return out
 
 
 def _advice(mode: str | None, precision: float | None, scored: int, net: int) -> str | None:
     """What the figures clearly say to do with a rule, or None. A baseline rule (a 兜底 default such as
     columns.other.fallback) gets none: it loses to every enforce rule by design, so its precision
-    over all its hits says nothing about the items where it decides."""
+    over all its hits says nothing about the items where it decides. An enforce rule is judged on
+    the hits where it decided (precision and scored over those): one that is always outranked gets
+    none, its would-be figures say what it would do."""
     if precision is None or scored < ADVICE_MIN_HITS or mode == "baseline":
         return None
     if precision < RETIRE_PRECISION:

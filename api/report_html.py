@@ -324,13 +324,15 @@ def _rule_precision(rules: Mapping[str, Mapping[str, Any]], page: Page) -> Chart
     # Worst first: the rules an author should look at are on top.
     scored.sort(key=lambda x: (x[1]["precision"], -_num(x[1].get("fired")), x[0]))
     notes = [f"{r['precision']:.1%}  {_num(r.get('confirmed'))}/{_num(r.get('confirmed')) + _num(r.get('overridden'))}"
-             f" · 命中 {_num(r.get('fired'))}" for _, r in scored]
+             f" · 命中 {_num(r.get('fired'))}" + (f" · 被取代 {_num(r.get('outranked'))}" if r.get("outranked") else "")
+             for _, r in scored]
     title = "各规则精确率"
     return Chart(title, Markup(charts.hbars([rid for rid, _ in scored], [float(r["precision"]) for _, r in scored],
                                             notes=notes, title=title, salt="accuracy-rules", percent=True,
                                             highlight_below=charts.LOW_BELOW)),
                  f"精确率 = 被确认 / （被确认 + 被改判），由低到高；低于 {charts.LOW_BELOW:.0%} 的标为橙色。"
-                 "“命中”为命中次数（含观察模式的规则）。")
+                 "“命中”为命中次数（含观察模式的规则）；“被取代”为规则命中、但建议取了优先规则或一致性约束的值的次数"
+                 "（如标密文件的豁免事由一律为国家秘密），这些命中不计入“生效时精确率”和改修建议。")
 
 
 def _override_bars(overrides: Mapping[str, Mapping[str, Any]]) -> Chart | None:

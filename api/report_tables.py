@@ -124,7 +124,8 @@ def accuracy_tables(report: Mapping[str, Any]) -> list[Table]:
 # empty where the rule sets none of the stage's fields.
 STAGE_FIGURES_ZH = (("hits", "命中"), ("overridden", "被改判"), ("rate", "改判率"), ("changed", "人员改动"))
 RULE_COLUMNS = ((("rule", "规则"), ("mode", "模式"), ("fired", "命中次数"), ("confirmed", "被确认"),
-                 ("overridden", "被改判"), ("precision", "精确率"))
+                 ("overridden", "被改判"), ("precision", "精确率"), ("outranked", "被优先规则取代"),
+                 ("decided_precision", "生效时精确率"))
                 + tuple((f"{stage}_{key}", f"{STAGE_ZH[stage]}{zh}")
                         for stage in ("secrecy_review", "disclosure_review") for key, zh in STAGE_FIGURES_ZH)
                 + tuple((f"would_{key}", f"若由本规则决定：{zh}") for key, zh in (("change", "改变"), ("fix", "改对"),

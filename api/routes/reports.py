@@ -59,14 +59,15 @@ def _text() -> Any:
 def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy")),
                    field: FieldName | None = None, gold: str | None = _text(), suggested: str | None = _text(),
                    correct: bool | None = None, rule: str | None = _text(),
-                   outcome: Literal["fired", "confirmed", "overridden", "would_change", "would_fix",
-                                    "would_break"] | None = None,
+                   outcome: Literal["fired", "confirmed", "overridden", "outranked", "would_change",
+                                    "would_fix", "would_break"] | None = None,
                    rule_stage: StageName | None = None, stage: StageName | None = None,
                    group: Literal["division", "ruleset_revision", "model_id", "month", "week"] | None = None,
                    value: str | None = _text(), fmt: Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")] = "json",
                    ) -> Any:
     """E.g. field=category&gold=on_request&suggested=proactive (a confusion cell), field=secrecy&correct=false,
-    rule=R&outcome=overridden, rule=R&outcome=would_break (had R decided, it would have made these wrong),
+    rule=R&outcome=overridden, rule=R&outcome=outranked (R fired but the suggestion showed another value),
+    rule=R&outcome=would_break (had R decided, it would have made these wrong),
     rule=R&rule_stage=secrecy_review&outcome=overridden (R's override figure at that stage: only the fields
     that stage decides are judged), stage=disclosure_review (changed there), group=week&value=2026-W45."""
     if (gold is not None or suggested is not None or correct is not None) and field is None:

@@ -171,6 +171,23 @@ def test_rule_health(month: Scenario) -> None:
     }
     assert {rid: (r["would_change"], r["would_fix"], r["would_break"], r["would_net"])
             for rid, r in rules.items()} == expected_effect
+    # (outranked, decided_precision): hits not in monitor mode where the suggestion showed another value
+    # on a field the rule sets, and the precision over the others (where its values were the suggestion).
+    expected_decided = {
+        # Enforce on revision A's A1 A2 A3 A5 (monitor on B1–B3): outranked on A5 (withheld suggested);
+        # where it decided, right on A1 only.
+        "proactive.normative.issuing_notice": (1, R(1 / 3, 4)),
+        # Enforce on all 7: outranked on A5; right on A1 B1 B2 B3, wrong on A2 A3.
+        "proactive.general.release_note_public": (1, R(4 / 6, 4)),
+        "columns.normative_documents.named_normative_documents": (0, R(6 / 7, 4)),  # B2 decided work_updates
+        "columns.other.fallback": (8, None),  # a more specific column won on all 8
+        "secrecy.markings.unmarked": (0, R(6 / 7, 4)),  # A3 decided internal
+        "secrecy.markings.internal": (0, 0.0),  # A5 decided on_request / none
+        "columns.budget.budgets_and_funds": (0, 1.0),
+        "columns.emergency.emergency_management": (1, None),  # budget came first on A4
+        "withheld.process_info.requests_for_instructions": (0, 1.0),
+    }
+    assert {rid: (r["outranked"], r["decided_precision"]) for rid, r in rules.items()} == expected_decided
     # At most 8 hits a rule: too few to advise on (ADVICE_MIN_HITS is 20).
     assert {r["advice"] for r in rules.values()} == {None}
 
@@ -186,6 +203,8 @@ def test_rule_health(month: Scenario) -> None:
     assert behind(rule="columns.other.fallback", outcome="would_change") == named("A1", "A2", "A3", "A4", "A5", "B1",
                                                                                  "B2", "B3")
     assert behind(rule="columns.emergency.emergency_management", outcome="would_break") == named("A4")
+    assert behind(rule="columns.emergency.emergency_management", outcome="outranked") == named("A4")
+    assert behind(rule="proactive.normative.issuing_notice", outcome="outranked") == named("A5")
     assert behind(rule="proactive.normative.issuing_notice", outcome="would_change") == named("A5")
     assert behind(rule="proactive.normative.issuing_notice", outcome="would_fix") == []
     assert behind(rule="secrecy.markings.unmarked", rule_stage="secrecy_review", outcome="overridden") == named("A3")
@@ -278,8 +297,10 @@ def test_would_be_effect_of_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_advice_on_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     """Promote: a monitor rule with precision ≥ 0.9 over ≥ 20 checked hits and net ≥ 0; fix or retire:
-    precision < 0.5 over ≥ 20; else none. Each rule's hits: right (its on_request is decided) on the
-    first `right` of its items, wrong (proactive decided, as suggested: a break) on the rest."""
+    precision < 0.5 over ≥ 20 (an enforce rule's over the hits where it decided); else none. Each
+    rule's hits: right (its on_request is decided) on the first `right` of its items, wrong
+    (proactive decided) on the rest. A monitor rule's items suggest proactive (so a wrong hit is a
+    break); an enforce rule's suggest its on_request (it decided, and the reviewer overrode it)."""
     cases = {  # rule: (mode, items, right) -> advice
         "promote": ("monitor", 20, 18, "promote"),  # 18/20 = 0.9, net 18 - 2 ≥ 0
         "few": ("monitor", 19, 18, None),  # 0.947 but over 19
@@ -295,9 +316,12 @@ def test_advice_on_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
         for i in range(n):
             next_id += 1
             items.append(_reviewed(next_id, [(rule, mode, {"category": "on_request"})],
+                                   suggested={"category": "on_request"} if mode == "enforce" else None,
                                    decided={"category": "on_request" if i < right else "proactive"}))
     rules = _health(monkeypatch, items)["rules"]
     assert {rule: rules[rule]["advice"] for rule in cases} == {rule: c[3] for rule, c in cases.items()}
+    assert (rules["wrong"]["precision"], rules["wrong"]["decided_precision"], rules["wrong"]["outranked"]) == (
+        0.45, 0.45, 0)
     assert (rules["promote"]["precision"], rules["promote"]["would_net"]) == (0.9, 16)
     from api.report_tables import tables
 
@@ -312,6 +336,44 @@ def test_advice_on_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
              for i, right in enumerate([{}] + [{"category": "on_request"}] * 19)]
     careful = _health(monkeypatch, items)["rules"]["careful"]
     assert (careful["precision"], careful["would_net"], careful["advice"]) == (0.95, -1, None)
+
+
+def test_an_outranked_rule_is_judged_where_it_decided(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A withheld rule on security grounds that fires on documents marked 机密: state_secret comes first
+    (SCHEMA: a classified level means state_secret), the reviewer confirms it, and the rule's own
+    exemption is "wrong" on every such hit. Those hits are `outranked`, not held against it: its
+    advice comes from the hits where its values were the suggestion."""
+    from api.accuracy import Figure, behind
+
+    rule = ("security", "enforce", {"category": "withheld", "exemption": "security_stability"})
+    secret = {"category": "withheld", "exemption": "state_secret", "secrecy": "confidential"}
+    own = {"category": "withheld", "exemption": "security_stability"}
+    items = ([_reviewed(i, [rule], suggested=secret, decided=secret) for i in range(1, 26)]  # outranked, kept
+             + [_reviewed(i, [rule], suggested=own, decided=own) for i in range(26, 46)]  # decided, confirmed
+             + [_reviewed(46, [rule], suggested=secret, decided=own, changed=(False, True))])  # outranked, it was right
+    figures = _health(monkeypatch, items)["rules"]["security"]
+    # Over every hit: 21 of 46 right (0.4565 would have said "fix or retire"); where it decided: 20 of 20.
+    assert (figures["fired"], figures["confirmed"], figures["overridden"], figures["precision"]) == (46, 21, 25, 0.4565)
+    assert (figures["outranked"], figures["decided_precision"], figures["advice"]) == (26, 1.0, None)
+    assert (figures["would_change"], figures["would_fix"], figures["would_break"]) == (26, 1, 25)
+
+    # Always outranked: no precision where it decided, and no advice either way.
+    always = _health(monkeypatch, items[:25])["rules"]["security"]
+    assert (always["precision"], always["outranked"], always["decided_precision"], always["advice"]) == (
+        0.0, 25, None, None)
+    # Where it decided and was overridden, it is judged as before.
+    overridden = [_reviewed(i, [rule], suggested=own, decided={"category": "on_request"}) for i in range(1, 21)]
+    assert _health(monkeypatch, overridden)["rules"]["security"]["advice"] == "fix or retire"
+    # A monitor rule never decides: nothing is outranked and its advice is its precision's.
+    watching = [_reviewed(i, [("security", "monitor", rule[2])], suggested=secret, decided=secret) for i in range(1, 21)]
+    figures = _health(monkeypatch, watching)["rules"]["security"]
+    assert (figures["outranked"], figures["decided_precision"], figures["advice"]) == (0, None, "fix or retire")
+
+    # The drill-down names the outranked hits (none of a monitor rule's), as the figure counts them.
+    assert behind(None, Figure(rule="security", outcome="outranked")) == []  # type: ignore[arg-type]
+    monkeypatch.setattr("api.accuracy.reviewed", lambda *_, **__: iter(items))
+    assert [i["item_id"] for i in behind(None, Figure(rule="security", outcome="outranked"))] == [  # type: ignore[arg-type]
+        *range(1, 26), 46]
 
 
 def test_the_items_behind_each_accuracy_figure(month: Scenario) -> None:
@@ -471,8 +533,9 @@ def test_reports_as_html_pages(month: Scenario) -> None:
     fallback = re.search(r"<tr>\s*<td[^>]*>columns\.other\.fallback</td>(.*?)</tr>", accuracy, flags=re.S)
     assert fallback is not None
     cells = re.findall(r"<td[^>]*>(.*?)</td>", fallback.group(1), flags=re.S)
-    # mode, fired, confirmed, overridden, precision; secrecy review's 4; disclosure review's 4; would 4; advice
-    assert cells[:18] == ["兜底 baseline", "8", "0", "8", "0.0%", "", "", "", "", "8", "8", "100.0%", "4",
+    # mode, fired, confirmed, overridden, precision, outranked, decided precision (none: it never decided);
+    # secrecy review's 4; disclosure review's 4; would 4; advice
+    assert cells[:20] == ["兜底 baseline", "8", "0", "8", "0.0%", "8", "", "", "", "", "", "8", "8", "100.0%", "4",
                           "8", "0", "7", "-7", ""]
     assert "监察考核报告" in supervision and "决定被重新打开" in supervision and "栏目归类有误" in supervision
     assert all("<script" not in page for page in (statistics, accuracy, supervision))
