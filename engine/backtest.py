@@ -6,7 +6,9 @@ rule sets decide it the way the service does (engine/combine.py, with the model 
 the model's prediction does not depend on the rules, so it is made once). What comes out:
 
 - the flip list: every (case, field) whose suggestion changes, with the final decision, so an author
-  sees which changes fix a suggestion and which break one;
+  sees which changes fix a suggestion and which break one, and the document's title to know it by
+  (none for a document that is marked or secret: rule authors are not cleared to read those, and
+  the service's own lists blank such titles too);
 - the metrics of engine/evaluate.py for both, per field and per class;
 - per rule, the cases it newly fires on and no longer fires on;
 - the gates. Two are fixed: the candidate may not find fewer secret documents (secrecy-flag
@@ -69,11 +71,22 @@ class Outcome(NamedTuple):
     active_hits: tuple[str, ...]
     candidate_hits: tuple[str, ...]
     seq: int = 0
+    title: str | None = None  # None where it may not be shown (see `_title`)
 
 
 def _signature(rule: Rule) -> tuple[Any, ...]:
     """What of a rule the decision depends on (not its title, citation, file or line)."""
     return rule.id, rule.mode, rule.confidence, tuple(sorted(rule.outcome.items()))
+
+
+def _title(facts: Any, gold: Mapping[str, str], *shown: tuple[str, ...]) -> str | None:
+    """The title, unless the document is marked or secret by its decision or by either suggestion
+    (api/views.is_secret's rule: a secret item is shown to cleared roles only)."""
+    secrecy = DECIDED_FIELDS.index("secrecy")
+    levels = {gold.get("secrecy", NULL), *(s[secrecy] for s in shown)}
+    if facts["marking_level"] != "none" or not levels <= {"none", NULL}:
+        return None
+    return facts["title"]
 
 
 def _shown(decision: Decision) -> tuple[str, ...]:
@@ -153,7 +166,8 @@ class Comparer:
             else:
                 shown_c = _shown(combine(hits_c, self.candidate_book.precedence, marking, prediction, self.policy))
             out.append(Outcome(case.id, None, gold, marking != "none", shown_a, shown_c,
-                               tuple(h.rule.id for h in hits_a), tuple(h.rule.id for h in hits_c), case.seq))
+                               tuple(h.rule.id for h in hits_a), tuple(h.rule.id for h in hits_c), case.seq,
+                               _title(facts, gold, shown_a, shown_c) if shown_a != shown_c else None))
         return out
 
 
@@ -186,8 +200,9 @@ class Backtest:
                 if before != after:
                     decided = outcome.gold[name]
                     verdict = "fixed" if after == decided else "broken" if before == decided else "changed"
-                    self.flips.append((outcome.seq, i, {"item": outcome.id, "field": name, "active": before,
-                                                        "candidate": after, "decided": decided, "verdict": verdict}))
+                    self.flips.append((outcome.seq, i, {"item": outcome.id, "title": outcome.title, "field": name,
+                                                        "active": before, "candidate": after, "decided": decided,
+                                                        "verdict": verdict}))
         self.fired["active"].update(outcome.active_hits)
         self.fired["candidate"].update(outcome.candidate_hits)
         if outcome.active_hits != outcome.candidate_hits:
@@ -253,6 +268,12 @@ class Backtest:
                           "candidate": value, "passed": value is None or threshold.holds(value),
                           **({"unmeasured": "no item of this class"} if value is None else {})})
         return gates
+
+
+def _short(title: str | None, width: int = 30) -> str:
+    if title is None:
+        return "（涉密或有密级标志，不显示标题）"
+    return title if len(title) <= width else title[:width - 1] + "…"
 
 
 def _book(book: Rulebook) -> dict[str, Any]:
@@ -374,10 +395,10 @@ def render(report: Mapping[str, Any], *, show: int = 50) -> str:
              f"flips: {len(report['flips'])} ({counts.get('fixed', 0)} fixed, {counts.get('broken', 0)} broken, "
              f"{counts.get('changed', 0)} changed, neither right before nor after)"]
     if report["flips"]:
-        lines.append(f"  {'item':<16}{'field':<11}{'active → candidate':<42}{'decided':<22}verdict")
+        lines.append(f"  {'item':<16}{'field':<11}{'active → candidate':<42}{'decided':<22}{'verdict':<9}title")
         for flip in report["flips"][:show]:
             lines.append(f"  {flip['item']:<16}{flip['field']:<11}{flip['active'] + ' → ' + flip['candidate']:<42}"
-                         f"{flip['decided']:<22}{flip['verdict']}")
+                         f"{flip['decided']:<22}{flip['verdict']:<9}{_short(flip.get('title'))}")
         if len(report["flips"]) > show:
             lines.append(f"  … {len(report['flips']) - show} more (--show N, or --format json for all)")
     lines += ["", f"  {'field / class':<28}{'precision':>20}{'recall':>20}{'support':>9}"]

@@ -109,6 +109,8 @@ def test_flip_list_of_a_real_edit_is_the_hand_checked_one(tmp_path: Path, capsys
         ("T4", "category"): ("proactive", "on_request", "on_request", "fixed"),
     }
     assert report["flip_counts"] == {"broken": 2, "fixed": 1}
+    assert {f["item"]: f["title"] for f in report["flips"]} == {"T1": "关于城区部分道路封闭施工的通告",
+                                                                "T4": "关于机关食堂暂停供餐的通告"}
     assert report["items"] == 4 and report["skipped"] == []
     rules = report["rules"]
     assert rules["proactive.general.public_notices"]["change"] == "mode enforce → disabled"
@@ -128,6 +130,24 @@ def test_flip_list_of_a_real_edit_is_the_hand_checked_one(tmp_path: Path, capsys
     assert report["passed"] is True and code == 0
 
 
+def test_a_flip_shows_no_title_of_a_marked_or_secret_document() -> None:
+    """Rule authors are not cleared for secret items (api/views.is_secret): a flip names the document
+    by its title only when it is unmarked and neither decided nor suggested secret on either side."""
+    from engine.backtest import _title
+    from engine.facts import derive_facts
+
+    plain = {"category": "proactive", "exemption": NULL, "secrecy": "none", "column": "work_updates"}
+    shown = tuple(plain[name] for name in DECIDED_FIELDS)
+    secret = tuple("secret" if name == "secrecy" else plain[name] for name in DECIDED_FIELDS)
+    facts = derive_facts(document_from_record(RECORDS[0]))
+    assert _title(facts, plain, shown, shown) == "关于城区部分道路封闭施工的通告"
+    assert _title(facts, {**plain, "secrecy": "internal"}, shown, shown) is None  # decided 内部
+    assert _title(facts, plain, shown, secret) is None  # one side suggests 秘密
+    marked = derive_facts(document_from_record({**RECORDS[0], "secrecy_marking": "秘密★1年"}))
+    assert _title(marked, plain, shown, shown) is None
+    assert _title(facts, {**plain, "secrecy": NULL}, shown, shown) == "关于城区部分道路封闭施工的通告"  # no decision
+
+
 def test_text_output_lists_flips_rules_and_gates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["rules", "backtest", "--rules", str(_candidate(tmp_path)), "--active", str(RULES),
                      "--against", str(_labelled(tmp_path)), "--rules-only"])
@@ -135,6 +155,7 @@ def test_text_output_lists_flips_rules_and_gates(tmp_path: Path, capsys: pytest.
     assert code == 0
     assert "flips: 3 (1 fixed, 2 broken, 0 changed" in out
     assert "T4              category   proactive → on_request" in out
+    assert "on_request            fixed    关于机关食堂暂停供餐的通告" in out  # decided, verdict, the title
     assert "on_request.internal.canteen_notices  [added]  hits 0 → 1: +1 new (T4)" in out
     assert "PASSED" in out
 

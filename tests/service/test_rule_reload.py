@@ -74,8 +74,9 @@ def test_validate_activate_list_and_roll_back(api: Api) -> None:
     assert backtest["rules"][PROJECTS]["new_items"] == [str(routed)] and backtest["rules"][PROJECTS]["lost_hits"] == 0
     # The active set leaves the column to the baseline (其他), which the reviewer confirmed; the edited
     # enforce rule now decides major_projects: a broken flip, the only one.
-    assert backtest["flips"] == [{"item": str(routed), "field": "column", "active": "other",
-                                  "candidate": "major_projects", "decided": "other", "verdict": "broken"}]
+    assert backtest["flips"] == [{"item": str(routed), "title": "关于城区部分道路封闭施工的通告", "field": "column",
+                                  "active": "other", "candidate": "major_projects", "decided": "other",
+                                  "verdict": "broken"}]
     assert backtest["passed"] is True and checked["tests"]["failed"] == []
     predicted = {f["field"]: (f["active"], f["candidate"]) for f in backtest["flips"]}
     new = checked["revision"]
