@@ -117,11 +117,19 @@ def db_check(args: argparse.Namespace) -> int:
 
 
 def rules_backtest(args: argparse.Namespace) -> int:
-    """`gongkai rules backtest`, with the service's database as the default source of decisions."""
+    """`gongkai rules backtest`, with the service's database as the default source of decisions, and
+    the revision that database serves (its latest activation) as the default active set: the rules a
+    candidate would replace are those in service, whatever the project's rules/ holds."""
+    import tempfile
     from pathlib import Path
 
+    from sqlalchemy.orm import Session
+
+    from api import rulesets
     from api.backtest_source import RoutedCases
     from engine.commands import rules_backtest as run_backtest
+
+    scratch = tempfile.TemporaryDirectory(prefix="gongkai-served-rules-")
 
     def database(url: str | None) -> tuple[object, str, int, Path | None]:
         settings = Settings(database_url=url) if url else Settings()
@@ -130,11 +138,21 @@ def rules_backtest(args: argparse.Namespace) -> int:
             raise ValueError(f"the database {engine.url.render_as_string(hide_password=True)} is not at the "
                              "current schema: run `gongkai db upgrade` first")
         url_text = engine.url.render_as_string(hide_password=False)
+        served = None
+        with Session(engine) as session:
+            found = rulesets.served(session)
+            if found is not None and args.active is None:
+                activation, ruleset = found
+                served = rulesets.materialize(ruleset.files, Path(scratch.name))
+                print(f"gongkai rules backtest: the active rules are those the database serves: revision "
+                      f"{ruleset.revision[:12]} ({activation.action} by {activation.actor} at "
+                      f"{activation.at:%Y-%m-%d %H:%M} UTC)", file=sys.stderr)
         engine.dispose()  # the workers open their own connections
         cases = RoutedCases(url_text)
-        return cases, f"{len(cases)} routed items in {make_url(url_text).render_as_string()}", len(cases), None
+        return cases, f"{len(cases)} routed items in {make_url(url_text).render_as_string()}", len(cases), served
 
-    return run_backtest(args, database)
+    with scratch:
+        return run_backtest(args, database)
 
 
 def report(args: argparse.Namespace) -> int:

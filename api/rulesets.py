@@ -128,6 +128,16 @@ def _latest(session: Session) -> RuleActivationRow | None:
     return session.scalars(select(RuleActivationRow).order_by(RuleActivationRow.id.desc()).limit(1)).first()
 
 
+def served(session: Session) -> tuple[RuleActivationRow, RuleSetRow] | None:
+    """The latest activation and its files: what the service's workers serve (None before any start)."""
+    latest = _latest(session)
+    if latest is None:
+        return None
+    ruleset = session.get(RuleSetRow, latest.revision)
+    assert ruleset is not None  # a foreign key
+    return latest, ruleset
+
+
 def _book_from(row: RuleSetRow) -> Rulebook:
     book, diagnostics = check(row.files)
     if book is None:  # it loaded when it was activated; a newer gongkai may be stricter

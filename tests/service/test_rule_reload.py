@@ -256,3 +256,36 @@ def test_workers_reading_their_own_shards_give_the_serial_report(api: Api, app: 
     sharded = run(comparer, RoutedCases(database_url), "db", jobs=2).report()
     assert sharded == serial
     assert [f["item"] for f in serial["flips"]] == [str(i) for i in routed]
+
+
+def test_a_backtest_against_the_database_compares_with_the_rules_it_serves(
+        api: Api, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`gongkai rules backtest --against URL`: the active side is the revision the database serves (its
+    latest activation through the API), not whatever the project's rules/ holds; --active overrides."""
+    import json
+
+    from api import cli
+
+    routed = _route_notice(api, 1)  # decided column other, as the project's rules suggested
+    r = api.as_("rule_author").post("/v1/rules/activate", json={"files": _files(), "note": "封闭施工归重大建设项目"})
+    assert r.status_code == 201, r.text
+    served, project = r.json()["revision"], revision_of(RULES)
+    assert served != project
+
+    # The project's rules as the candidate against what the database serves: undoing the edit would
+    # move the notice back to the column its reviewer decided.
+    code = cli.main(["rules", "backtest", "--rules", str(RULES), "--against", database_url, "--format", "json",
+                     "--jobs", "1"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert (report["active"]["revision"], report["candidate"]["revision"]) == (served, project)
+    assert f"the active rules are those the database serves: revision {served[:12]} (activate by rule_author-1" in err
+    assert [(f["item"], f["field"], f["active"], f["candidate"], f["decided"], f["verdict"]) for f in report["flips"]] == [
+        (str(routed), "column", "major_projects", "other", "other", "fixed")]
+    assert code == 0
+
+    code = cli.main(["rules", "backtest", "--rules", str(RULES), "--against", database_url, "--format", "json",
+                     "--active", str(RULES), "--jobs", "1"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["active"]["revision"] == project and report["flips"] == [] and "database serves" not in err
