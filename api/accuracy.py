@@ -385,10 +385,9 @@ def _rule_figures(entry: dict[str, Any]) -> dict[str, Any]:
     confirmed, decided = entry["decided"]
     out["outranked"] = entry["outranked"]
     out["decided_precision"] = round(confirmed / decided, 4) if decided else None
-    if out["mode"] == "monitor":
-        out["advice"] = _advice("monitor", out["precision"], scored, out["would_net"])
-    else:  # judged where it decided (see RETIRE_PRECISION's comment)
-        out["advice"] = _advice(out["mode"], out["decided_precision"], decided, out["would_net"])
+    # A monitor rule never decides; any other is judged where it decided (see RETIRE_PRECISION's comment).
+    judged = (out["precision"], scored) if out["mode"] == "monitor" else (out["decided_precision"], decided)
+    out["advice"] = _advice(out["mode"], *judged, out["would_net"])
     return out
 
 

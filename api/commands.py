@@ -140,8 +140,8 @@ def rules_backtest(args: argparse.Namespace) -> int:
         url_text = engine.url.render_as_string(hide_password=False)
         served = None
         with Session(engine) as session:
-            found = rulesets.served(session)
-            if found is not None and args.active is None:
+            found = rulesets.served(session) if args.active is None else None  # --active DIR: not needed
+            if found is not None:
                 activation, ruleset = found
                 served = rulesets.materialize(ruleset.files, Path(scratch.name))
                 print(f"gongkai rules backtest: the active rules are those the database serves: revision "

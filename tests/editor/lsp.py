@@ -97,35 +97,40 @@ class LanguageServer:
 
     # -- what an editor does -------------------------------------------------------------------
 
+    def _opened(self, path: Path, text: str) -> str:
+        uri = path.resolve().as_uri()
+        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
+                                                               "text": text}})
+        return uri
+
+    def _closed(self, uri: str) -> None:
+        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
     def open(self, path: Path, text: str) -> list[dict[str, Any]]:
         """Open `text` as the document at `path` (it need not exist on disk; a modeline's relative
         schema path resolves from it) and return the diagnostics the server publishes for it."""
-        uri = path.resolve().as_uri()
-        self._diagnostics.pop(uri, None)
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
-                                                               "text": text}})
+        self._diagnostics.pop(path.resolve().as_uri(), None)
+        uri = self._opened(path, text)
         self._until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                     and m["params"]["uri"] == uri)
-        diagnostics = self._diagnostics[uri]
-        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-        return diagnostics
+        self._closed(uri)
+        return self._diagnostics[uri]
+
+    def _at(self, method: str, path: Path, text: str, line: int, character: int) -> Any:
+        """A request about one position (line and character from 1) of `text` opened at `path`."""
+        uri = self._opened(path, text)
+        result = self.request(method, {"textDocument": {"uri": uri},
+                                       "position": {"line": line - 1, "character": character - 1}})
+        self._closed(uri)
+        return result
 
     def completion(self, path: Path, text: str, line: int, character: int) -> list[str]:
-        """Labels offered at (line, character), both from 1, in the document `text` at `path`."""
-        uri = path.resolve().as_uri()
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
-                                                               "text": text}})
-        result = self.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                                          "position": {"line": line - 1, "character": character - 1}})
-        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        """The labels offered at (line, character)."""
+        result = self._at("textDocument/completion", path, text, line, character)
         items = result["items"] if isinstance(result, dict) else result or []
         return [item["label"] for item in items]
 
     def hover(self, path: Path, text: str, line: int, character: int) -> str:
-        uri = path.resolve().as_uri()
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
-                                                               "text": text}})
-        result = self.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                     "position": {"line": line - 1, "character": character - 1}})
-        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        """The hover text (markdown) at (line, character)."""
+        result = self._at("textDocument/hover", path, text, line, character)
         return (result or {}).get("contents", {}).get("value", "")
