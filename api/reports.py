@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy.orm import Session
 
 from api import accuracy, report_tables, statistics, supervision
+from api.cells import text_cell
 from api.settings import Settings
 
 KINDS = ("statistics", "accuracy", "supervision")
@@ -90,8 +91,10 @@ def csv_text(kind: str, report: dict[str, Any]) -> str:
 
 
 def table_csv(table: report_tables.Table) -> str:
+    """Every CSV the service writes (reports and list exports): text that a spreadsheet would run as a
+    formula is kept as text (api/cells.py)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.headers)
-    writer.writerows(table.values())
+    writer.writerows([text_cell(v) for v in values] for values in table.values())
     return out.getvalue()

@@ -2,6 +2,10 @@
 
 openpyxl's write-only mode streams rows to the file instead of building a cell object per value: a
 100k-row sheet takes seconds and little memory (bench/reports_bench.py).
+
+openpyxl stores a str that starts with "=" as a formula (and "#N/A" and the like as an error value):
+every cell of text that looks like a formula (api/cells.py) is written as a text cell instead, with
+Excel's quote prefix, so that it stays text even when someone edits it.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from typing import Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from api.cells import looks_like_formula
 from api.report_tables import Table
 
 # Excel refuses these in sheet names, and control characters in cells (a reason typed with a stray
@@ -36,7 +42,7 @@ def workbook(tables: Iterable[Table]) -> bytes:
             sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, width + 2)
         sheet.append([_header(sheet, h) for h in table.headers])
         for row in rows:
-            sheet.append(row)
+            sheet.append([_text(sheet, v) if looks_like_formula(v) or v in _ERRORS else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -46,6 +52,17 @@ def _header(sheet, text: str) -> WriteOnlyCell:  # type: ignore[no-untyped-def]
     cell = WriteOnlyCell(sheet, value=text)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(vertical="center")
+    return cell
+
+
+_ERRORS = frozenset(ERROR_CODES)
+
+
+def _text(sheet, value: str) -> WriteOnlyCell:  # type: ignore[no-untyped-def]
+    """A cell that holds `value` as text, whatever it looks like (openpyxl would store "=…" as a formula)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
     return cell
 
 
