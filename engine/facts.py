@@ -14,7 +14,7 @@ from typing import Any, Final, Mapping
 from engine import cues
 from engine.document import Document
 from engine.evidence import Evidence
-from engine.marking import find_markings, strictest
+from engine.marking import ORIGINS, find_markings, strictest
 from engine.normalize import infer_doc_type, normalize_text
 from engine.personal_data import KINDS, find_personal_data
 from engine.vocabulary import Secrecy
@@ -46,7 +46,7 @@ FIELDS: Final[Mapping[str, FieldSpec]] = MappingProxyType(
         "year": FieldSpec("number"),
         "body_chars": FieldSpec("number"),
         "marking_level": FieldSpec("enum", tuple(Secrecy)),
-        "marking_origin": FieldSpec("list", ("metadata", "body")),
+        "marking_origin": FieldSpec("list", ORIGINS),
         "personal_data": FieldSpec("list", KINDS),
         "id_card_count": FieldSpec("number"),
         "id_card_unverified_count": FieldSpec("number"),
@@ -97,8 +97,8 @@ def derive_facts(doc: Document) -> Facts:
             evidence.append(Evidence("doc_type", inferred, "title", 0, len(title), title))
     norm = Document(**{**norm.__dict__, "doc_type": doc_type, "warnings": ()})
 
-    markings = find_markings(doc.secrecy_marking, body)
-    evidence += [Evidence("marking_level", m.level.value, m.origin if m.origin == "metadata" else "body",
+    markings = find_markings(doc.secrecy_marking, doc.body, doc.title)
+    evidence += [Evidence("marking_level", m.level.value, "metadata" if m.origin == "metadata" else m.field,
                           m.start, m.end, m.text) for m in markings]
     findings = find_personal_data(title, "title") + find_personal_data(body, "body")
     counts = {kind: sum(1 for f in findings if f.kind == kind) for kind in KINDS}

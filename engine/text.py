@@ -1,0 +1,239 @@
+"""One normalisation for matching, read by every detector of markings and secret-looking content.
+
+Text reaches us as a clerk typed, pasted or converted it: full-width and compatibility forms (`１０年`,
+`＊`, `㊙`), invisible format characters (zero-width space, BOM, soft hyphen, bidi controls), every kind
+of line break (`\\r\\n`, `\\r`, U+2028 …) and traditional characters (`機密`). Matched on the raw text,
+any of them hides a marking, and a secret document is published. So detectors match on
+`for_matching(text).text` and map what they find back with `.span()`: evidence points at what the
+clerk wrote, not at our rewriting of it.
+
+Per character, in this order:
+
+- removed: format characters (category Cf: ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen, LRM/RLM,
+  bidi embeddings and isolates, tags), combining marks (Mn, Me: variation selectors, CGJ), control
+  characters (Cc) other than line breaks and tab, lone surrogates, and the Hangul fillers that
+  render as nothing. None of them carries meaning in a Chinese official document;
+- every line break (`\\r\\n`, `\\r`, `\\v`, `\\f`, U+001C–U+001E, U+0085, U+2028, U+2029) becomes `\\n`;
+- NFKC, then traditional → simplified with OpenCC's dictionaries (t2s, then hk2s for the Hong Kong
+  variants such as 衞 and 衹; not tw2s, whose variant table turns simplified 什么 into 什幺 and 显著
+  into 显着), character by character: a character-level table is what matching needs, keeps the work
+  to one regex pass, and maps one original character to a known piece of the result;
+- runs of spaces and tabs (any Zs, the ideographic space too) become one space.
+
+NFKC is applied per character, not across characters: composing a base letter with a following
+combining mark changes nothing a Chinese detector looks for, and the marks are removed anyway.
+
+`engine/normalize.normalize_text` (one-to-one, full-width letters and digits only) stays what rules,
+personal data and the rest of the pipeline read; this one is for matching.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_FILLERS = "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters (Lo) that render as nothing
+_REMOVED_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc", "Cs"})
+# Planes with assigned characters in any Unicode version Python ships (planes 4–13 are empty, 15–16
+# are private use); plane 14 holds the tags (Cf) and variation selectors (Mn).
+_SCANNED = ((0x0, 0x40000), (0xE0000, 0xF0000))
+# Where OpenCC has traditional characters: radicals, CJK ideographs and their extensions, compatibility ideographs.
+# Full-width punctuation fills every Chinese text (a comma every thirty characters): replaced one for
+# one with str.replace, in C, before the scan, which then finds only what is rare.
+_COMMON = tuple((ch, unicodedata.normalize("NFKC", ch)) for ch in "，：（）；！？\u3000")
+_PLAIN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4), (0x20000, 0x2A6E0), (0x2A700, 0x2EBF0),
+                 (0x30000, 0x323B0))
+_HAN = ((0x2E80, 0x2FE0), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20), (0x30000, 0x323B0))
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Text normalised for matching, and the way back to the original's offsets.
+
+    `regions` are the places where the length changed, as (start in text, length in text, start in
+    the original, length in the original), in order; everywhere else one character is one character.
+    """
+
+    text: str
+    regions: tuple[tuple[int, int, int, int], ...] = ()
+    starts: tuple[int, ...] = ()  # regions' starts in text, for bisect
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of text[start:end]: from the first original character that produced
+        `start` to the end of the last one that produced `end - 1`; removed characters at either
+        edge are left out.
+
+        Examples:
+            >>> n = for_matching("\\u200b機\\u200d密★１０年")
+            >>> n.text, n.span(0, 2), n.span(0, len(n.text))
+            ('机密★10年', (1, 4), (1, 8))
+        """
+        if not self.regions:
+            return start, end
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i < 0:
+            begin = start
+        else:
+            n, k, o, m = self.regions[i]
+            begin = o if start < n + k else o + m + (start - n - k)
+        j = bisect.bisect_left(self.starts, end) - 1
+        if j < 0:
+            finish = end
+        else:
+            n, k, o, m = self.regions[j]
+            finish = o + m if end <= n + k else o + m + (end - n - k)
+        return begin, max(begin, finish)
+
+
+def for_matching(text: str | Normalized) -> Normalized:
+    """`text` normalised for matching (see the module), with its offset map.
+
+    Linear in the text: the punctuation every Chinese text is full of (，：（）；) is replaced in C,
+    one-to-one; one regex scan finds the rest, which is rare. A text with nothing else to change
+    (simplified Chinese and ASCII, single spaces, `\\n`) is not copied again.
+
+    Examples:
+        >>> for_matching("機密\\u2028\\u200b第１２號").text
+        '机密\\n第12号'
+        >>> for_matching("（机 \\u3000密）\\r\\n★").text
+        '(机 密)\\n★'
+        >>> for_matching(for_matching("㊙密").text).text
+        '秘密'
+    """
+    if isinstance(text, Normalized):
+        return text
+    mapping, pattern = _tables()
+    for old, new in _COMMON:
+        if old in text:
+            text = text.replace(old, new)
+    first = pattern.search(text)
+    if first is None:
+        return Normalized(text)
+    pieces: list[str] = []
+    regions: list[tuple[int, int, int, int]] = []
+    last = length = 0
+    for match in pattern.finditer(text, first.start()):
+        start, end = match.span()
+        found = match.group()
+        if end - start == 1:
+            replacement = mapping.get(found, found)
+            if replacement == found:
+                continue  # an astral character that stays (all are found: see _tables)
+        else:
+            replacement = "\n" if found == "\r\n" else " "
+        if start > last:
+            pieces.append(text[last:start])
+            length += start - last
+        pieces.append(replacement)
+        if len(replacement) != end - start:
+            regions.append((length, len(replacement), start, end - start))
+        length += len(replacement)
+        last = end
+    pieces.append(text[last:])
+    return Normalized("".join(pieces), tuple(regions), tuple(r[0] for r in regions))
+
+
+def compact(line: str) -> tuple[str, list[int]]:
+    """A short line without its spaces, and for each kept character its index in `line`.
+
+    Markings are written with spaces anywhere (`机 密 ★ 1 0 年`); grammars match the compact form.
+
+    Examples:
+        >>> compact("机 密 ★1年")
+        ('机密★1年', [0, 2, 4, 5, 6])
+    """
+    kept = [i for i, ch in enumerate(line) if ch != " "]
+    return "".join(line[i] for i in kept), kept
+
+
+@functools.cache
+def _tables() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Per character, what it becomes (built once per process, about 0.2 s), and the pattern that
+    finds every character to change, every `\\r\\n` and every run of spaces."""
+    t2s = _traditional_to_simplified()
+    chars = [chr(cp) for low, high in _scanned() for cp in range(low, high)]
+    # One C call for every character's NFKC; NUL composes with nothing, so each is folded alone.
+    folded = unicodedata.normalize("NFKC", "\0".join(chars)).split("\0")
+    removed: list[str] = list(_FILLERS)
+    spaces: list[str] = ["\t"]
+    mapping: dict[str, str] = {ch: "\n" for ch in _BREAKS}
+    for ch, nfkc in zip(chars, folded, strict=True):
+        category = unicodedata.category(ch)
+        if ch in mapping or ch in "\n\t":
+            continue
+        if category in _REMOVED_CATEGORIES:
+            removed.append(ch)
+        elif category == "Zs":
+            spaces.append(ch)
+        elif nfkc != ch:
+            mapping[ch] = nfkc
+    removed.append("\0")
+    mapping.update({ch: t2s.get(ch, ch) for ch in t2s if ch not in mapping})
+    mapping.update({ch: "" for ch in removed})
+    mapping.update({ch: " " for ch in spaces if ch != " "})
+    # NFKC output may be traditional, a space or removable (a compatibility form with a combining
+    # mark): settle every value, so that normalising twice changes nothing.
+    for ch, value in mapping.items():
+        while any(c in mapping for c in value):
+            value = "".join(mapping.get(c, c) for c in value)
+        mapping[ch] = value
+    # Whatever ends up a space (¨ is NFKC " \u0308") or nothing takes part in a run of spaces.
+    blank = _char_class([ch for ch, value in mapping.items() if value == " "] + [" "])
+    run = f"{blank}[{blank[1:-1]}{_char_class([ch for ch, value in mapping.items() if not value])[1:-1]}]+"
+    # Python's re looks a character up in O(1) only in a class of BMP characters (a "big charset");
+    # a class with astral ones is a list of ranges tried one by one at every position (0.6 µs a
+    # character here). So astral characters are all found by one range and looked up in `mapping`.
+    bmp = _char_class([ch for ch in mapping if ord(ch) < 0x10000 and ch not in dict(_COMMON)])
+    pattern = re.compile(f"{run}|\r\n|{bmp}|[\\U00010000-\\U0010FFFF]")
+    return mapping, pattern
+
+
+def _scanned() -> list[tuple[int, int]]:
+    """The code points whose category and NFKC are looked at: the planes with assigned characters
+    (planes 4–13 are empty, 15–16 private use; plane 14 holds tags and variation selectors), less
+    the big blocks of letters (CJK unified ideographs, Hangul syllables) that NFKC leaves alone
+    (a test checks that they hold nothing else)."""
+    out, low = [], 1  # NUL separates characters below; it is removed like any control character
+    for skip_low, skip_high in _PLAIN_BLOCKS:
+        out.append((low, skip_low))
+        low = skip_high
+    return out + [(low, 0x40000), (0xE0000, 0xF0000)]
+
+
+def _traditional_to_simplified() -> dict[str, str]:
+    """OpenCC's traditional → simplified conversion of every Han character, one character each.
+
+    Each character is converted on its own line, so no phrase rule joins neighbours; a character
+    whose conversion is not one character is left alone.
+    """
+    import opencc
+
+    chars = [chr(cp) for low, high in _HAN for cp in range(low, high)]
+    table: dict[str, str] = {}
+    for config in ("t2s", "hk2s"):  # t2s first; the Hong Kong variants fill in what it keeps
+        converted = opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
+        if len(converted) != len(chars):  # a dictionary that joins lines would shift every character
+            raise RuntimeError(f"OpenCC {config} changed the number of lines; cannot build the table")
+        for ch, out in zip(chars, converted, strict=True):
+            if out != ch and len(out) == 1 and ch not in table:
+                table[ch] = out
+    return table
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regex character class of `chars`, as ranges."""
+    points = sorted({ord(c) for c in chars})
+    parts: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        low, high = re.escape(chr(points[i])), re.escape(chr(points[j]))
+        parts.append(low if i == j else f"{low}-{high}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
