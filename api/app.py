@@ -7,7 +7,7 @@ import logging
 
 from fastapi import FastAPI
 
-from api import docs, problems
+from api import docs, headers, problems
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     for module in MODULES:
         app.include_router(module.router, responses=problems.RESPONSES)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    headers.install(app)  # outermost: every answer, a 413 or a 500 too, carries the security headers
     return app
 
 

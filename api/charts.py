@@ -123,10 +123,27 @@ def _axes(fig: Figure, *, left: float, right: float, top: float, bottom: float) 
 _GROUP_ID = re.compile(r' id="[A-Za-z][\w.]*_\d+"')
 
 
+# matplotlib writes each element's look as a style attribute (style="fill: #fff; stroke-width: 0.8"). The
+# report is served with a Content-Security-Policy that allows no inline style attribute (api/headers.py),
+# so each declaration becomes the SVG presentation attribute of the same name (fill="#fff"), which a
+# policy does not govern and which draws the same.
+_STYLE = re.compile(r' style="([^"]*)"')
+PRESENTATION = frozenset({
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "opacity", "font-size",
+    "font-family", "font-style", "font-weight", "text-anchor", "dominant-baseline", "clip-path", "color"})
+
+
+def _attributes(match: re.Match[str]) -> str:
+    declarations = [d.split(":", 1) for d in match.group(1).split(";") if ":" in d]
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in declarations)
+
+
 def _svg(fig: Figure, title: str) -> str:
     """The figure as an inline <svg> element: no XML prolog or DOCTYPE (whose DTD address is a URL),
     no per-figure group ids (a page holds several charts and ids must be unique), no page-wide
-    stylesheet (matplotlib's `*{...}` rule would apply to the whole HTML page), and a <title>."""
+    stylesheet (matplotlib's `*{...}` rule would apply to the whole HTML page), no style attributes
+    (presentation attributes instead, see _STYLE), and a <title>."""
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     svg = out.getvalue()
@@ -134,6 +151,7 @@ def _svg(fig: Figure, title: str) -> str:
     svg = re.sub(r'\s*<style type="text/css">.*?</style>', "", svg, flags=re.S)
     svg = re.sub(r"\s*<defs>\s*</defs>", "", svg)
     svg = _GROUP_ID.sub("", svg)
+    svg = _STYLE.sub(_attributes, svg)
     return svg.replace("<svg ", '<svg class="chart" role="img" ', 1).replace(
         ">", f">\n <title>{escape(title)}</title>", 1).strip()
 

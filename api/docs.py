@@ -9,7 +9,19 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
+from api.headers import page_policy
+
 ASSETS = "/docs-assets"
+
+
+def docs_policy(page: str) -> str:
+    """/docs' looser Content-Security-Policy (api/headers.py has the strict default): the Swagger UI files
+    from this origin, its one inline start-up script by hash, the OpenAPI document fetched from here,
+    and what Swagger UI itself needs: inline style attributes (React sets them) and data: images (its
+    CSS icons). Nothing from another origin; its bundle's eval-like calls (Function("return this"))
+    are fallbacks a current browser never reaches, so no 'unsafe-eval'."""
+    return page_policy(page, default_src="'self'", script_src="'self'", style_src="'self' 'unsafe-inline'",
+                       img_src="'self' data:", connect_src="'self'", object_src="'none'")
 
 
 def install(app: FastAPI) -> None:
@@ -17,7 +29,9 @@ def install(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
+        page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
                                    swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{ASSETS}/swagger-ui.css",
                                    swagger_favicon_url=f"{ASSETS}/favicon-32x32.png")
+        page.headers["Content-Security-Policy"] = docs_policy(bytes(page.body).decode())
+        return page

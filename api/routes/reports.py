@@ -12,6 +12,7 @@ from api.accuracy import Figure, behind
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Invalid
+from api.headers import page_policy
 from api.routes.items import Division, Filters, download, exported, too_long
 from api.schemas import IsoDate
 
@@ -26,8 +27,11 @@ RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "the report",
 def _answer(kind: str, out: dict[str, Any], fmt: str) -> Any:
     if fmt == "json":
         return out
-    return download(reports.render(kind, out, fmt), fmt, f"gongkai-{kind}-{views.today_in_china().isoformat()}",
-                    inline=fmt == "html")
+    data = reports.render(kind, out, fmt)
+    response = download(data, fmt, f"gongkai-{kind}-{views.today_in_china().isoformat()}", inline=fmt == "html")
+    if fmt == "html":  # the page's own <style> by its hash, nothing else (api/headers.py)
+        response.headers["Content-Security-Policy"] = page_policy(data.decode())
+    return response
 
 
 @router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate",

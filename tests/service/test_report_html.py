@@ -19,6 +19,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script>"
 AT = "2026-12-02 09:30"
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "source", "wbr"}
+SVG_TAGS = {"svg", "g", "path", "text", "use", "rect", "line", "polyline", "circle", "clippath", "defs", "title"}
+SVG_STRUCTURE = {"xmlns", "xmlns:xlink", "version", "width", "height", "viewbox", "class", "role", "id", "d",
+                 "x", "y", "transform", "xlink:href", "href", "clip-path"}
 
 
 _item, _review = push_item, review_item
@@ -83,6 +86,13 @@ def _check_page(page: str, title: str) -> list[ET.Element]:
     # (the SVG namespace names are names, not addresses a browser loads), no url() in CSS.
     assert {"script", "link", "img", "iframe", "object", "embed"} & set(parser.seen) == set()
     assert not [name for _, name, _ in parser.attributes if name.startswith("on")]
+    # No style attribute (the page is served with a policy that allows only its own <style>, by hash:
+    # api/headers.py); the charts' look is in SVG presentation attributes instead.
+    assert not [(t, v) for t, n, v in parser.attributes if n == "style"]
+    svg_attributes = {n for t, n, _ in parser.attributes if t in SVG_TAGS}
+    if svg_attributes:
+        assert {"fill", "stroke", "font-size"} <= svg_attributes
+        assert svg_attributes <= charts.PRESENTATION | SVG_STRUCTURE, svg_attributes - charts.PRESENTATION - SVG_STRUCTURE
     assert not [(t, n, v) for t, n, v in parser.attributes
                 if re.search(r"https?://|//", v) and not n.startswith("xmlns")]
     assert "url(http" not in page and "@import" not in page and "<script" not in page.lower()
