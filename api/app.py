@@ -8,6 +8,7 @@ import logging
 from fastapi import FastAPI
 
 from api import docs, headers, problems
+from api.audit_key import AuditKeyError, audit_key
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
@@ -46,6 +47,10 @@ def load_suggester(settings: Settings) -> Suggester:
 
 def create_app(settings: Settings | None = None, suggester: Suggester | None = None) -> FastAPI:
     settings = settings or Settings()
+    try:
+        key = audit_key(settings)
+    except AuditKeyError as exc:
+        raise StartupError(str(exc)) from None
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start:
         upgrade(engine)
@@ -53,10 +58,10 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
                   description="Suggestions, reviews and stores for government information disclosure "
                               "under the 2019 Regulations (《中华人民共和国政府信息公开条例》).")
     app.state.engine = engine
-    app.state.sessions = make_sessions(engine)
+    app.state.sessions = make_sessions(engine, audit_key=key)  # the sessions that write carry the audit key
     # SQLite: reads in their own engine, beside the single writer (models/session.py).
     app.state.reader_engine = make_engine(settings.database_url, reader=True) if engine.dialect.name == "sqlite" else engine
-    app.state.readers = make_sessions(app.state.reader_engine)
+    app.state.readers = make_sessions(app.state.reader_engine, audit_key=key)  # the key: GET /v1/audit/verify
     app.state.tokens = TokenCache()
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.index_number import DEFAULT_TEMPLATE, check_template
@@ -13,6 +13,23 @@ from engine.paths import data_dir, model_dir, rules_dir
 
 def _default_database() -> str:
     return f"sqlite:///{data_dir() / 'runtime' / 'gongkai.db'}"
+
+
+MIN_AUDIT_KEY_BYTES = 32
+
+
+def read_key_file(path: Path) -> bytes:
+    """The audit key held in `path` (surrounding whitespace is not part of it); ValueError naming the
+    setting when it cannot be read or is too short."""
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise ValueError(f"GONGKAI_AUDIT_KEY_FILE={path} cannot be read: {exc.strerror or exc}") from None
+    if len(key) < MIN_AUDIT_KEY_BYTES:
+        raise ValueError(f"GONGKAI_AUDIT_KEY_FILE={path} holds {len(key)} bytes; the audit key needs at least "
+                         f"{MIN_AUDIT_KEY_BYTES} (make one with: python -c \"import secrets; "
+                         "print(secrets.token_hex(32))\")")
+    return key
 
 
 class Settings(BaseSettings):
@@ -33,11 +50,47 @@ class Settings(BaseSettings):
     migrate_on_start: bool = True
     # Supervision: calendar days an item may wait at a review stage before it is reported.
     review_wait_days: dict[str, int] = Field(default_factory=lambda: {"secrecy_review": 5, "disclosure_review": 5})
+    # The key of the audit log's HMACs, kept outside the database (api/audit_key.py says how): a file
+    # holding it, or the key itself. Neither set: on SQLite, data/runtime/audit.key is made at first start.
+    audit_key_file: Path | None = None
+    audit_key: SecretStr | None = None
 
     @field_validator("model", mode="before")
     @classmethod
     def _empty_model(cls, value: object) -> object:
         return None if value in ("", None) else value  # GONGKAI_MODEL= serves the rules alone
+
+    @field_validator("audit_key_file", mode="before")
+    @classmethod
+    def _empty_key_file(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("audit_key_file")
+    @classmethod
+    def _readable_key_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            read_key_file(value)  # a clear error at start, not at the first audit event
+        return value
+
+    @field_validator("audit_key", mode="before")
+    @classmethod
+    def _empty_key(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("audit_key")
+    @classmethod
+    def _long_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip().encode("utf-8")) < MIN_AUDIT_KEY_BYTES:
+            raise ValueError(f"GONGKAI_AUDIT_KEY is shorter than {MIN_AUDIT_KEY_BYTES} bytes; use a random key "
+                             "of at least that length (python -c \"import secrets; print(secrets.token_hex(32))\")")
+        return value
+
+    @model_validator(mode="after")
+    def _one_key(self) -> "Settings":
+        if self.audit_key is not None and self.audit_key_file is not None:
+            raise ValueError("GONGKAI_AUDIT_KEY and GONGKAI_AUDIT_KEY_FILE are both set: set only one, so that "
+                             "there is no doubt which key the audit log is written with")
+        return self
 
     @field_validator("index_template")
     @classmethod

@@ -56,5 +56,12 @@ def make_engine(url: str, *, reader: bool = False, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+# Session.info key of the audit key (api/audit_key.py): the sessions that may write the audit log carry
+# it, so models/audit.record needs no global and no extra argument at each of its callers.
+AUDIT_KEY = "audit_key"
+
+
+def make_sessions(engine: Engine, *, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions on `engine`; with `audit_key`, sessions that can append to the audit log."""
+    info = {AUDIT_KEY: audit_key} if audit_key is not None else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)

@@ -42,6 +42,20 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["GONGKAI_MODEL"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One audit key for the session (api/audit_key.py), in GONGKAI_AUDIT_KEY_FILE for every app and
+    CLI the tests start, so none of them makes one in the project's data/runtime."""
+    path = tmp_path_factory.mktemp("audit-key") / "audit.key"
+    path.write_text("test-audit-key-" + "0123456789abcdef" * 3 + "\n", encoding="ascii")
+    path.chmod(0o600)
+    previous = {name: os.environ.pop(name, None) for name in ("GONGKAI_AUDIT_KEY", "GONGKAI_AUDIT_KEY_FILE")}
+    os.environ["GONGKAI_AUDIT_KEY_FILE"] = str(path)
+    yield path
+    os.environ.pop("GONGKAI_AUDIT_KEY_FILE", None)
+    os.environ.update({name: value for name, value in previous.items() if value is not None})
+
+
 @pytest.fixture(scope="session")
 def model(model_dir: Path) -> Model:
     return load_model(model_dir)

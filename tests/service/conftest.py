@@ -70,8 +70,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def settings(database_url: str, model_dir: Path) -> Settings:
-    return Settings(database_url=database_url, model=model_dir, agency_code="11010000")
+def settings(database_url: str, model_dir: Path, audit_key_file: Path) -> Settings:
+    return Settings(database_url=database_url, model=model_dir, agency_code="11010000", audit_key_file=audit_key_file)
 
 
 @pytest.fixture
