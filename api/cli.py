@@ -1,5 +1,5 @@
 """The `gongkai` command: the engine's verbs (engine/cli.py) plus the service's own:
-serve, token create|list|revoke, audit verify, db upgrade|check. Kept here so that the engine stays
+serve, token create|list|revoke, audit verify|checkpoint, db upgrade|check. Kept here so that the engine stays
 free of web and database imports."""
 
 from __future__ import annotations
@@ -34,7 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
 
     audit = verbs.add_parser("audit", help="the audit log").add_subparsers(dest="audit_verb", required=True)
-    audit.add_parser("verify", help="recompute the hash chain; exit 1 and name the first broken link")
+    verify = audit.add_parser(
+        "verify", help="check the keyed hash chain, its checkpoint and the reviews it records; exit 1 naming "
+                       "each problem", description="Needs the audit key the service writes with "
+                                                   "(GONGKAI_AUDIT_KEY_FILE or GONGKAI_AUDIT_KEY); exit 2 without it.")
+    verify.add_argument("--against", metavar="FILE", default=None,
+                        help="also check the log against a checkpoint written earlier by `audit checkpoint --out` "
+                             "and kept outside the database (catches a replayed checkpoint)")
+    checkpoint = audit.add_parser("checkpoint", help="verify the log, then write its head, keyed, to a file to "
+                                                     "keep outside the database (for verify --against)")
+    checkpoint.add_argument("--out", metavar="FILE", required=True)
 
     report = verbs.add_parser(
         "report", help="reports from the database (statistics, accuracy, supervision) as JSON, CSV, XLSX or HTML",
@@ -69,14 +78,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in SERVICE_VERBS:
         if argv and argv[0] in ("-h", "--help"):
             engine_cli.build_parser().print_help()
-            print("\nservice verbs: serve, token create|list|revoke, audit verify, db upgrade|check (gongkai VERB -h)")
+            print("\nservice verbs: serve, token create|list|revoke, audit verify|checkpoint, db upgrade|check "
+                  "(gongkai VERB -h)")
             return 0
         from api import commands
 
         # `rules backtest --against DATABASE_URL` reads the service's database.
         return engine_cli.main(argv, overrides={("rules", "backtest"): commands.rules_backtest})
     args = build_parser().parse_args(argv)
+    from pydantic import ValidationError
+
     from api import commands
+    from api.audit_key import AuditKeyError
 
     handler = {
         ("serve", None): commands.serve,
@@ -84,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("token", "list"): commands.token_list,
         ("token", "revoke"): commands.token_revoke,
         ("audit", "verify"): commands.audit_verify,
+        ("audit", "checkpoint"): commands.audit_checkpoint,
         ("db", "upgrade"): commands.db_upgrade,
         ("db", "check"): commands.db_check,
         ("report", None): commands.report,
@@ -92,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except KeyboardInterrupt:
         return 130
+    except (AuditKeyError, ValidationError) as exc:
+        print(f"gongkai: {commands.settings_problem(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,22 +6,42 @@ import argparse
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
 from sqlalchemy import func, make_url, select
 
+from api.audit_key import AuditKeyError, audit_key
 from api.context import Actor
 from api.settings import Settings
 from models.migrate import drift, upgrade
-from models.session import make_engine, make_sessions
+from models.session import AUDIT_KEY, make_engine, make_sessions
 from models.tables import TokenRow
+
+if TYPE_CHECKING:
+    from models.audit import ChainReport, ExternalCheckpoint
 
 CLI_ACTOR = Actor(name="cli", role="admin")
 
 
-def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+def settings_problem(exc: AuditKeyError | ValidationError) -> str:
+    """A settings error in one line per problem, naming the variable (no traceback)."""
+    if isinstance(exc, AuditKeyError):
+        return str(exc)
+    lines = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        name = "GONGKAI_" + "_".join(str(part) for part in error["loc"]).upper()
+        lines.append(message if message.startswith("GONGKAI_") or not error["loc"] else f"{name}: {message}")
+    return "invalid settings: " + "; ".join(lines)
+
+
+def _sessions(settings: Settings, *, make_key: bool = True):  # type: ignore[no-untyped-def]
+    """Sessions on the migrated database, carrying the audit key (made on SQLite when `make_key`)."""
+    key = audit_key(settings, create=make_key)
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    return make_sessions(engine)
+    return make_sessions(engine, audit_key=key)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -89,15 +109,65 @@ def token_revoke(args: argparse.Namespace) -> int:
 
 
 def audit_verify(args: argparse.Namespace) -> int:
-    from models.audit import verify_chain
+    """Exit 0 intact, 1 with each problem named, 2 when it cannot check (no key, unreadable file)."""
+    from models.audit import ExternalCheckpoint, verify_chain
 
-    with _sessions(Settings())() as session:
-        report = verify_chain(session)
+    against = None
+    if args.against:
+        try:
+            with open(args.against, encoding="utf-8") as f:
+                against = ExternalCheckpoint.from_json(json.load(f))
+        except (OSError, ValueError) as exc:
+            print(f"gongkai: cannot read the checkpoint file {args.against}: {exc}", file=sys.stderr)
+            return 2
+    with _sessions(Settings(), make_key=False)() as session:
+        report = verify_chain(session, against=against)
     if report.intact:
-        print(f"audit log intact: {report.events} events, every hash and link verified")
+        print(_intact_line(report, against))
         return 0
-    print(f"audit log BROKEN at event {report.broken_at}: {report.problem}")
+    head = f"audit log BROKEN at event {report.broken_at}" if report.broken_at is not None else "audit log BROKEN"
+    print(f"{head}: {report.problems[0]}")
+    for problem in report.problems[1:20]:
+        print(f"  also: {problem}")
+    if len(report.problems) > 20:
+        print(f"  and {len(report.problems) - 20} more problems")
     return 1
+
+
+def _intact_line(report: ChainReport, against: ExternalCheckpoint | None) -> str:
+    keyed = report.events - report.legacy
+    parts = [f"audit log intact: {report.events} events, every hash and link verified"]
+    if keyed:
+        parts.append(f"{keyed} keyed by MAC, ending at event {report.head} as the checkpoint says")
+    if report.legacy:
+        parts.append(f"{report.legacy} events predate the keyed chain (written before the audit key existed: "
+                     "checked by their SHA-256 links only)")
+    if report.covered:
+        parts.append(f"{report.covered.get('review', 0)} reviews and {report.covered.get('item_version', 0)} "
+                     "document versions match what the log recorded")
+    if against is not None:
+        parts.append(f"the log contains the checkpoint file's event {against.seq} (written {against.written_at})")
+    return "; ".join(parts)
+
+
+def audit_checkpoint(args: argparse.Namespace) -> int:
+    """Verify, then write the head (keyed) to --out, to keep where the database's administrators cannot
+    write: a later `audit verify --against FILE` proves the log still holds everything up to it."""
+    from models.audit import ExternalCheckpoint, verify_chain
+
+    with _sessions(Settings(), make_key=False)() as session:
+        report = verify_chain(session)
+        key = session.info[AUDIT_KEY]
+    if not report.intact:
+        print(f"gongkai: the audit log does not verify, no checkpoint written: {report.problem}", file=sys.stderr)
+        return 1
+    point = ExternalCheckpoint.make(key, report.head, report.head_hash, report.keyed_from)
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(point.to_json(), f, indent=2)
+        f.write("\n")
+    print(f"audit checkpoint: event {point.seq} of {report.events}, written to {args.out}; keep it outside the "
+          "database host (verify with: gongkai audit verify --against FILE)")
+    return 0
 
 
 def db_upgrade(args: argparse.Namespace) -> int:

@@ -124,7 +124,7 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
     after = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store,
              "content_hash": digest, "suggested": {k: v["value"] for k, v in suggestion["suggestion"].items()}}
     audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,
-                 before=before, after=after)
+                 before=before, after=after, covers=version)
     session.flush()
     # The rules that fired, one small row each: what the accuracy report reads (models/tables.RuleHitRow).
     session.add_all([RuleHitRow(version_id=version.id, item_id=item.id, version_number=version.number,

@@ -118,10 +118,11 @@ def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int
 
 def _write(session: Session, actor: Actor, item: ItemRow, stage: str, suggested: dict[str, Any],
            decided: dict[str, Any], changed: list[str], reason: str | None, leader_instruction: str | None) -> None:
-    session.add(ReviewRow(item_id=item.id, stage=stage, version_number=item.current_version, actor=actor.name,
-                          role=actor.role, suggested=suggested, decided=decided, changed=bool(changed), reason=reason,
-                          leader_instruction=leader_instruction))
-    audit.record(session, actor=actor.name, role=actor.role, action=stage, item_id=item.id,
+    review = ReviewRow(item_id=item.id, stage=stage, version_number=item.current_version, actor=actor.name,
+                       role=actor.role, suggested=suggested, decided=decided, changed=bool(changed), reason=reason,
+                       leader_instruction=leader_instruction)
+    session.add(review)
+    audit.record(session, actor=actor.name, role=actor.role, action=stage, item_id=item.id, covers=review,
                  before={"suggested": suggested}, after={"decided": decided, "changed": changed, "reason": reason,
                                                          "leader_instruction": leader_instruction})
 

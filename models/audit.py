@@ -1,77 +1,479 @@
-"""The audit log: every action (who, when, what, before and after), chained by SHA-256 hashes.
+"""The audit log: every action (who, when, what, before and after), chained by SHA-256 hashes and
+keyed by HMAC-SHA256 with a key kept outside the database (api/audit_key.py).
 
-Each event's hash covers its own content and the previous event's hash, so changing, removing or
-reordering any event breaks every link after it; `verify_chain` names the first broken one.
-Appends are serialised by the "audit" counter's row lock, so the chain stays one line under
-concurrent requests on PostgreSQL too.
+What each append writes, in the caller's transaction (serialised by the "audit" counter's row lock,
+so the chain stays one line under concurrent requests on PostgreSQL too):
+
+- the event, whose `hash` covers its content, the previous event's hash and, for a review or a
+  document version, `covers`: the SHA-256 digest of that row (so the review table is covered too);
+- `mac` = HMAC(key, "event", seq, hash): without the key nobody can recompute the chain from any
+  event onward, as anyone can with SHA-256 alone;
+- the one-row checkpoint (audit_checkpoint): the head's seq, hash and time with
+  HMAC(key, "checkpoint", seq, hash, at), one small UPDATE. It says where the log must end, which the
+  events themselves cannot: without it, deleting the last events leaves a shorter log that verifies.
+  The first keyed append also writes the checkpoint's `origin`, once and with its own MAC: the first
+  keyed event, the first review and document version the log covers, and how many came before.
+
+`verify_chain` walks the log and names what it finds: a changed or missing event, a rewrite from
+event N (its MAC does not match), a cut tail (the checkpoint or the counter says more), a review or
+version that was edited, deleted or written without its event, a wrong or missing key. Events and
+rows written before the key existed (a database upgraded from an earlier version) still verify by
+their SHA-256 chain and are counted as predating the keyed chain.
+
+What remains undetectable to someone with full SQL access but without the key:
+- Replaying an older checkpoint row (copied earlier) after deleting the events after it, resetting
+  the "audit" counter, and deleting every review and document version written since (and undoing
+  their effect on the items): the database then holds a consistent earlier state. Only a checkpoint
+  kept outside the database catches this: `gongkai audit checkpoint --out FILE` and
+  `gongkai audit verify --against FILE`.
+- Making the whole log look as if it predated the key: deleting the checkpoint and every MAC, then
+  rewriting with SHA-256. The verification then reports every event as predating the keyed chain
+  (and says how many); an external checkpoint file, or an operator who knows the log was keyed,
+  catches it.
+- Changing rows the log does not cover by digest: an item's current state (its decisions are in the
+  events' before and after, not cross-checked), feed entries, tokens, counters other than "audit",
+  and the content of reviews and versions written before the key existed.
+- Anything done with the key: whoever holds it (the service account, every worker) can write a
+  valid log. Hence the key lives only where the service runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.base import utc_now
 from models.counters import next_value
-from models.tables import AuditEventRow
+from models.session import AUDIT_KEY
+from models.tables import AuditCheckpointRow, AuditEventRow, CounterRow, ItemVersionRow, ReviewRow
 
 GENESIS = "0" * 64
 
+# The rows an event can record by digest, and the fields of each digest. A released list never
+# changes (the digests already stored would stop matching); a new field needs a new table key.
+COVERED: dict[str, tuple[type[ReviewRow] | type[ItemVersionRow], tuple[str, ...]]] = {
+    "review": (ReviewRow, ("id", "item_id", "stage", "version_number", "actor", "role", "suggested", "decided",
+                           "changed", "reason", "leader_instruction", "at")),
+    "item_version": (ItemVersionRow, ("id", "item_id", "number", "content_hash", "document", "suggestion",
+                                      "ruleset_revision", "model_id", "received_by", "received_at")),
+}
+
 
 def event_hash(seq: int, at: dt.datetime, actor: str, role: str, action: str, item_id: int | None,
-               before: Any, after: Any, prev_hash: str) -> str:
+               before: Any, after: Any, prev_hash: str, covers: Mapping[str, Any] | None = None) -> str:
     content = {"seq": seq, "at": at.astimezone(dt.timezone.utc).isoformat(), "actor": actor, "role": role,
                "action": action, "item_id": item_id, "before": before, "after": after, "prev": prev_hash}
+    if covers is not None:  # absent from the events written before covers existed: their hashes still hold
+        content["covers"] = covers
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# --- the keyed parts -------------------------------------------------------------------------------
+
+def _mac(key: bytes, purpose: str, *parts: object) -> str:
+    # The purpose keeps the MACs apart: an event's MAC is never a valid checkpoint MAC, and so on.
+    message = purpose + "\x00" + "|".join(str(p) for p in parts)
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A public name of the key (it reveals nothing of it): says "wrong key" rather than "rewritten"."""
+    return _mac(key, "key id")[:16]
+
+
+def event_mac(key: bytes, seq: int, hash_: str) -> str:
+    return _mac(key, "event", seq, hash_)
+
+
+def checkpoint_mac(key: bytes, seq: int, hash_: str, at: dt.datetime) -> str:
+    return _mac(key, "checkpoint", seq, hash_, _iso(at))
+
+
+def origin_mac(key: bytes, key_name: str, origin: Mapping[str, Any]) -> str:
+    return _mac(key, "origin", key_name, json.dumps(origin, sort_keys=True, separators=(",", ":")))
+
+
+def _iso(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone.utc).isoformat()
+
+
+def _plain(value: Any) -> Any:
+    """The value as JSON gives it back from either database: keys as text, numbers as floats (PostgreSQL's
+    JSONB writes 1e16 back as 10000000000000000), times as UTC ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return _iso(value)
+    return str(value)
+
+
+def row_digest(row: ReviewRow | ItemVersionRow) -> dict[str, Any]:
+    """What an event records of a review or a document version: {"table", "id", "sha256"}."""
+    table = row.__tablename__
+    fields = COVERED[table][1]
+    content = _plain({"table": table, **{name: getattr(row, name) for name in fields}})
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return {"table": table, "id": row.id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+def _session_key(session: Session) -> bytes:
+    key = session.info.get(AUDIT_KEY)
+    if not key:
+        raise RuntimeError("the audit log is keyed: this session has no audit key (make sessions with "
+                           "models.session.make_sessions(engine, audit_key=...); api/audit_key.py)")
+    return bytes(key)
+
+
+# --- appending -------------------------------------------------------------------------------------
+
 def record(session: Session, *, actor: str, role: str, action: str, item_id: int | None = None,
-           before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> AuditEventRow:
-    """Append one event in the caller's transaction (the caller commits)."""
+           before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
+           covers: ReviewRow | ItemVersionRow | None = None) -> AuditEventRow:
+    """Append one event in the caller's transaction (the caller commits).
+
+    `covers`: the review or document version this event records; its digest goes into the event, so
+    `verify_chain` notices the row being edited or deleted later. It is flushed first (for its id).
+    """
+    key = _session_key(session)
+    if covers is not None and covers.id is None:
+        session.flush()
     seq = next_value(session, "audit")
     prev = GENESIS if seq == 1 else session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == seq - 1))
+    prev = prev or GENESIS
     at = utc_now()
     before_v = json.loads(json.dumps(before, ensure_ascii=False, default=str)) if before is not None else None
     after_v = json.loads(json.dumps(after, ensure_ascii=False, default=str)) if after is not None else None
-    row = AuditEventRow(seq=seq, at=at, actor=actor, role=role, action=action, item_id=item_id,
-                        before=before_v, after=after_v, prev_hash=prev or GENESIS,
-                        hash=event_hash(seq, at, actor, role, action, item_id, before_v, after_v, prev or GENESIS))
+    covers_v = row_digest(covers) if covers is not None else None
+    hash_ = event_hash(seq, at, actor, role, action, item_id, before_v, after_v, prev, covers_v)
+    row = AuditEventRow(seq=seq, at=at, actor=actor, role=role, action=action, item_id=item_id, before=before_v,
+                        after=after_v, prev_hash=prev, hash=hash_, covers=covers_v, mac=event_mac(key, seq, hash_))
     session.add(row)
+    _advance(session, key, seq, hash_, at, covers)
     return row
+
+
+def _advance(session: Session, key: bytes, seq: int, hash_: str, at: dt.datetime,
+             covers: ReviewRow | ItemVersionRow | None) -> None:
+    """The checkpoint to this event: one UPDATE (no read); the first keyed append inserts it."""
+    table = AuditCheckpointRow.__table__
+    mac = checkpoint_mac(key, seq, hash_, at)
+    moved = session.execute(update(table).where(table.c.id == 1).values(seq=seq, hash=hash_, at=at, mac=mac))
+    if moved.rowcount:  # type: ignore[attr-defined]
+        return
+    origin = _origin(session, seq, covers)
+    name = key_id(key)
+    session.execute(insert(table).values(id=1, seq=seq, hash=hash_, at=at, mac=mac, key_id=name, origin=origin,
+                                         origin_mac=origin_mac(key, name, origin)))
+
+
+def _origin(session: Session, seq: int, covers: ReviewRow | ItemVersionRow | None) -> dict[str, Any]:
+    """Where the keyed log starts: this event, and per covered table the first id it covers and how
+    many rows came before (written before the key: not covered). Read once in the log's life."""
+    origin: dict[str, Any] = {"event": seq}
+    for table, (row_class, _) in COVERED.items():
+        if isinstance(covers, row_class):
+            first = covers.id
+        else:
+            first = (session.scalar(select(func.max(row_class.id))) or 0) + 1
+        before = session.scalar(select(func.count()).select_from(row_class).where(row_class.id < first))
+        origin[table] = {"first": first, "before": before}
+    return origin
+
+
+# --- verifying -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExternalCheckpoint:
+    """A checkpoint kept outside the database (`gongkai audit checkpoint --out FILE`)."""
+
+    seq: int
+    hash: str
+    keyed_from: int | None
+    written_at: str
+    key_id: str
+    mac: str
+
+    @classmethod
+    def make(cls, key: bytes, seq: int, hash_: str, keyed_from: int | None) -> "ExternalCheckpoint":
+        written_at = utc_now().isoformat()
+        return cls(seq, hash_, keyed_from, written_at, key_id(key),
+                   _mac(key, "external", seq, hash_, keyed_from, written_at))
+
+    def valid(self, key: bytes) -> bool:
+        expected = _mac(key, "external", self.seq, self.hash, self.keyed_from, self.written_at)
+        return hmac.compare_digest(self.mac, expected)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"gongkai_audit_checkpoint": 1, "seq": self.seq, "hash": self.hash, "keyed_from": self.keyed_from,
+                "written_at": self.written_at, "key_id": self.key_id, "mac": self.mac}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "ExternalCheckpoint":
+        """Raises ValueError on anything but a checkpoint file."""
+        if not isinstance(data, Mapping) or data.get("gongkai_audit_checkpoint") != 1:
+            raise ValueError("not a gongkai audit checkpoint (written by `gongkai audit checkpoint --out FILE`)")
+        try:
+            keyed_from = data["keyed_from"]
+            return cls(int(data["seq"]), str(data["hash"]), None if keyed_from is None else int(keyed_from),
+                       str(data["written_at"]), str(data["key_id"]), str(data["mac"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"the checkpoint file lacks or mangles {exc}") from None
 
 
 @dataclass(frozen=True)
 class ChainReport:
     events: int
-    broken_at: int | None = None  # seq of the first event whose link does not hold
-    problem: str | None = None
+    broken_at: int | None = None  # seq of the first event whose link, hash or MAC does not hold
+    problems: tuple[str, ...] = ()
+    legacy: int = 0  # events written before the keyed chain (checked by their SHA-256 links only)
+    head: int = 0  # seq of the last event
+    head_hash: str = GENESIS
+    keyed_from: int | None = None  # the first event with a MAC
+    covered: Mapping[str, int] = field(default_factory=dict)  # rows matched to their events' digests
+
+    @property
+    def problem(self) -> str | None:
+        return self.problems[0] if self.problems else None
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None
+        return not self.problems
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the whole log in order and recompute every hash."""
-    expected_seq, prev, count = 1, GENESIS, 0
-    # yield_per streams (a server-side cursor on PostgreSQL): close it even when stopping early.
-    with session.execute(select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=1000)) as rows:
-        for row in rows.scalars():
-            count += 1
+_FROM_SESSION: Any = object()
+
+
+def verify_chain(session: Session, key: bytes | None = _FROM_SESSION,
+                 against: ExternalCheckpoint | None = None) -> ChainReport:
+    """Walk the whole log in order: every link, hash and MAC, then the checkpoint, the counter, the
+    rows the events cover and, when given, a checkpoint kept outside the database. One snapshot
+    (REPEATABLE READ on PostgreSQL), so appends made meanwhile are not mistaken for tampering."""
+    key = session.info.get(AUDIT_KEY) if key is _FROM_SESSION else key
+    if not key:
+        return ChainReport(0, problems=("no audit key, so the log's MACs cannot be checked: set "
+                                        "GONGKAI_AUDIT_KEY_FILE (or GONGKAI_AUDIT_KEY) to the key the service "
+                                        "writes with",))
+    if session.in_transaction():
+        session.rollback()
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    try:
+        return _verify(session, bytes(key), against)
+    finally:
+        session.rollback()
+
+
+def _verify(session: Session, key: bytes, against: ExternalCheckpoint | None) -> ChainReport:
+    checkpoint = session.scalars(select(AuditCheckpointRow).where(AuditCheckpointRow.id == 1)).first()
+    if checkpoint is not None and checkpoint.key_id != key_id(key):
+        return ChainReport(0, problems=(
+            f"wrong audit key: this log was written with key {checkpoint.key_id}, the key given is {key_id(key)} "
+            "(set GONGKAI_AUDIT_KEY_FILE or GONGKAI_AUDIT_KEY to the service's key; if it is the right one, "
+            "the checkpoint was altered)",))
+    origin = checkpoint.origin if checkpoint is not None and hmac.compare_digest(
+        checkpoint.origin_mac, origin_mac(key, checkpoint.key_id, checkpoint.origin)) else None
+    walk = _Walk(key, origin["event"] if origin else None, against.seq if against else None,
+                 wrong_key_possible=checkpoint is None)
+    walk.run(session)
+    if walk.broken_at is not None:
+        return ChainReport(walk.count, walk.broken_at, (walk.problem or "",), walk.legacy)
+    problems = _head_problems(session, walk, checkpoint, origin, key)
+    if against is not None:
+        problems += _against_problems(walk, against, key)
+    covered: dict[str, int] = {}
+    if origin is not None or walk.keyed_from is not None:
+        for table in COVERED:
+            covered[table], found = _covered_problems(session, walk, table, origin.get(table) if origin else None)
+            problems += found
+    return ChainReport(walk.count, None, tuple(problems), walk.legacy, walk.head, walk.head_hash, walk.keyed_from,
+                       covered)
+
+
+class _Walk:
+    """One pass over the events in order; stops at the first broken one."""
+
+    def __init__(self, key: bytes, keyed_from: int | None, remember: int | None, wrong_key_possible: bool) -> None:
+        self.key, self.expected_keyed_from, self.remember = key, keyed_from, remember
+        self.wrong_key_possible = wrong_key_possible
+        self.count = self.legacy = self.head = 0
+        self.head_hash = GENESIS
+        self.keyed_from: int | None = None
+        self.broken_at: int | None = None
+        self.problem: str | None = None
+        self.remembered_hash: str | None = None
+        # (table, id) -> (seq, digest, item_id, action, version): what each event recorded
+        self.covers: dict[tuple[str, int], tuple[int, str, int | None, str, Any]] = {}
+
+    def _break(self, seq: int, problem: str) -> None:
+        self.broken_at, self.problem = seq, problem
+
+    def run(self, session: Session) -> None:
+        expected_seq, prev = 1, GENESIS
+        for row in self._rows(session):
+            self.count += 1
             if row.seq != expected_seq:
-                return ChainReport(count, expected_seq, f"event {expected_seq} is missing (next is {row.seq})")
+                return self._break(expected_seq, f"event {expected_seq} is missing (next is {row.seq})")
             if row.prev_hash != prev:
-                return ChainReport(count, row.seq, f"event {row.seq} does not link to event {row.seq - 1}")
+                return self._break(row.seq, f"event {row.seq} does not link to event {row.seq - 1}")
             computed = event_hash(row.seq, row.at, row.actor, row.role, row.action, row.item_id,
-                                  row.before, row.after, row.prev_hash)
+                                  row.before, row.after, row.prev_hash, row.covers)
             if computed != row.hash:
-                return ChainReport(count, row.seq, f"event {row.seq} was changed after it was written")
+                return self._break(row.seq, f"event {row.seq} was changed after it was written")
+            if not self._keyed(row):
+                return
+            if row.mac is not None and isinstance(row.covers, dict):  # only what a MAC vouches for
+                version = row.after.get("version") if isinstance(row.after, dict) else None
+                self.covers[(row.covers["table"], int(row.covers["id"]))] = (
+                    row.seq, row.covers["sha256"], row.item_id, row.action, version)
+            if row.seq == self.remember:
+                self.remembered_hash = row.hash
             prev, expected_seq = row.hash, expected_seq + 1
-    return ChainReport(count)
+            self.head, self.head_hash = row.seq, row.hash
+
+    def _keyed(self, row: AuditEventRow) -> bool:
+        """The event's MAC holds, or it predates the keyed chain; False (and the break) otherwise."""
+        if row.mac is None:
+            start = self.keyed_from or (self.expected_keyed_from if self.expected_keyed_from is not None
+                                        and row.seq >= self.expected_keyed_from else None)
+            if start is not None:
+                self._break(row.seq, f"event {row.seq} has no MAC, though the keyed chain starts at event {start}: "
+                                     f"the chain was rewritten from event {row.seq}")
+                return False
+            self.legacy += 1
+            return True
+        first = self.keyed_from is None
+        if first:
+            self.keyed_from = row.seq
+        if not hmac.compare_digest(row.mac, event_mac(self.key, row.seq, row.hash)):
+            also = (" (or the key given is not the one the log was written with)"
+                    if first and self.wrong_key_possible else "")
+            self._break(row.seq, f"event {row.seq}'s MAC does not match: the chain was rewritten from event "
+                                 f"{row.seq}{also}")
+            return False
+        return True
+
+    @staticmethod
+    def _rows(session: Session) -> Iterator[AuditEventRow]:
+        # yield_per streams (a server-side cursor on PostgreSQL): close it even when stopping early.
+        query = select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=1000)
+        with session.execute(query) as rows:
+            yield from rows.scalars()
+
+
+def _head_problems(session: Session, walk: _Walk, checkpoint: AuditCheckpointRow | None,
+                   origin: Mapping[str, Any] | None, key: bytes) -> list[str]:
+    """Where the log ends, against the checkpoint and the "audit" counter."""
+    problems = []
+    ends = f"the log ends at event {walk.head}" if walk.head else "the log is empty"
+    if checkpoint is None:
+        if walk.keyed_from is not None:
+            problems.append(f"the checkpoint is missing, though events {walk.keyed_from}-{walk.head} carry MACs: "
+                            "it was deleted, and the end of the log cannot be confirmed")
+    elif origin is None:
+        problems.append("the checkpoint's origin (where the keyed log starts) does not match its MAC: it was altered")
+    elif not hmac.compare_digest(checkpoint.mac, checkpoint_mac(key, checkpoint.seq, checkpoint.hash, checkpoint.at)):
+        problems.append("the checkpoint does not match its MAC: it was altered")
+    else:
+        if checkpoint.seq > walk.head:
+            problems.append(f"{ends} but the checkpoint says it reached event {checkpoint.seq}: "
+                            f"events {walk.head + 1}-{checkpoint.seq} were removed")
+        elif checkpoint.seq < walk.head:
+            problems.append(f"the log goes on to event {walk.head} but the checkpoint names event {checkpoint.seq}: "
+                            "an older checkpoint was put back")
+        elif checkpoint.hash != walk.head_hash:
+            problems.append(f"event {walk.head} is not the event the checkpoint names: the log's end was replaced")
+        if origin["event"] != walk.keyed_from:
+            problems.append(f"the keyed chain starts at event {walk.keyed_from} but the checkpoint says "
+                            f"event {origin['event']}")
+    counter = session.scalar(select(CounterRow.value).where(CounterRow.name == "audit")) or 0
+    if counter > walk.head:
+        problems.append(f"{ends} but the audit counter says {counter} events were written: "
+                        f"events {walk.head + 1}-{counter} were removed")
+    elif counter < walk.head:
+        problems.append(f"the log goes on to event {walk.head} but the audit counter is at {counter}: it was set back")
+    return problems
+
+
+def _against_problems(walk: _Walk, against: ExternalCheckpoint, key: bytes) -> list[str]:
+    """The log against a checkpoint kept outside the database (replay-proof)."""
+    if against.key_id != key_id(key) or not against.valid(key):
+        return [f"the checkpoint file (written {against.written_at}) does not match the key: it was made with "
+                "another key, or altered"]
+    problems = []
+    if against.seq > walk.head:
+        ends = f"the log ends at event {walk.head}" if walk.head else "the log is empty"
+        problems.append(f"{ends} but the checkpoint file (written {against.written_at}) says it reached event "
+                        f"{against.seq}: events {walk.head + 1}-{against.seq} were removed")
+    elif against.seq and walk.remembered_hash != against.hash:
+        problems.append(f"event {against.seq} is not the event the checkpoint file (written {against.written_at}) "
+                        f"recorded: the chain was rewritten at or before event {against.seq}")
+    if against.keyed_from is not None and (walk.keyed_from is None or walk.keyed_from > against.keyed_from):
+        problems.append(f"the keyed chain started at event {against.keyed_from} when the checkpoint file was written, "
+                        f"but now {'starts at event ' + str(walk.keyed_from) if walk.keyed_from else 'no event has a MAC'}"
+                        ": MACs were removed and the log rewritten")
+    return problems
+
+
+def _describe(table: str, item_id: Any, what: Any, row_id: int) -> str:
+    if table == "review":
+        return f"review {row_id} (item {item_id}, {what})"
+    return f"document version {row_id} (item {item_id}, version {what})" if what is not None \
+        else f"document version {row_id} (item {item_id})"
+
+
+def _covered_problems(session: Session, walk: _Walk, table: str, origin: Mapping[str, Any] | None
+                      ) -> tuple[int, list[str]]:
+    """Each row of `table` against the digest its event recorded: edited, deleted, or never recorded
+    (from the first row the keyed log covers); and the rows before that, counted against the origin."""
+    row_class, _ = COVERED[table]
+    recorded = {row_id: entry for (name, row_id), entry in walk.covers.items() if name == table}
+    first = int(origin["first"]) if origin else None
+    lows = [i for i in (first, min(recorded, default=None)) if i is not None]
+    problems, matched, covered_below_first = [], 0, 0
+    if lows:
+        query = (select(row_class).where(row_class.id >= min(lows)).order_by(row_class.id)
+                 .execution_options(yield_per=500))
+        with session.execute(query) as rows:
+            for row in rows.scalars():
+                entry = recorded.pop(row.id, None)
+                if entry is not None:
+                    covered_below_first += first is not None and row.id < first
+                    if row_digest(row)["sha256"] == entry[1]:
+                        matched += 1
+                    else:
+                        problems.append(f"{_describe(table, entry[2], _what(table, entry), row.id)} differs from "
+                                        f"what the audit log recorded at event {entry[0]}")
+                elif first is not None and row.id >= first:
+                    what = row.stage if isinstance(row, ReviewRow) else row.number
+                    problems.append(f"{_describe(table, row.item_id, what, row.id)} has no audit event: it was "
+                                    "written outside the service, or the events that recorded it were removed")
+    for row_id, entry in sorted(recorded.items()):
+        problems.append(f"{_describe(table, entry[2], _what(table, entry), row_id)} was deleted: the audit log "
+                        f"recorded it at event {entry[0]}")
+    if origin is not None:
+        # Rows below the first covered one were written before the key (bar a push that raced the
+        # first keyed append, which its own event covers): their content is not covered, their number is.
+        below = session.scalar(select(func.count()).select_from(row_class).where(row_class.id < first)) or 0
+        if below - covered_below_first != origin["before"]:
+            noun = "reviews" if table == "review" else "document versions"
+            problems.append(f"{origin['before']} {noun} predate the keyed chain but {below - covered_below_first} "
+                            f"are there now: {noun} numbered below {first} were added or deleted")
+    return matched, problems
+
+
+def _what(table: str, entry: tuple[int, str, int | None, str, Any]) -> Any:
+    return entry[3] if table == "review" else entry[4]

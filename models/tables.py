@@ -198,7 +198,8 @@ class CounterRow(Base):
 
 
 class AuditEventRow(Base):
-    """The append-only audit log, chained by hashes (protected by triggers; see migrations)."""
+    """The append-only audit log, chained by hashes and keyed by HMACs (protected by triggers; see
+    migrations and models/audit.py)."""
 
     __tablename__ = "audit_event"
 
@@ -212,6 +213,30 @@ class AuditEventRow(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(Json)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The row this event records, by digest ({"table", "id", "sha256"}): a review or a document version.
+    covers: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    # HMAC-SHA256 of the hash with the audit key; NULL only on events written before the key existed.
+    mac: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditCheckpointRow(Base):
+    """The audit log's head, keyed: one row (id 1), rewritten by every append in the append's own
+    transaction, so it cannot be append-only (a trigger refuses DELETE). `mac` covers seq, hash and at;
+    `origin` (where the keyed log starts: first keyed event, first covered review and version, and how
+    many rows came before) is written once, with its own `origin_mac`. See models/audit.py."""
+
+    __tablename__ = "audit_checkpoint"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    mac: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[dict[str, Any]] = mapped_column(Json)
+    origin_mac: Mapped[str] = mapped_column(String(64))
+
 
 
 class TokenRow(Base):
