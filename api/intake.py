@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api import rulesets
 from api.context import Actor, Context
-from api.errors import Forbidden
+from api.errors import Conflict, Forbidden
 from api.queries import CURRENT_VERSION
 from api.review import send_back
 from api.schemas import DocumentIn
@@ -31,6 +31,14 @@ from engine.vocabulary import secrecy_rank
 from engine.working_days import today_in_china
 from models import audit
 from models.tables import ItemRow, ItemVersionRow, RuleHitRow
+
+
+class _NotOwner(Exception):
+    """The caller may not send a version of this item (found again in the write transaction)."""
+
+    def __init__(self, item: ItemRow, problem: str) -> None:
+        super().__init__(problem)
+        self.item_id, self.source_id, self.problem = item.id, item.source_id, problem
 
 
 def content_hash(record: dict[str, Any]) -> str:
@@ -60,6 +68,9 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     digest = content_hash(record)
     look = reader if reader is not None else session
     existing, current_hash = _find(look, origin, source_id)
+    if existing is not None and (problem := ownership_problem(existing, actor, record)) is not None:
+        look.rollback()
+        _refuse(session, actor, origin, existing.id, source_id, problem)
     if existing is not None and current_hash == digest:
         look.rollback()
         return existing, "unchanged"
@@ -74,6 +85,8 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
             result = _store(session, ctx, suggester, actor, origin, source_id, record, digest, suggestion, closed_on)
             session.commit()
             return result
+        except _NotOwner as refused:  # another account created it between the first look and this one
+            _refuse(session, actor, origin, refused.item_id, refused.source_id, refused.problem)
         except (IntegrityError, StaleDataError):
             # Two pushes of one document raced (the loser re-reads and finds the winner's item), or a
             # reviewer changed the item meanwhile (the version is added again on top of the review).
@@ -83,19 +96,46 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     raise AssertionError("unreachable")
 
 
+def ownership_problem(item: ItemRow, actor: Actor, record: dict[str, Any]) -> str | None:
+    """Why this caller may not send a version of an existing item, or None. An item belongs to the
+    account that first sent it and to its division: another account (another clerk, another document
+    system, a clerk token without a division) or another division may not replace what it says."""
+    if item.owner is not None and item.owner != actor.name:
+        return f"{item.origin} item {item.source_id!r} belongs to another account; it cannot be replaced from here"
+    if (record.get("division") or None) != (item.division or None):
+        return (f"{item.origin} item {item.source_id!r} belongs to division {item.division!r}; a new version "
+                f"cannot move it to {record.get('division')!r}")
+    return None
+
+
+def _refuse(session: Session, actor: Actor, origin: str, item_id: int, source_id: str, problem: str) -> None:
+    """Record the refused attempt (its own transaction: the refusal is the point) and answer 409.
+    The answer names no title, division or status of the item: the caller may not read it."""
+    session.rollback()
+    audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:refused", item_id=item_id,
+                 after={"source_id": source_id, "reason": problem, "division": actor.division})
+    session.commit()
+    raise Conflict(f"{origin} item {source_id!r} already exists and belongs to another account or division: "
+                   "it cannot be replaced from this token")
+
+
 def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: str, source_id: str,
            record: dict[str, Any], digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
     model = suggester.model
     marking = suggestion.get("marking") or "none"
     item, current_hash = _find(session, origin, source_id)
+    if item is not None and (problem := ownership_problem(item, actor, record)) is not None:
+        raise _NotOwner(item, problem)
     if item is not None and current_hash == digest:
         return item, "unchanged"
+    suggested_secrecy = suggestion["suggestion"]["secrecy"]["value"]
     if item is None:
         due = ctx.due(closed_on)
         item = ItemRow(origin=origin, source_id=source_id, division=record.get("division"), agency=record.get("agency"),
                        title=record.get("title") or "", closed_on=closed_on, due_on=due.due_on,
                        due_warnings=list(due.warnings), status="secrecy_review", current_version=1, marking=marking,
-                       marked=marking != "none", risk=review_priority(suggestion), changed_after_review=False)
+                       marked=marking != "none", risk=review_priority(suggestion), changed_after_review=False,
+                       owner=actor.name, suggested_secrecy=suggested_secrecy)
         session.add(item)
         session.flush()
         outcome, before = "created", None
@@ -103,14 +143,15 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
         before = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store}
         item.current_version += 1
         item.title = record.get("title") or ""
-        item.division, item.agency = record.get("division"), record.get("agency")
+        item.agency = record.get("agency")
+        item.suggested_secrecy = suggested_secrecy
         if item.status != "secrecy_review" or item.secrecy is not None:
+            # The reviews were of the old text. A new version is a new document: back to secrecy review,
+            # and out of its store at once (a published one is withdrawn from the website's feed) before
+            # anything of the new text can be served (engine/publication.py: both reviews of this version).
             item.changed_after_review = True
-        strictest = max(item.marking, marking, key=secrecy_rank)
-        if item.store == "proactive" and strictest != "none":
-            # A marked document is never public: back to secrecy review at once, before the marking is
-            # set (the database refuses a marked proactive item).
             send_back(session, item, "secrecy_review")
+        strictest = max(item.marking, marking, key=secrecy_rank)
         item.marking, item.marked = strictest, strictest != "none"
         item.risk = review_priority(suggestion)
         outcome = "new_version"

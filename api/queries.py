@@ -8,11 +8,17 @@ from typing import Any, Sequence
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from api.visibility import Viewer
 from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, ReviewRow
 
 
-def filtered(query: Select[Any], *, division: str | None = None, closed_from: dt.date | None = None,
+def filtered(query: Select[Any], viewer: Viewer | None = None, *, division: str | None = None, closed_from: dt.date | None = None,
              closed_to: dt.date | None = None, q: str | None = None) -> Select[Any]:
+    """The filters of every list, inside what the caller may see: items out of its scope are not there
+    at all, and the title search matches only items it may read (api/visibility.py). Without a viewer
+    (the agency-wide reports of roles that see every item) there is no title search."""
+    if viewer is not None:
+        query = query.where(viewer.scope)
     if division:
         query = query.where(ItemRow.division == division)
     if closed_from:
@@ -20,8 +26,10 @@ def filtered(query: Select[Any], *, division: str | None = None, closed_from: dt
     if closed_to:
         query = query.where(ItemRow.closed_on <= closed_to)
     if q:
+        if viewer is None:
+            raise ValueError("a title search needs the caller: what it may read decides what matches")
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(ItemRow.title.like(f"%{escaped}%", escape="\\"))
+        query = query.where(viewer.text_match(ItemRow.title.like(f"%{escaped}%", escape="\\")))
     return query
 
 
@@ -32,20 +40,21 @@ def page(session: Session, query: Select[Any], order: Sequence[Any], limit: int,
     return int(total), rows
 
 
-def queue(session: Session, stage: str, today: dt.date, limit: int, offset: int, **filters: Any
+def queue(session: Session, viewer: Viewer, stage: str, today: dt.date, limit: int, offset: int, **filters: Any
           ) -> tuple[int, list[ItemRow]]:
     """Items waiting at `stage`: overdue first, then the riskiest and least certain, then the oldest."""
-    query = filtered(select(ItemRow).where(ItemRow.status == stage), **filters)
+    query = filtered(select(ItemRow).where(ItemRow.status == stage), viewer, **filters)
     overdue = case((ItemRow.due_on < today, 0), else_=1)
     return page(session, query, [overdue, ItemRow.risk.desc(), ItemRow.closed_on, ItemRow.id], limit, offset)
 
 
-def store(session: Session, name: str, limit: int, offset: int, **filters: Any) -> tuple[int, list[ItemRow]]:
-    query = filtered(select(ItemRow).where(ItemRow.store == name), **filters)
+def store(session: Session, viewer: Viewer, name: str, limit: int, offset: int, **filters: Any
+          ) -> tuple[int, list[ItemRow]]:
+    query = filtered(select(ItemRow).where(ItemRow.store == name), viewer, **filters)
     return page(session, query, [ItemRow.routed_at.desc(), ItemRow.id.desc()], limit, offset)
 
 
-def items(session: Session, status: str | None, limit: int, offset: int, *, category: str | None = None,
+def items(session: Session, viewer: Viewer, status: str | None, limit: int, offset: int, *, category: str | None = None,
           column: str | None = None, reviewer: str | None = None, changed: bool | None = None, **filters: Any
           ) -> tuple[int, list[ItemRow]]:
     """Items by status, decided category and column, and by their review history: reviewed by
@@ -63,14 +72,14 @@ def items(session: Session, status: str | None, limit: int, offset: int, *, cate
     if changed is not None:
         overridden = ItemRow.id.in_(select(ReviewRow.item_id).where(ReviewRow.changed.is_(True)))
         query = query.where(overridden if changed else ~overridden)
-    return page(session, filtered(query, **filters), [ItemRow.id.desc()], limit, offset)
+    return page(session, filtered(query, viewer, **filters), [ItemRow.id.desc()], limit, offset)
 
 
-def reviews(session: Session, limit: int, offset: int, *, stage: str | None = None, actor: str | None = None,
+def reviews(session: Session, viewer: Viewer, limit: int, offset: int, *, stage: str | None = None, actor: str | None = None,
             changed: bool | None = None, **filters: Any) -> tuple[int, list[tuple[ReviewRow, ItemRow]]]:
     """The review history across items, newest first, by stage, reviewer and whether it changed the
     suggestion, and by the items' own filters (division, closing date, title)."""
-    query = filtered(select(ReviewRow, ItemRow).join(ItemRow, ItemRow.id == ReviewRow.item_id), **filters)
+    query = filtered(select(ReviewRow, ItemRow).join(ItemRow, ItemRow.id == ReviewRow.item_id), viewer, **filters)
     if stage:
         query = query.where(ReviewRow.stage == stage)
     if actor:
@@ -85,25 +94,12 @@ def reviews(session: Session, limit: int, offset: int, *, stage: str | None = No
 CURRENT_VERSION = (ItemVersionRow.item_id == ItemRow.id) & (ItemVersionRow.number == ItemRow.current_version)
 
 
-def current_suggested_secrecy(session: Session, rows: Sequence[ItemRow]) -> dict[int, str | None]:
-    """The secrecy suggested for each item's current version: the one value read out of the stored
-    suggestion (a JSON path on both databases), not whole suggestions of every version."""
-    if not rows:
-        return {}
-    level = ItemVersionRow.suggestion[("suggestion", "secrecy", "value")].as_string()
-    ids = [r.id for r in rows]
-    out: dict[int, str | None] = {}
-    for start in range(0, len(ids), 10_000):  # an export lists up to 100k items: under SQLite's bind limit
-        found = session.execute(select(ItemVersionRow.item_id, level).join(ItemRow, CURRENT_VERSION)
-                                .where(ItemRow.id.in_(ids[start:start + 10_000])))
-        out.update({item_id: value for item_id, value in found})
-    return out
-
-
 def feed(session: Session, after: int, limit: int) -> list[tuple[FeedEntryRow, ItemRow, dict[str, Any]]]:
     """Feed entries after the cursor, in commit order (their seq comes from a locked counter), each with
-    its item and the item's current document (one query, not one per entry)."""
+    its item and the document of the version the entry published (one query, not one per entry); never
+    a later version's, which nobody has reviewed."""
+    published = (ItemVersionRow.item_id == FeedEntryRow.item_id) & (ItemVersionRow.number == FeedEntryRow.version)
     rows = session.execute(select(FeedEntryRow, ItemRow, ItemVersionRow.document)
-                           .join(ItemRow, ItemRow.id == FeedEntryRow.item_id).join(ItemVersionRow, CURRENT_VERSION)
+                           .join(ItemRow, ItemRow.id == FeedEntryRow.item_id).outerjoin(ItemVersionRow, published)
                            .where(FeedEntryRow.seq > after).order_by(FeedEntryRow.seq).limit(limit))
     return [(entry, item, document) for entry, item, document in rows]

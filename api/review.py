@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Actor, Context
-from api.errors import Conflict, Invalid, NotFound
+from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.schemas import DisclosureReviewIn, ReopenIn, SecrecyReviewIn
+from engine import publication
 from engine.index_number import format_index_number
 from engine.routing import RoutingError, store_for
 from models import audit
@@ -54,6 +55,28 @@ def _load(session: Session, item_id: int, expected_version: int | None, stage: s
     return item, version.suggestion
 
 
+def _last_secrecy_review(session: Session, item: ItemRow) -> ReviewRow | None:
+    return session.scalars(select(ReviewRow).where(ReviewRow.item_id == item.id, ReviewRow.stage == "secrecy_review")
+                           .order_by(ReviewRow.id.desc()).limit(1)).first()
+
+
+def _separate(session: Session, ctx: Context, actor: Actor, item: ItemRow, stage: str, submitted: dict[str, Any]) -> None:
+    """Separation of duties (GONGKAI_SEPARATE_DUTIES, on by default): whoever pushed or entered a version
+    of the item does not review it, and the disclosure reviewer is not the person who did the secrecy
+    review of the same item. A person is a token's holder name: one person's two tokens are one person."""
+    if not ctx.settings.separate_duties:
+        return
+    entrants = set(session.scalars(select(ItemVersionRow.received_by).where(ItemVersionRow.item_id == item.id)))
+    if actor.name in entrants:
+        raise Forbidden(f"{actor.name} entered item {item.id} and may not review it (separation of duties)",
+                        submitted=submitted)
+    if stage == "disclosure_review":
+        last = _last_secrecy_review(session, item)
+        if last is not None and last.actor == actor.name:
+            raise Forbidden(f"{actor.name} did the secrecy review of item {item.id}; the disclosure review needs "
+                            "another person (separation of duties)", submitted=submitted)
+
+
 @contextmanager
 def _first_wins(session: Session, item_id: int, submitted: dict[str, Any]) -> Iterator[None]:
     """The item's UPDATE carries "WHERE lock_version = <read>" (at any flush, not only at commit): when
@@ -79,20 +102,28 @@ def _needs_reason(changed: list[str], reason: str | None, submitted: dict[str, A
 def review_secrecy(session: Session, ctx: Context, actor: Actor, item_id: int, body: SecrecyReviewIn) -> ItemRow:
     submitted = body.model_dump(mode="json", exclude_unset=True)
     item, suggestion = _load(session, item_id, body.expected_version, "secrecy_review", submitted)
+    _separate(session, ctx, actor, item, "secrecy_review", submitted)
     suggested = suggestion["suggestion"]["secrecy"]["value"]
     changed = ["secrecy"] if suggested is not None and body.secrecy != suggested else []
-    reason = _needs_reason(changed, body.reason, submitted)
+    # Signals of secret-looking content stay until the reviewer clears them, with a reason: until then
+    # the version cannot be published (engine/publication.py).
+    cues = publication.risk_cues(suggestion.get("secrecy_signals") or ())
+    cleared = cues if body.clear_signals and body.secrecy == "none" else []
+    reason = _needs_reason(changed + (["the secrecy-risk signals"] if cleared else []), body.reason, submitted)
+    decided: dict[str, Any] = {"secrecy": body.secrecy.value}
+    if cleared:
+        decided["cleared_signals"] = cleared
     with _first_wins(session, item_id, submitted):
         item.secrecy = body.secrecy.value
         item.status = "disclosure_review"
-        _write(session, actor, item, "secrecy_review", {"secrecy": suggested}, {"secrecy": item.secrecy}, changed,
-               reason, None)
+        _write(session, actor, item, "secrecy_review", {"secrecy": suggested}, decided, changed, reason, None)
     return item
 
 
 def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int, body: DisclosureReviewIn) -> ItemRow:
     submitted = body.model_dump(mode="json", exclude_unset=True)
     item, suggestion = _load(session, item_id, body.expected_version, "disclosure_review", submitted)
+    _separate(session, ctx, actor, item, "disclosure_review", submitted)
     fields = suggestion["suggestion"]
     suggested = {name: fields[name]["value"] for name in ("category", "exemption", "column")}
     decided = {name: (getattr(body, name).value if getattr(body, name) is not None else None)
@@ -109,6 +140,8 @@ def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int
     except RoutingError as exc:
         raise Invalid(f"item {item_id} cannot be routed: {exc}", errors=[{"field": "category", "message": str(exc)}],
                       submitted=submitted) from None
+    if store == "proactive":
+        _guard(session, item, suggestion, submitted)
     with _first_wins(session, item_id, submitted):
         item.category, item.exemption, item.column = decided["category"], decided["exemption"], decided["column"]
         _write(session, actor, item, "disclosure_review", suggested, decided, changed, reason, body.leader_instruction)
@@ -127,6 +160,21 @@ def _write(session: Session, actor: Actor, item: ItemRow, stage: str, suggested:
                                                          "leader_instruction": leader_instruction})
 
 
+def _guard(session: Session, item: ItemRow, suggestion: dict[str, Any], submitted: dict[str, Any]) -> None:
+    """The publication guard (engine/publication.py) on the version about to be published."""
+    last = _last_secrecy_review(session, item)
+    candidate = publication.Candidate(
+        version=item.current_version, secrecy=item.secrecy, marking=item.marking,
+        signals=suggestion.get("secrecy_signals") or (),
+        secrecy_reviewed=last.version_number if last is not None else None,
+        disclosure_reviewed=item.current_version,  # this review is of the current version (_load)
+        cleared=(last.decided or {}).get("cleared_signals", ()) if last is not None else ())
+    found = publication.problems(candidate)
+    if found:
+        raise Invalid(f"item {item.id} cannot be published: {'; '.join(found)}",
+                      errors=[{"field": "category", "message": problem} for problem in found], submitted=submitted)
+
+
 def _route(session: Session, ctx: Context, actor: Actor, item: ItemRow, store: str) -> None:
     """To exactly one store, with its 索引号 (gapless per agency and year); proactive items enter the feed."""
     if item.index_number is None:
@@ -137,7 +185,8 @@ def _route(session: Session, ctx: Context, actor: Actor, item: ItemRow, store: s
     item.store, item.status, item.routed_at = store, "routed", utc_now()
     session.flush()
     if store == "proactive":
-        session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="publish"))
+        session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="publish",
+                                 version=item.current_version))
     audit.record(session, actor=actor.name, role=actor.role, action="routed", item_id=item.id,
                  after={"store": store, "index_number": item.index_number})
 
@@ -179,7 +228,8 @@ def send_back(session: Session, item: ItemRow, stage: str) -> None:
     reused when the item is routed again) and so does the review history. Used by a reopening and by
     a marked new version of a published document (api/intake.py)."""
     if item.store == "proactive":
-        session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw"))
+        session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw",
+                                 version=item.current_version))
     for name in DECIDED_AT[stage]:
         setattr(item, name, None)
     item.store, item.status, item.routed_at = None, stage, None

@@ -74,7 +74,11 @@ class SecrecyReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     secrecy: Secrecy = Field(description="the level decided (confirming the suggestion or changing it)")
-    reason: str | None = Field(default=None, max_length=4000, description="required when the level differs from the suggestion")
+    clear_signals: bool = Field(default=False, description=(
+        "the content the suggestion flags as secret-looking (suggestion.secrecy_signals of kind risk) is not "
+        "secret: clears those signals for this version, with a reason. Until cleared, the version cannot be "
+        "published. Markings cannot be cleared."))
+    reason: str | None = Field(default=None, max_length=4000, description="required when the level differs from the suggestion, or signals are cleared")
     expected_version: int | None = Field(default=None, ge=1, description="the item's lock_version you reviewed; 409 if it moved on")
 
     _no_nul = field_validator("reason")(without_nul)
@@ -115,8 +119,15 @@ class TokenIn(BaseModel):
     role: Literal["document_system", "clerk", "secrecy_reviewer", "disclosure_reviewer", "office", "rule_author",
                   "supervisor", "admin"]
     division: str | None = Field(default=None, max_length=100, description="a clerk's division: entries are limited to it")
+    days: int | None = Field(default=None, ge=1, le=3650, description="days the token works (default GONGKAI_TOKEN_DAYS, 180)")
 
     _no_nul = field_validator("name", "division")(without_nul)
+
+
+class RotateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days: int | None = Field(default=None, ge=1, le=3650, description="days the new token works (default GONGKAI_TOKEN_DAYS, 180)")
 
 
 class Problem(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,8 +46,16 @@ class Settings(BaseSettings):
                              description="the agency's code in 索引号")
     index_template: str = DEFAULT_TEMPLATE
     max_body_bytes: int = Field(default=12 * 1024 * 1024, ge=1024, description="larger requests get 413")
+    # Days a new token works (api/tokens.py); `token create --days` and POST /v1/tokens may ask for another span.
+    token_days: int = Field(default=180, ge=1, le=3650, description="days a newly issued or rotated token works")
     # Roles that may read the bodies of items whose secrecy is not none.
     cleared_roles: frozenset[str] = frozenset({"secrecy_reviewer", "disclosure_reviewer", "admin"})
+    # Clerks (处室信息员) read their own division's items ("division"), or every division's ("all") for
+    # agencies that want it; a clerk token without a division reads only the items it entered.
+    clerk_scope: Literal["division", "all"] = "division"
+    # Separation of duties: whoever entered or pushed an item does not review it, and one person does not
+    # do both reviews of one version (a person is a token's holder name).
+    separate_duties: bool = True
     migrate_on_start: bool = True
     # Supervision: calendar days an item may wait at a review stage before it is reported.
     review_wait_days: dict[str, int] = Field(default_factory=lambda: {"secrecy_review": 5, "disclosure_review": 5})

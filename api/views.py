@@ -1,4 +1,5 @@
-"""How items are shown: in full to cleared roles, as a bare existence record to others when secret."""
+"""How items are shown: in full to those who may read them, as a bare existence record to others
+(api/visibility.py decides which)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,11 @@ from typing import Any
 
 from api.context import Actor
 from api.settings import Settings
+from api.visibility import may_read
 from engine.working_days import published_late, today_in_china
-from models.tables import ItemRow, ItemVersionRow, ReviewRow
+from models.tables import AuditEventRow, ItemRow, ItemVersionRow, ReviewRow
 
 __all__ = ["today_in_china"]  # the routes' today, re-exported
-
-
-def is_secret(item: ItemRow, suggested: str | None) -> bool:
-    """Any secrecy marking, or a level other than none: the decided one once secrecy review is done,
-    the suggested one until then."""
-    return item.marked or (item.secrecy if item.secrecy is not None else suggested or "none") != "none"
-
-
-def may_read_body(actor: Actor, item: ItemRow, suggested: str | None, settings: Settings) -> bool:
-    return not is_secret(item, suggested) or actor.role in settings.cleared_roles
 
 
 def clock(item: ItemRow, today: dt.date | None = None) -> dict[str, Any]:
@@ -35,9 +27,8 @@ def clock(item: ItemRow, today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def summary(item: ItemRow, actor: Actor, settings: Settings, suggested_secrecy: str | None = None,
-            today: dt.date | None = None) -> dict[str, Any]:
-    readable = may_read_body(actor, item, suggested_secrecy, settings)
+def summary(item: ItemRow, actor: Actor, settings: Settings, today: dt.date | None = None) -> dict[str, Any]:
+    readable = may_read(actor, item, settings)
     out: dict[str, Any] = {
         "id": item.id, "origin": item.origin, "source_id": item.source_id, "division": item.division,
         "status": item.status, "version": item.current_version, "lock_version": item.lock_version,
@@ -55,7 +46,8 @@ def summary(item: ItemRow, actor: Actor, settings: Settings, suggested_secrecy: 
 
 def version_view(version: ItemVersionRow, readable: bool, current: bool = False) -> dict[str, Any]:
     """A version with its document; its suggestion too unless it is the current one (shown once, at the top)."""
-    out: dict[str, Any] = {"number": version.number, "content_hash": version.content_hash,
+    # The content hash confirms a guessed text: it is content, shown only with the document.
+    out: dict[str, Any] = {"number": version.number, "content_hash": version.content_hash if readable else None,
                            "received_at": version.received_at.isoformat(), "received_by": version.received_by,
                            "ruleset_revision": version.ruleset_revision, "model_id": version.model_id}
     if readable:
@@ -65,19 +57,38 @@ def version_view(version: ItemVersionRow, readable: bool, current: bool = False)
     return out
 
 
-def review_view(review: ReviewRow) -> dict[str, Any]:
+def review_view(review: ReviewRow, readable: bool = True) -> dict[str, Any]:
+    """A review; its reason and the leader's instruction are the item's content too (a reason may quote
+    the secret it weighs), shown only to those who may read the item."""
     return {"stage": review.stage, "version": review.version_number, "actor": review.actor, "role": review.role,
             "at": review.at.isoformat(), "suggested": review.suggested, "decided": review.decided,
-            "changed": review.changed, "reason": review.reason, "leader_instruction": review.leader_instruction}
+            "changed": review.changed, "reason": review.reason if readable else None,
+            "leader_instruction": review.leader_instruction if readable else None}
+
+
+# What an audit event may say of an item's content (a review's reason may quote the secret it weighs).
+_CONTENT_KEYS = frozenset({"reason", "leader_instruction", "title", "body", "content_hash"})
+
+
+def audit_view(event: AuditEventRow, readable: bool) -> dict[str, Any]:
+    """An audit event; for an item the caller may not read, its content words are left out (the event,
+    who, when and what was decided stay: supervision needs them)."""
+    def shown(part: Any) -> Any:
+        if readable or not isinstance(part, dict):
+            return part
+        return {k: (None if k in _CONTENT_KEYS else v) for k, v in part.items()}
+
+    return {"seq": event.seq, "at": event.at.isoformat(), "actor": event.actor, "role": event.role,
+            "action": event.action, "item_id": event.item_id, "before": shown(event.before),
+            "after": shown(event.after), "redacted": not readable, "hash": event.hash}
 
 
 def full(item: ItemRow, actor: Actor, settings: Settings) -> dict[str, Any]:
     """One item with its versions, current suggestion and evidence, and its full review history."""
     current = item.versions[-1]
-    suggested = current.suggestion["suggestion"]["secrecy"]["value"]
-    readable = may_read_body(actor, item, suggested, settings)
-    out = summary(item, actor, settings, suggested)
+    readable = may_read(actor, item, settings)
+    out = summary(item, actor, settings)
     out["versions"] = [version_view(v, readable, current=v is current) for v in item.versions]
     out["suggestion"] = current.suggestion if readable else None
-    out["reviews"] = [review_view(r) for r in item.reviews]
+    out["reviews"] = [review_view(r, readable) for r in item.reviews]
     return out

@@ -41,6 +41,8 @@ class ItemRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     origin: Mapped[str] = mapped_column(String(16))  # closure | manual
     source_id: Mapped[str] = mapped_column(String(200))
+    # The account (token holder) that first pushed or entered it: only that account may send new versions.
+    owner: Mapped[str | None] = mapped_column(String(100))
     division: Mapped[str | None] = mapped_column(String(100), index=True)
     agency: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text, default="")
@@ -52,6 +54,9 @@ class ItemRow(Base):
     # The strictest marking any version carried (none | internal | confidential | ...): sticky.
     marking: Mapped[str] = mapped_column(String(16), default="none")
     marked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The secrecy suggested for the current version: with `marked` and `secrecy`, what decides in SQL
+    # whether a caller may read the item (api/visibility.py), so searches and counts never touch the rest.
+    suggested_secrecy: Mapped[str | None] = mapped_column(String(16))
     # Queue order: higher first (low confidence, rule/model disagreement, marking).
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     # Decisions people made (None until made); never overwritten by a new version.
@@ -180,7 +185,9 @@ class FeedEntryRow(Base):
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
-    action: Mapped[str] = mapped_column(String(16))  # publish
+    action: Mapped[str] = mapped_column(String(16))  # publish | withdraw
+    # The version a publish entry put on the website: the feed serves that version's text, never a later one.
+    version: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
@@ -238,7 +245,6 @@ class AuditCheckpointRow(Base):
     origin_mac: Mapped[str] = mapped_column(String(64))
 
 
-
 class TokenRow(Base):
     """A bearer token: only its SHA-256 is stored (tokens are 256 random bits, so no slow hash is needed)."""
 
@@ -252,3 +258,4 @@ class TokenRow(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # NULL: issued before expiry existed

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 
-from api import tokens
+from api import tokens, views
+from api.visibility import may_read
 from api.context import Actor
 from api.deps import SessionDep, allow
 from api.errors import NotFound
 from api.schemas import MAX_ID, TokenIn
 from models.audit import verify_chain
-from models.tables import AuditEventRow, TokenRow
+from models.tables import AuditEventRow, ItemRow, TokenRow
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 
@@ -49,15 +50,18 @@ def revoke_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: Sessi
 
 
 @router.get("/audit", summary="The audit log, in order")
-def read_audit(session: SessionDep, actor: Actor = Depends(allow("read_audit")),
+def read_audit(request: Request, session: SessionDep, actor: Actor = Depends(allow("read_audit")),
                item_id: int | None = Query(None, ge=0, le=MAX_ID), after: int = Query(0, ge=0, le=MAX_ID),
                limit: int = Query(100, ge=1, le=1000)) -> dict:
     query = select(AuditEventRow).where(AuditEventRow.seq > after)
     if item_id is not None:
         query = query.where(AuditEventRow.item_id == item_id)
     rows = list(session.scalars(query.order_by(AuditEventRow.seq).limit(limit)))
-    return {"events": [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
-                        "item_id": r.item_id, "before": r.before, "after": r.after, "hash": r.hash} for r in rows],
+    ids = {r.item_id for r in rows if r.item_id is not None}
+    items = {i.id: i for i in session.scalars(select(ItemRow).where(ItemRow.id.in_(ids)))} if ids else {}
+    settings = request.app.state.context.settings
+    return {"events": [views.audit_view(r, r.item_id is None or r.item_id not in items
+                                        or may_read(actor, items[r.item_id], settings)) for r in rows],
             "cursor": rows[-1].seq if rows else after}
 
 

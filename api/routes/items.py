@@ -14,6 +14,7 @@ from api.deps import ContextDep, SessionDep, allow
 from api.errors import Invalid, NotFound
 from api.reports import MEDIA_TYPES
 from api.schemas import MAX_ID, IsoDate
+from api.visibility import Viewer, in_scope, may_read
 from engine.vocabulary import Category, Column
 from models.tables import ItemRow
 
@@ -70,9 +71,8 @@ def too_long(total: int, fmt: str) -> None:
 def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: dict[str, int],  # type: ignore[no-untyped-def]
              fmt: str = "json", name: str = "items") -> Any:
     too_long(total, fmt)
-    secrecy = queries.current_suggested_secrecy(session, rows)
     today = views.today_in_china()
-    items = [views.summary(r, actor, ctx.settings, secrecy.get(r.id), today) for r in rows]
+    items = [views.summary(r, actor, ctx.settings, today) for r in rows]
     if fmt != "json":
         return exported(exports.items_table(items), fmt, name)
     return {"total": total, **page, "items": items}
@@ -81,7 +81,7 @@ def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: 
 @router.get("/items/{item_id}", summary="One item: versions, suggestion, evidence, review history")
 def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_item"))) -> dict:
     item = session.get(ItemRow, item_id, options=[selectinload(ItemRow.versions), selectinload(ItemRow.reviews)])
-    if item is None:
+    if item is None or not in_scope(actor, item, ctx.settings):  # out of scope: not even its existence
         raise NotFound(f"no item {item_id}")
     return views.full(item, actor, ctx.settings)
 
@@ -95,29 +95,29 @@ def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Pag
                reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL, description="reviewed by (any stage)"),
                changed: bool | None = Query(None, description="true: some decision differs from the suggestion"),
                q: str | None = Search, fmt: Format = "json") -> Any:
-    total, rows = queries.items(session, status, **paging(page, fmt), q=q, category=category, column=column,
+    total, rows = queries.items(session, Viewer(actor, ctx.settings), status, **paging(page, fmt), q=q, category=category, column=column,
                                 reviewer=reviewer, changed=changed, **filters)
     return _listing(session, ctx, actor, total, rows, page, fmt, "items")
 
 
 @router.get("/reviews", summary="Search and export the review history (by stage, reviewer, changed, item filters)",
             responses=exports.RESPONSES)
-def list_reviews(session: SessionDep, filters: Filters, page: Page, actor: Actor = Depends(allow("read_reviews")),
+def list_reviews(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page, actor: Actor = Depends(allow("read_reviews")),
                  stage: Stage | None = None,
                  reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL),
                  changed: bool | None = None, q: str | None = Search, fmt: Format = "json") -> Any:
-    total, rows = queries.reviews(session, **paging(page, fmt), stage=stage, actor=reviewer, changed=changed, q=q,
+    total, rows = queries.reviews(session, Viewer(actor, ctx.settings), **paging(page, fmt), stage=stage, actor=reviewer, changed=changed, q=q,
                                   **filters)
     too_long(total, fmt)
     reviews = [{"review_id": r.id, "item_id": item.id, "index_number": item.index_number, "division": item.division,
-                **views.review_view(r)} for r, item in rows]
+                **views.review_view(r, may_read(actor, item, ctx.settings))} for r, item in rows]
     if fmt != "json":
         return exported(exports.reviews_table(reviews), fmt, "reviews")
     return {"total": total, **page, "reviews": reviews}
 
 
 def _queue(stage: str, session, ctx, actor, filters, page, fmt) -> Any:  # type: ignore[no-untyped-def]
-    total, rows = queries.queue(session, stage, views.today_in_china(), **paging(page, fmt), **filters)
+    total, rows = queries.queue(session, Viewer(actor, ctx.settings), stage, views.today_in_china(), **paging(page, fmt), **filters)
     return _listing(session, ctx, actor, total, rows, page, fmt, stage)
 
 

@@ -11,6 +11,7 @@ from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.routes.items import Filters, Format, Page, Search, _listing, paging
 from api.schemas import MAX_ID
+from api.visibility import Viewer
 
 router = APIRouter(prefix="/v1", tags=["stores"])
 StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]
@@ -19,8 +20,16 @@ StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"
 @router.get("/stores/{store}", summary="List, search and export one store", responses=exports.RESPONSES)
 def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                actor: Actor = Depends(allow("read_store")), q: str | None = Search, fmt: Format = "json") -> Any:
-    total, rows = queries.store(session, store, **paging(page, fmt), q=q, **filters)
+    total, rows = queries.store(session, Viewer(actor, ctx.settings), store, **paging(page, fmt), q=q, **filters)
     return _listing(session, ctx, actor, total, rows, page, fmt, f"store-{store}")
+
+
+def still_published(entry, item, document) -> bool:  # type: ignore[no-untyped-def]
+    """What a publish entry put on the website is still there: the item is in the proactive store with
+    the very version the entry published (a new version withdraws it until both reviews of that version),
+    unmarked and decided non-secret. Checked again here, at the last boundary before the website."""
+    return (document is not None and item.store == "proactive" and entry.version == item.current_version
+            and item.secrecy == "none" and not item.marked and item.marking == "none")
 
 
 @router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")
@@ -34,7 +43,7 @@ def feed(session: SessionDep, actor: Actor = Depends(allow("feed")),
         out = {"seq": entry.seq, "action": entry.action, "at": entry.at.isoformat(), "item_id": item.id,
                "index_number": item.index_number}
         if entry.action == "publish":
-            if item.store != "proactive":  # withdrawn since: never show its content
+            if not still_published(entry, item, document):  # withdrawn since: never show its content
                 out["action"] = "withdrawn"
             else:
                 out.update(title=item.title, column=item.column, division=item.division, agency=item.agency,

@@ -51,7 +51,9 @@ def test_the_same_document_again_is_the_same_item(api: Api) -> None:
     assert listed["total"] == 1
 
 
-def test_a_changed_document_is_a_new_version_and_never_overwrites_a_decision(api: Api) -> None:
+def test_a_changed_document_is_a_new_version_reviewed_again_and_keeps_its_history(api: Api) -> None:
+    """The secrecy review was of version 1: version 2 is a new text, so it is reviewed again (issue 14:
+    changed content never goes on unreviewed); the decision on version 1 stays in the history."""
     doc = sample_documents()[0]
     item = _push(api, doc)
     api.as_("secrecy_reviewer").post(f"/v1/items/{item['id']}/secrecy_review", json={"secrecy": "none"})
@@ -60,9 +62,9 @@ def test_a_changed_document_is_a_new_version_and_never_overwrites_a_decision(api
     assert r.status_code == 200 and r.json()["outcome"] == "new_version"
     body = r.json()
     assert [v["number"] for v in body["versions"]] == [1, 2]
-    assert body["decision"]["secrecy"] == "none"  # the reviewer's decision stands
-    assert body["status"] == "disclosure_review" and body["changed_after_review"] is True
-    assert body["reviews"][0]["version"] == 1
+    assert body["decision"]["secrecy"] is None  # to be decided again, for version 2
+    assert body["status"] == "secrecy_review" and body["changed_after_review"] is True
+    assert [(r["version"], r["decided"]) for r in body["reviews"]] == [(1, {"secrecy": "none"})]
 
 
 def test_end_to_end_both_reviews_route_to_the_proactive_store_and_the_feed(api: Api) -> None:

@@ -43,7 +43,7 @@ def machine(app: Any, role_tokens: dict[str, str]) -> type[RuleBasedStateMachine
               marking=st.sampled_from(MARKINGS))
         def push(self, n: int, key: int, marking: str | None) -> int:
             r = call("document_system", "POST", "/v1/closures",
-                     json={**docs[n], "id": f"doc-{key}", "secrecy_marking": marking})
+                     json={**docs[n], "id": f"doc-{n}-{key}", "secrecy_marking": marking})
             assert r.status_code in (200, 201)
             return int(r.json()["id"])
 
@@ -116,6 +116,10 @@ def machine(app: Any, role_tokens: dict[str, str]) -> type[RuleBasedStateMachine
                 if "body" in entry:  # content shown only for items in the proactive store now
                     item = by_id[entry["item_id"]]
                     assert item.store == "proactive" and not item.marked and item.secrecy == "none"
+                    # ... and only the version both reviews were of (issue 14: a new version is withdrawn).
+                    reviewed = {(r.stage, r.version_number) for r in reviews if r.item_id == item.id}
+                    assert {("secrecy_review", item.current_version),
+                            ("disclosure_review", item.current_version)} <= reviewed
 
     return Office
 

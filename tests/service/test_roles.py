@@ -100,7 +100,10 @@ def test_secret_bodies_are_shown_only_to_cleared_roles(api: Api) -> None:
     doc = {**sample_documents()[0], "id": "secret-1", "secrecy_marking": "机密★10年"}
     pushed = api.push(doc).json()
     assert pushed["restricted"] is True and pushed["suggestion"] is None  # the document system is not cleared
-    for role in ("office", "supervisor", "clerk"):
+    # A clerk reads its own division's items (or, without a division, its own entries): not this one at all.
+    assert api.as_("clerk").get(f"/v1/items/{pushed['id']}").status_code == 404
+    assert api.as_("clerk").get("/v1/items").json()["total"] == 0
+    for role in ("office", "supervisor"):
         seen = api.as_(role).get(f"/v1/items/{pushed['id']}").json()
         assert seen["restricted"] is True and seen["title"] is None and seen["suggestion"] is None
         assert all("document" not in v for v in seen["versions"]) and seen["status"] == "secrecy_review"
