@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Mapping
 
 from engine.text import Normalized, compact, for_matching
 from engine.vocabulary import SECRECY_ORDER, Secrecy
@@ -79,7 +80,7 @@ _TITLE_PREFIX = tuple(re.compile(f"(?:密级:?)?(?P<mark>{p})") for p in (
 _TITLE_SUFFIX = tuple(re.compile(f"(?P<mark>{p})$") for p in (
     rf"{_OPEN}{_STAR}?{_LEVEL}级?(?:{_STAR}{_PERIOD}?(?P<term>{_LOOSE_TERM})|{_PERIOD}?(?P<strict>{_TERM}))?{_CLOSE}",
     rf"{_OPEN}(?P<level>内部)(?:资料|参阅|文件){_CLOSE}",  # not （内部讨论稿）: a draft's status
-    rf"{_CLASSIFIED}级?{_STAR}(?P<term>{_LOOSE_TERM})",
+    rf"{_LEVEL}级?{_STAR}(?P<term>{_LOOSE_TERM})",
 ))
 _NO_MARKING = {"", "无", "非密", "公开", "普通", "无密级", "none", "null", "密级:非密", "密级:无", "密级:公开"}
 _ATTACHMENT = re.compile(r"(?m)^ ?附 ?[件表录]")
@@ -194,12 +195,14 @@ def _scan_head(norm: Normalized, original: str, start: int, origin: str, limit: 
     found: list[Marking] = []
     seen = 0
     for at, line in _lines(norm.text, start):
-        packed, _ = compact(line)
+        packed = line.replace(" ", "")
         if not packed:
             continue
         if seen and _ATTACHMENT_HEAD.fullmatch(packed):
             break  # an attachment: read from its own heading
-        marking = _found(norm, original, at, line, origin, title=True)
+        # Every marking word has 密 (绝密 机密 秘密 工作秘密 保密期限) or is 内部: other lines are not parsed.
+        maybe = "密" in packed or "内部" in packed
+        marking = _found(norm, original, at, line, origin, title=True) if maybe else None
         if marking:
             found.append(marking)
         seen += 1
@@ -226,21 +229,24 @@ def _attachment_markings(norm: Normalized, original: str) -> list[Marking]:
     return found
 
 
-def find_markings(metadata: str, body: str, title: str = "") -> list[Marking]:
+def find_markings(metadata: str, body: str, title: str = "",
+                  matched: Mapping[str, Normalized] | None = None) -> list[Marking]:
     """Every marking in the metadata field, the body's header, the title and the heads of attachments.
 
     Spans are in the original `body` and `title` (and `metadata`), whatever normalisation found them.
+    `matched` may hold for_matching's result for "title" and "body" when the caller has it already.
     """
+    matched = matched or {}
     found: list[Marking] = []
     parsed = parse_marking(metadata) if metadata.strip() else None
     if parsed:
         start = len(metadata) - len(metadata.lstrip())
         found.append(Marking(parsed[0], parsed[1], "metadata", metadata.strip(), start, start + len(metadata.strip())))
     if title:
-        norm_title = for_matching(title)
+        norm_title = matched.get("title") or for_matching(title)
         marking = _found(norm_title, title, 0, norm_title.text.replace("\n", " "), "title", title=True)
         found += [marking] if marking else []
-    norm_body = for_matching(body)
+    norm_body = matched.get("body") or for_matching(body)
     found += _scan_head(norm_body, body, 0, "body", HEADER_LINES)
     found += _attachment_markings(norm_body, body)
     return found

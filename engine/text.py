@@ -61,6 +61,7 @@ class Normalized:
     text: str
     regions: tuple[tuple[int, int, int, int], ...] = ()
     starts: tuple[int, ...] = ()  # regions' starts in text, for bisect
+    base: Normalized | None = None  # when this rewrites another normalisation: the map goes on through it
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of text[start:end]: from the first original character that produced
@@ -72,6 +73,8 @@ class Normalized:
             >>> n.text, n.span(0, 2), n.span(0, len(n.text))
             ('机密★10年', (1, 4), (1, 8))
         """
+        if self.base is not None:
+            return self.base.span(*Normalized(self.text, self.regions, self.starts).span(start, end))
         if not self.regions:
             return start, end
         i = bisect.bisect_right(self.starts, start) - 1
@@ -93,8 +96,9 @@ def for_matching(text: str | Normalized) -> Normalized:
     """`text` normalised for matching (see the module), with its offset map.
 
     Linear in the text: the punctuation every Chinese text is full of (，：（）；) is replaced in C,
-    one-to-one; one regex scan finds the rest, which is rare. A text with nothing else to change
-    (simplified Chinese and ASCII, single spaces, `\\n`) is not copied again.
+    one-to-one; one regex scan of a single character class finds the rest, which is rare, and one
+    substring search finds runs of spaces. A text with nothing else to change (simplified Chinese and
+    ASCII, single spaces, `\\n`) is not copied again.
 
     Examples:
         >>> for_matching("機密\\u2028\\u200b第１２號").text
@@ -111,30 +115,88 @@ def for_matching(text: str | Normalized) -> Normalized:
         if old in text:
             text = text.replace(old, new)
     first = pattern.search(text)
-    if first is None:
-        return Normalized(text)
+    folded = Normalized(text) if first is None else _fold(text, first.start(), mapping, pattern)
+    return _collapse_spaces(folded)
+
+
+def _fold(text: str, first: int, mapping: dict[str, str], pattern: re.Pattern[str]) -> Normalized:
+    """Every character `pattern` finds replaced by its `mapping`, `\\r\\n` made one `\\n`."""
     pieces: list[str] = []
     regions: list[tuple[int, int, int, int]] = []
     last = length = 0
-    for match in pattern.finditer(text, first.start()):
-        start, end = match.span()
+    for match in pattern.finditer(text, first):
+        start = match.start()
         found = match.group()
-        if end - start == 1:
+        if found == "\r":
+            replacement = "" if text.startswith("\n", start + 1) else "\n"  # \r\n: the \n stays
+        else:
             replacement = mapping.get(found, found)
             if replacement == found:
                 continue  # an astral character that stays (all are found: see _tables)
-        else:
-            replacement = "\n" if found == "\r\n" else " "
         if start > last:
             pieces.append(text[last:start])
             length += start - last
         pieces.append(replacement)
-        if len(replacement) != end - start:
-            regions.append((length, len(replacement), start, end - start))
+        if len(replacement) != 1:
+            regions.append((length, len(replacement), start, 1))
         length += len(replacement)
-        last = end
+        last = start + 1
     pieces.append(text[last:])
     return Normalized("".join(pieces), tuple(regions), tuple(r[0] for r in regions))
+
+
+def _collapse_spaces(norm: Normalized) -> Normalized:
+    """Runs of spaces made one; a second map over the first (most texts have none: one C search)."""
+    text = norm.text
+    if "  " not in text:
+        return norm
+    pieces: list[str] = []
+    regions: list[tuple[int, int, int, int]] = []
+    last = length = 0
+    for run in _SPACE_RUN.finditer(text):
+        start, end = run.span()
+        pieces.append(text[last:start])
+        length += start - last
+        pieces.append(" ")
+        regions.append((length, 1, start, end - start))
+        length += 1
+        last = end
+    pieces.append(text[last:])
+    return Normalized("".join(pieces), tuple(regions), tuple(r[0] for r in regions), norm)
+
+
+_SPACE_RUN = re.compile("  +")
+
+
+def unwrap(norm: Normalized) -> Normalized:
+    """`norm` with each single line break between two Han characters removed: a line wrapped inside a
+    phrase (控制知\\n悉范围), as text copied from a PDF or a fixed-width editor is. Spans still map to
+    the original. Blank lines, and breaks after punctuation, stay.
+
+    Examples:
+        >>> joined = unwrap(for_matching("严格控制知\\r\\n悉范围。\\n一、"))
+        >>> joined.text, joined.span(4, 8)
+        ('严格控制知悉范围。\\n一、', (4, 10))
+    """
+    text = norm.text
+    cut = [m.start() for m in _BREAK.finditer(text)
+           if 0 < m.start() < len(text) - 1 and _is_han(text[m.start() - 1]) and _is_han(text[m.start() + 1])]
+    if not cut:
+        return norm
+    pieces, regions, last = [], [], 0
+    for removed, at in enumerate(cut):
+        pieces.append(text[last:at])
+        regions.append((at - removed, 0, at, 1))
+        last = at + 1
+    pieces.append(text[last:])
+    return Normalized("".join(pieces), tuple(regions), tuple(r[0] for r in regions), norm)
+
+
+_BREAK = re.compile("\n")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U000323af"
 
 
 def compact(line: str) -> tuple[str, list[int]]:
@@ -153,7 +215,7 @@ def compact(line: str) -> tuple[str, list[int]]:
 @functools.cache
 def _tables() -> tuple[dict[str, str], re.Pattern[str]]:
     """Per character, what it becomes (built once per process, about 0.2 s), and the pattern that
-    finds every character to change, every `\\r\\n` and every run of spaces."""
+    finds every character that may change."""
     t2s = _traditional_to_simplified()
     chars = [chr(cp) for low, high in _scanned() for cp in range(low, high)]
     # One C call for every character's NFKC; NUL composes with nothing, so each is folded alone.
@@ -181,14 +243,10 @@ def _tables() -> tuple[dict[str, str], re.Pattern[str]]:
         while any(c in mapping for c in value):
             value = "".join(mapping.get(c, c) for c in value)
         mapping[ch] = value
-    # Whatever ends up a space (¨ is NFKC " \u0308") or nothing takes part in a run of spaces.
-    blank = _char_class([ch for ch, value in mapping.items() if value == " "] + [" "])
-    run = f"{blank}[{blank[1:-1]}{_char_class([ch for ch, value in mapping.items() if not value])[1:-1]}]+"
-    # Python's re looks a character up in O(1) only in a class of BMP characters (a "big charset");
-    # a class with astral ones is a list of ranges tried one by one at every position (0.6 µs a
-    # character here). So astral characters are all found by one range and looked up in `mapping`.
-    bmp = _char_class([ch for ch in mapping if ord(ch) < 0x10000 and ch not in dict(_COMMON)])
-    pattern = re.compile(f"{run}|\r\n|{bmp}|[\\U00010000-\\U0010FFFF]")
+    # Python's re finds a character of one class fast (a bitmap for the BMP, one range beyond);
+    # alternatives would be tried one by one at every position, five times slower.
+    bmp = [ch for ch in mapping if ord(ch) < 0x10000 and ch not in dict(_COMMON)]
+    pattern = re.compile(_char_class([*bmp, "\r"])[:-1] + "\U00010000-\U0010FFFF]")
     return mapping, pattern
 
 

@@ -3,6 +3,7 @@ spans found in its text point back at what the clerk wrote."""
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.text import _PLAIN_BLOCKS, for_matching
+from engine.text import _PLAIN_BLOCKS, for_matching, unwrap
 
 FORMAT_CHARACTERS = [chr(cp) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Cf"]
 
@@ -82,3 +83,16 @@ def test_spans_point_back_at_what_produced_them(text: str, data: st.DataObject) 
     if start == 0 and end == len(norm.text) and norm.text:
         # the whole text maps to everything but removed characters at the edges
         assert for_matching(text[:begin] + text[finish:]).text.strip() == ""
+
+
+@given(TEXTS, st.data())
+@settings(max_examples=1000, deadline=None)
+def test_unwrapped_spans_point_back_at_what_produced_them(text: str, data: st.DataObject) -> None:
+    joined = unwrap(for_matching(text))
+    han = "[\u3400-\u9fff]"
+    assert re.search(f"{han}\n{han}", joined.text) is None
+    start = data.draw(st.integers(0, len(joined.text)))
+    end = data.draw(st.integers(start, len(joined.text)))
+    begin, finish = joined.span(start, end)
+    assert 0 <= begin <= finish <= len(text)
+    assert joined.text[start:end] in unwrap(for_matching(text[begin:finish])).text
