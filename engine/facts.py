@@ -17,6 +17,8 @@ from engine.evidence import Evidence
 from engine.marking import ORIGINS, find_markings, strictest
 from engine.normalize import infer_doc_type, normalize_text
 from engine.personal_data import KINDS, find_personal_data
+from engine.secrecy_risk import CUE_IDS, distinct_count, find_risk_cues
+from engine.text import for_matching
 from engine.vocabulary import Secrecy
 
 
@@ -47,6 +49,8 @@ FIELDS: Final[Mapping[str, FieldSpec]] = MappingProxyType(
         "body_chars": FieldSpec("number"),
         "marking_level": FieldSpec("enum", tuple(Secrecy)),
         "marking_origin": FieldSpec("list", ORIGINS),
+        "secrecy_risk": FieldSpec("list", CUE_IDS),
+        "secrecy_risk_cues": FieldSpec("number"),
         "personal_data": FieldSpec("list", KINDS),
         "id_card_count": FieldSpec("number"),
         "id_card_unverified_count": FieldSpec("number"),
@@ -71,6 +75,8 @@ class Facts:
     values: Mapping[str, Any]
     evidence: tuple[Evidence, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+    # Every marking and secrecy-risk cue found, in the shape of suggestion["secrecy_signals"].
+    signals: tuple[Mapping[str, Any], ...] = field(default=())
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -97,9 +103,18 @@ def derive_facts(doc: Document) -> Facts:
             evidence.append(Evidence("doc_type", inferred, "title", 0, len(title), title))
     norm = Document(**{**norm.__dict__, "doc_type": doc_type, "warnings": ()})
 
-    markings = find_markings(doc.secrecy_marking, doc.body, doc.title)
+    # One normalisation for matching, shared by the marking and the risk detectors (engine/text.py).
+    matched = {"title": for_matching(doc.title), "body": for_matching(doc.body)}
+    markings = find_markings(doc.secrecy_marking, doc.body, doc.title, matched=matched)
     evidence += [Evidence("marking_level", m.level.value, "metadata" if m.origin == "metadata" else m.field,
                           m.start, m.end, m.text) for m in markings]
+    risks = find_risk_cues(matched, {"title": doc.title, "body": doc.body})
+    evidence += [Evidence("secrecy_risk", c.cue, c.field, c.start, c.end, c.text) for c in risks]
+    signals = tuple(
+        [MappingProxyType({"kind": "marking", "level": m.level.value, "origin": m.origin, "field": m.field,
+                           "text": m.text, "start": m.start, "end": m.end}) for m in markings]
+        + [MappingProxyType({"kind": "risk", "cue": c.cue, "field": c.field, "text": c.text, "start": c.start,
+                             "end": c.end}) for c in risks])
     findings = find_personal_data(title, "title") + find_personal_data(body, "body")
     counts = {kind: sum(1 for f in findings if f.kind == kind) for kind in KINDS}
     evidence += [Evidence("personal_data", f.kind, f.field, f.start, f.end, f.masked) for f in findings]
@@ -127,6 +142,8 @@ def derive_facts(doc: Document) -> Facts:
         "body_chars": len(body),
         "marking_level": strictest(markings).value,
         "marking_origin": sorted({m.origin for m in markings}),
+        "secrecy_risk": [cue for cue in CUE_IDS if any(c.cue == cue for c in risks)],
+        "secrecy_risk_cues": distinct_count(risks),
         "personal_data": [k for k in KINDS if counts[k]],
         "id_card_count": counts["id_card"],
         "id_card_unverified_count": counts["id_card_unverified"],
@@ -140,4 +157,4 @@ def derive_facts(doc: Document) -> Facts:
         "public_comment": comment,
         "release_note": note,
     }
-    return Facts(MappingProxyType(values), tuple(evidence), doc.warnings)
+    return Facts(MappingProxyType(values), tuple(evidence), doc.warnings, signals)

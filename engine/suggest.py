@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol, Sequence
 
 from engine.combine import DEFAULT_POLICY, Policy, combine
 from engine.decision import Decision, RuleHit
@@ -14,7 +14,7 @@ from engine.prediction import Prediction
 from engine.rules.loader import load_rulebook
 from engine.rules.reference_backend import ReferenceBackend, evidence
 from engine.rules.rulebook import Rulebook
-from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, Secrecy
+from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, Secrecy, secrecy_rank
 
 
 class RuleBackend(Protocol):
@@ -112,6 +112,7 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
             attention.append(f"{name}: rules disagree")
         if fd.disagreement:
             attention.append(f"{name}: {fd.disagreement}")
+    attention += secrecy_attention(facts.signals)
     secrecy = decision.fields["secrecy"]
     return {
         "id": document.id,
@@ -121,6 +122,9 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "marking": facts["marking_level"],
         "needs_attention": bool(attention),
         "attention": attention,
+        # Every marking (any origin) and secrecy-risk cue, for the secrecy review and the API's
+        # publication guard (engine/publication.py): kind, level/origin or cue, field, text, span.
+        "secrecy_signals": [dict(signal) for signal in facts.signals],
         "hits": [
             {
                 "id": hit.rule.id, "title": hit.rule.title, "mode": hit.rule.mode.value,
@@ -134,3 +138,39 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "ruleset": {"name": book.name, "revision": book.revision},
         "model": {"id": model.model_id} if model is not None else None,
     }
+
+
+_MARK_WORD = {"top_secret": "绝密", "secret": "机密", "confidential": "秘密", "internal": "内部"}
+_WHERE = {"body": "the header", "title": "the title", "attachment": "an attachment"}
+
+
+def secrecy_attention(signals: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Why the secrecy review must look: a marking found outside the metadata (the document system's
+    field may be empty or weaker), and content that reads as secret. Cue ids only, never the words:
+    attention is shown where a secret document's text is not.
+
+    Examples:
+        >>> secrecy_attention([{"kind": "marking", "level": "secret", "origin": "title"}])
+        ['secrecy: marked 机密 in the title, not in the metadata']
+        >>> secrecy_attention([{"kind": "risk", "cue": "need_to_know"}, {"kind": "risk", "cue": "defence"}])
+        ['secrecy: reads as secret without a marking (need_to_know, defence); the secrecy review must clear it']
+    """
+    marks = [s for s in signals if s.get("kind") == "marking"]
+    metadata = max((str(s["level"]) for s in marks if s["origin"] == "metadata"), key=secrecy_rank, default=None)
+    out: list[str] = []
+    for origin, where in _WHERE.items():
+        level = max((str(s["level"]) for s in marks if s["origin"] == origin), key=secrecy_rank, default=None)
+        if level is None:
+            continue
+        if metadata is None:
+            out.append(f"secrecy: marked {_MARK_WORD[level]} in {where}, not in the metadata")
+        elif secrecy_rank(level) > secrecy_rank(metadata):
+            out.append(f"secrecy: marked {_MARK_WORD[level]} in {where}, stricter than the metadata's "
+                       f"{_MARK_WORD[metadata]}")
+        else:
+            out.append(f"secrecy: marked {_MARK_WORD[level]} in {where} as well as in the metadata")
+    cues = list(dict.fromkeys(str(s["cue"]) for s in signals if s.get("kind") == "risk"))
+    if cues:
+        unmarked = "" if marks else " without a marking"
+        out.append(f"secrecy: reads as secret{unmarked} ({', '.join(cues)}); the secrecy review must clear it")
+    return out

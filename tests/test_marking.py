@@ -8,9 +8,17 @@ came out secrecy none / proactive.
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from tests.conftest import facts_of
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from engine.document import document_from_record
+from engine.facts import derive_facts
+from engine.suggest import Suggester
+from engine.vocabulary import secrecy_rank
+from tests.conftest import facts_of, make_doc
+from tests.marking_spellings import marked_records, proactive_bases, unmarked_lookalikes
 
 TITLE = "关于做好2024年政府信息公开工作的通知"
 TEXT = "各区人民政府，市政府各委、办、局：\n现将有关事项通知如下。\n一、加强政策解读。\n特此通知。"
@@ -184,3 +192,90 @@ def test_a_marking_at_the_head_of_an_attachment(attachment: str) -> None:
 )
 def test_talking_about_secrets_is_not_a_marking(title: str, body: str) -> None:
     assert _marking(title=title, body=body) == ("none", [])
+
+
+# --- The suggestion: every marking is a secrecy signal, and one outside the metadata needs attention.
+
+SIGNAL_KEYS = {"kind", "level", "origin", "field", "text", "start", "end"}
+
+
+def test_every_marking_is_a_signal_with_its_span_in_what_was_written(suggester: Suggester) -> None:
+    title = "关于调整成品油储备的通知（機\u200b密）"
+    body = "\n\n000123\n秘\u2060密★1年\n特急\n" + TEXT + "\n附件1\r\n绝密★长期\r\n库点表\r\n……"
+    out = suggester.suggest(make_doc(title=title, body=body, secrecy_marking=" 内部 ", doc_type="通知"))
+    marks = [s for s in out["secrecy_signals"] if s["kind"] == "marking"]
+    assert [(s["origin"], s["field"], s["level"]) for s in marks] == [
+        ("metadata", "secrecy_marking", "internal"), ("title", "title", "secret"), ("body", "body", "confidential"),
+        ("attachment", "body", "top_secret")]
+    written = {"title": title, "body": body, "secrecy_marking": " 内部 "}
+    for signal in marks:
+        assert set(signal) == SIGNAL_KEYS
+        assert written[signal["field"]][signal["start"]:signal["end"]] == signal["text"]
+    assert [s["text"] for s in marks] == ["内部", "（機\u200b密）", "秘\u2060密★1年", "绝密★长期"]
+    assert out["marking"] == "top_secret"
+    assert "secrecy: marked 机密 in the title, stricter than the metadata's 内部" in out["attention"]
+    assert "secrecy: marked 绝密 in an attachment, stricter than the metadata's 内部" in out["attention"]
+    assert out["suggestion"]["category"]["value"] == "withheld"
+
+
+def test_a_marking_only_in_the_title_needs_secrecy_attention(suggester: Suggester) -> None:
+    out = suggester.suggest(make_doc(title="机密★关于调整成品油储备的通知", body=TEXT, doc_type="通知"))
+    assert out["attention"][-1:] == ["secrecy: marked 机密 in the title, not in the metadata"]
+    assert out["needs_attention"] and out["secrecy_flag"]
+
+
+def test_no_signal_is_an_empty_list(suggester: Suggester) -> None:
+    out = suggester.suggest(make_doc(title=TITLE, body=TEXT, doc_type="通知"))
+    assert out["secrecy_signals"] == []
+    assert not any(a.startswith("secrecy:") for a in out["attention"])
+
+
+def test_a_risk_cue_is_a_signal_and_needs_attention(suggester: Suggester) -> None:
+    body = TEXT + "\n本方案属国家秘密，请严格控制知悉范围。"
+    out = suggester.suggest(make_doc(title=TITLE, body=body, doc_type="通知"))
+    risks = [s for s in out["secrecy_signals"] if s["kind"] == "risk"]
+    assert {s["cue"] for s in risks} == {"need_to_know", "declared_secret"}
+    for signal in risks:
+        assert set(signal) == {"kind", "cue", "field", "text", "start", "end"}
+        assert body[signal["start"]:signal["end"]] == signal["text"]
+    assert ("secrecy: reads as secret without a marking (need_to_know, declared_secret); the secrecy review must "
+            "clear it") in out["attention"]
+
+
+# --- Properties over the spellings and places intake uses (tests/marking_spellings.py).
+
+
+@given(marked_records())
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_every_generated_marking_is_found(marked: tuple[dict[str, Any], str]) -> None:
+    record, level = marked
+    facts = derive_facts(document_from_record(record))
+    assert secrecy_rank(facts["marking_level"]) >= secrecy_rank(level), (record["title"], record["body"][:200])
+    assert any(s["kind"] == "marking" and s["origin"] != "metadata" for s in facts.signals)
+
+
+@given(unmarked_lookalikes())
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_talking_about_secrets_in_real_documents_is_never_a_marking(record: dict[str, Any]) -> None:
+    facts = derive_facts(document_from_record(record))
+    assert facts["marking_level"] == "none", [e.text for e in facts.evidence if e.fact == "marking_level"]
+
+
+def test_the_real_documents_marked_records_start_from_are_suggested_proactive(combined: Suggester) -> None:
+    """So that the property below means something: without the marking, rules and model publish them."""
+    bases = proactive_bases()
+    proactive = [combined.suggest(document_from_record(b))["suggestion"]["category"]["value"] == "proactive"
+                 for b in bases]
+    assert sum(proactive) >= 0.8 * len(bases)
+
+
+@given(marked_records())
+@settings(max_examples=600, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+def test_no_generated_marked_document_is_ever_proactive(combined: Suggester, marked: tuple[dict[str, Any], str]) -> None:
+    record, level = marked
+    out = combined.suggest(document_from_record(record))
+    assert out["suggestion"]["category"]["value"] != "proactive"
+    assert secrecy_rank(out["marking"]) >= secrecy_rank(level)
+    assert any(s["kind"] == "marking" for s in out["secrecy_signals"])
+    assert any(a.startswith("secrecy: marked") for a in out["attention"])
