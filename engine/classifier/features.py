@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from engine.classifier.segment import Segmenter
 from engine.facts import Facts
+from engine.text import for_matching
 
 # A 10 MB body is read in part: the head holds the matter and the tail the 附注 and signature.
 HEAD_CHARS, TAIL_CHARS = 16_000, 4_000
@@ -38,8 +39,11 @@ def excerpt(body: str) -> str:
 
 
 def text_terms(segmenter: Segmenter, title: str, body: str) -> list[str]:
-    title_tokens = segmenter.tokens(title)
-    body_tokens = segmenter.tokens(excerpt(body))
+    # The model reads what the detectors read (engine/text.py): with a zero-width space inside 机密,
+    # traditional 機密 or a compatibility form, jieba would cut other tokens, and the words that
+    # weigh for secrecy would never be seen.
+    title_tokens = segmenter.tokens(for_matching(title).text)
+    body_tokens = segmenter.tokens(for_matching(excerpt(body)).text)
     terms = [TITLE + t for t in title_tokens]
     terms += title_tokens
     terms += body_tokens
