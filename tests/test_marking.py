@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from engine.classifier.model import Model
 from engine.document import document_from_record
 from engine.facts import derive_facts
 from engine.suggest import Suggester
@@ -279,3 +280,14 @@ def test_no_generated_marked_document_is_ever_proactive(combined: Suggester, mar
     assert secrecy_rank(out["marking"]) >= secrecy_rank(level)
     assert any(s["kind"] == "marking" for s in out["secrecy_signals"])
     assert any(a.startswith("secrecy: marked") for a in out["attention"])
+
+
+def test_the_model_reads_the_text_as_the_detectors_do(model: Model) -> None:
+    """A marking hidden from the detectors was hidden from the classifier too: jieba cut 机\\u200b密 in
+    two and never saw 机密. The model now segments the normalised text."""
+    from engine.classifier.features import text_terms
+
+    plain = text_terms(model.segmenter, "关于调整成品油储备的通知", "机密★10年\n各承储企业：\n现将储备库点通知如下。")
+    for title, body in [("关于调整成品油\u200b储备的通知", "机\u200b密★１０年\r\n各承储企业：\r\n现将储备库\u2060点通知如下。"),
+                        ("關於調整成品油儲備的通知", "機密★10年\u2028各承儲企業：\u2028現將儲備庫點通知如下。")]:
+        assert text_terms(model.segmenter, title, body) == plain
