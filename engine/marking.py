@@ -32,6 +32,7 @@ FIELD_OF_ORIGIN = {"metadata": "secrecy_marking", "body": "body", "title": "titl
 HEADER_LINES = 30
 ATTACHMENT_LINES = 8  # non-empty lines read at the head of each attachment
 _MAX_MARKING_LINE = 40  # a marking line, compacted, is never longer (份号 + 密级 + 保密期限 + 紧急程度)
+_MAX_TITLE = 200  # characters; GB/T 9704 titles run to two or three lines of 28
 
 _LEVEL_OF = {"绝密": Secrecy.TOP_SECRET, "机密": Secrecy.SECRET, "秘密": Secrecy.CONFIDENTIAL,
              "内部": Secrecy.INTERNAL, "工作秘密": Secrecy.INTERNAL}
@@ -151,12 +152,17 @@ def parse_marking(text: str) -> tuple[Secrecy, str] | None:
 
 
 def _marking_in_line(line: str, *, title: bool) -> tuple[Secrecy, str, int, int] | None:
-    """A marking in one normalised line: the whole line, or (title=True) a marked prefix or suffix."""
-    packed, index = compact(line)
-    parsed = _parse_compact(packed)
+    """A marking in one normalised line: the whole line, or (title=True) a marked prefix or suffix.
+
+    A line longer than any title (a body pasted without line breaks) is read for a prefix only, in
+    its first characters: the work stays bounded however long the line.
+    """
+    long = len(line) > _MAX_TITLE
+    packed, index = compact(line[:_MAX_TITLE])
+    parsed = None if long else _parse_compact(packed)
     if parsed is None and title:
-        found = next((f for p in _TITLE_PREFIX if (f := p.match(packed))), None) or next(
-            (f for p in _TITLE_SUFFIX if (f := p.search(packed))), None)
+        found = next((f for p in _TITLE_PREFIX if (f := p.match(packed))), None) or (None if long else next(
+            (f for p in _TITLE_SUFFIX if (f := p.search(packed))), None))
         parsed = _level_term(found) + found.span("mark") if found else None
     if parsed is None:
         return None
@@ -217,7 +223,7 @@ def _attachment_markings(norm: Normalized, original: str) -> list[Marking]:
     for heading in _ATTACHMENT.finditer(norm.text):
         end = norm.text.find("\n", heading.start())
         end = len(norm.text) if end < 0 else end
-        line = norm.text[heading.start():end]
+        line = norm.text[heading.start():min(end, heading.start() + _MAX_TITLE)]
         packed, index = compact(line)
         head = _ATTACHMENT_HEAD.fullmatch(packed)
         if head is None:

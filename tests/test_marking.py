@@ -291,3 +291,16 @@ def test_the_model_reads_the_text_as_the_detectors_do(model: Model) -> None:
     for title, body in [("关于调整成品油\u200b储备的通知", "机\u200b密★１０年\r\n各承储企业：\r\n现将储备库\u2060点通知如下。"),
                         ("關於調整成品油儲備的通知", "機密★10年\u2028各承儲企業：\u2028現將儲備庫點通知如下。")]:
         assert text_terms(model.segmenter, title, body) == plain
+
+
+def test_a_ten_megabyte_body_on_one_line_is_read_in_bounded_time() -> None:
+    """A body pasted without line breaks: its marked beginning is found, and nothing reads it whole
+    character by character (the 版头 scan looks at the first characters of a long line only)."""
+    import time
+
+    sentence = "为规范管理，制定本办法，请各单位认真贯彻执行，"
+    body = "机密★10年 关于调整成品油储备的通知 " + sentence * (10 * 1024 * 1024 // len(sentence))
+    started = time.perf_counter()
+    facts = facts_of(title="关于调整成品油储备的通知", body=body)
+    assert (facts["marking_level"], facts["marking_origin"]) == ("secret", ["body"])
+    assert time.perf_counter() - started < 20  # about 1 s here, most of it the other facts
