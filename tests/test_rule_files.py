@@ -33,7 +33,9 @@ def _install(fixture: Path, rules: Path) -> None:
 
 def test_every_code_has_a_fixture() -> None:
     covered = {p.name.split("_")[0] for p in FIXTURES}
-    assert covered == set(CODES) - {"R207"}  # R207: durable refusing our compiled JSON, not reachable from YAML
+    # R207: durable refusing our compiled JSON, not reachable from YAML; R109: more than a thousand rules,
+    # made by tests/test_rule_limits.py rather than kept as a fixture.
+    assert covered == set(CODES) - {"R207", "R109"}
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])

@@ -14,6 +14,7 @@ import re2
 
 from engine.facts import FIELDS, TEXT_TYPES
 from engine.normalize import normalize_text
+from engine.rules.pattern_cost import cost_problem
 
 COMBINATORS = ("all", "any", "none")
 OPERATORS = ("equals", "in", "contains_any", "contains_all", "matches", "exists", "gt", "gte", "lt", "lte")
@@ -157,6 +158,10 @@ def _check_value(name: str, op: str, value: Any, where: tuple[Any, ...], report:
         problem = regex_problem(value)
         if problem:
             report(where, "R106", problem, "use RE2 syntax: no back-references or look-around")
+            return None
+        costly = cost_problem(value)
+        if costly:
+            report(where, "R110", *costly)
             return None
         return value
     values = value if op in ("in", "contains_any", "contains_all") else [value]

@@ -23,6 +23,8 @@ CODES: dict[str, str] = {
     "R106": "invalid or unsafe regular expression",
     "R107": "operator not allowed for this field type",
     "R108": "malformed condition",
+    "R109": "rulebook too large (rules, or the total size of its patterns)",
+    "R110": "pattern too costly to run on large documents",
     "R201": "duplicate rule id",
     "R202": "rule id does not start with its folder name",
     "R203": "manifest precedence incomplete or out of legal order",

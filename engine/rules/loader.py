@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.paths import data_dir
-from engine.rules.conditions import parse_condition
+from engine.rules.conditions import leaves, parse_condition
 from engine.rules.diagnostics import Diagnostic, RuleFileError, display_path
+from engine.rules.pattern_cost import cost
 from engine.evaluate import metric_problem
 from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario, Threshold, revision_of
 from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec
@@ -23,6 +24,9 @@ from engine.statutes import check_citation, load_statutes
 from engine.vocabulary import CLASSIFIED, DECIDED_FIELDS, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
 
 MANIFEST = "_ruleset.yaml"
+# A rulebook's size (R109). The project's own: 151 rules, its patterns 48,345 RE2 instructions.
+MAX_RULES = 1000
+MAX_PATTERN_PROGRAMS = 200_000
 SCENARIO_DIR = "tests"
 _ERROR_CODES = {
     "missing": "R102", "extra_forbidden": "R101", "enum": "R104", "literal_error": "R104",
@@ -87,6 +91,7 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
     diagnostics: list[Diagnostic] = []
     precedence, name, thresholds = _load_manifest(directory, diagnostics)
     rules: list[Rule] = []
+    declared: list[tuple[str, int, Any]] = []  # every rule entry, loadable or not: (file, line, id)
     seen: dict[str, Rule] = {}
     statutes = load_statutes(data_dir() / "statutes")
     for path in _rule_files(directory):
@@ -96,6 +101,9 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
             diagnostics.append(located)
             continue
         collector = _Collector(located, display, diagnostics)
+        entries = located.data.get("rules") if isinstance(located.data, dict) else None
+        for i, raw in enumerate(entries if isinstance(entries, list) else ()):
+            declared.append((display, located.position(("rules", i))[0], raw.get("id") if isinstance(raw, dict) else None))
         folder = path.relative_to(directory).parts[0] if len(path.relative_to(directory).parts) > 1 else None
         for rule in _load_rule_file(located, collector, folder, statutes, today or dt.date.today()):
             if rule.id in seen:
@@ -105,11 +113,42 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
                 continue
             seen[rule.id] = rule
             rules.append(rule)
+    diagnostics += _size_problems(declared, rules)
     scenarios = _load_scenarios(directory, diagnostics)
     if any(d.severity == "error" for d in diagnostics) or precedence is None:
         return None, diagnostics
     book = Rulebook(tuple(rules), precedence, revision_of(directory), name, tuple(scenarios), thresholds)
     return book, diagnostics
+
+
+def _size_problems(declared: list[tuple[str, int, Any]], rules: list[Rule]) -> list[Diagnostic]:
+    """R109: more rule entries than MAX_RULES (counted whether or not each loads), or `matches` patterns
+    that together compile to more than MAX_PATTERN_PROGRAMS RE2 instructions (every pattern of a field
+    runs in one set over each document, so the total bounds what a long document costs). Reported at
+    the rule that goes past the limit."""
+    out = []
+    if len(declared) > MAX_RULES:
+        file, line, rule_id = declared[MAX_RULES]
+        out.append(Diagnostic(file, line, 5, "R109",
+                              f"the rulebook has {len(declared):,} rules, more than the limit of {MAX_RULES:,} "
+                              f"(this is rule {MAX_RULES + 1:,})",
+                              "retire rules that no longer decide anything (gongkai rules list, the accuracy "
+                              "report's advice), or merge rules that share an outcome",
+                              rule_id if isinstance(rule_id, str) else None))
+    total, seen = 0, set()
+    for rule in rules:
+        for leaf in leaves(rule.when):
+            if leaf.op == "matches" and (leaf.field, leaf.value) not in seen:
+                seen.add((leaf.field, leaf.value))
+                total += cost(leaf.value).program_size
+                if total > MAX_PATTERN_PROGRAMS:
+                    out.append(Diagnostic(rule.file, rule.line, 5, "R109",
+                                          f"the rulebook's matches patterns compile to more than {MAX_PATTERN_PROGRAMS:,} "
+                                          f"RE2 instructions together (from this rule's {leaf.value!r} on)",
+                                          "use contains_any keywords where a pattern is not needed; the project's "
+                                          "own rules total about 48,000", rule.id))
+                    return out
+    return out
 
 
 def load_rulebook(directory: Path) -> Rulebook:
