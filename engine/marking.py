@@ -81,6 +81,8 @@ _TITLE_PREFIX = tuple(re.compile(f"(?:密级:?)?(?P<mark>{p})") for p in (
 _TITLE_SUFFIX = tuple(re.compile(f"(?P<mark>{p})$") for p in (
     rf"{_OPEN}{_STAR}?{_LEVEL}级?(?:{_STAR}{_PERIOD}?(?P<term>{_LOOSE_TERM})|{_PERIOD}?(?P<strict>{_TERM}))?{_CLOSE}",
     rf"{_OPEN}(?P<level>内部)(?:资料|参阅|文件){_CLOSE}",  # not （内部讨论稿）: a draft's status
+    rf"{_CLASSIFIED}级?{_STAR}(?P<term>{_LOOSE_TERM})",
+    # After the classified levels: `…春耕工作 秘密★10年` compacts to 工作秘密★10年, and the stricter reading wins.
     rf"{_LEVEL}级?{_STAR}(?P<term>{_LOOSE_TERM})",
 ))
 _NO_MARKING = {"", "无", "非密", "公开", "普通", "无密级", "none", "null", "密级:非密", "密级:无", "密级:公开"}

@@ -140,6 +140,8 @@ def test_spellings_of_a_header_marking(line: str, level: str) -> None:
         ("关于机关食堂就餐时间的通知（内部）", "internal"),
         ("關於調整成品油儲備的通知（機密）", "secret"),
         ("关于调整成品油储备的通知\u200b（\u200d机\u2060密\u202e）", "secret"),
+        ("市农业农村局检查指导春耕备耕工作 秘密★10年", "confidential"),
+        ("关于机关食堂就餐时间的通知 内部★1年", "internal"),
     ],
 )
 def test_a_marking_only_in_the_title(title: str, level: str) -> None:
