@@ -3,13 +3,21 @@
 A case is a routed item (both reviews done): the document of the version its disclosure reviewer
 decided on, and the item's final decision. Documents are streamed, never all held at once: 100k
 stored documents are a few hundred megabytes of JSON.
+
+For a caller not cleared for secret items (a rule author validating a candidate through the API),
+the cases are only the items that caller may read (api/visibility.py's rule, in SQL: no secrecy
+marking on any version, `marked` being sticky, and a decided secrecy of none). Hiding a secret
+item's id from the answer would not be enough: a candidate rule `body contains 机密A`, its hits,
+flips and per-field figures would each tell whether the secret body holds "机密A", and eighty probes
+a request rebuild it character by character. Left out entirely, the secret items change nothing in
+the answer whatever their text; only their number is said, the same for every probe.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy import Engine, Select, Text, cast, select
+from sqlalchemy import ColumnElement, Engine, Select, Text, and_, cast, false, func, select
 
 from engine.backtest import Case
 from engine.evaluate import NULL
@@ -19,8 +27,23 @@ from models.tables import ItemRow, ItemVersionRow, ReviewRow
 STREAM = 1000  # rows fetched at a time
 
 
-def _routed(limit: int | None, ids: tuple[int, int] | None = None) -> Select:
+def readable() -> ColumnElement[bool]:
+    """An item a caller who is not cleared may read: no marking on any version (`marked` is sticky) and a
+    decided secrecy of none (routed items always have one; an undecided one is not none)."""
+    return and_(ItemRow.marked.is_(false()), func.coalesce(ItemRow.secrecy, "undecided") == "none")
+
+
+def not_readable(engine: Engine) -> int:
+    """How many routed items a caller who is not cleared may not read."""
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(ItemRow).where(
+            ItemRow.status == "routed", ~readable())) or 0)
+
+
+def _routed(limit: int | None, ids: tuple[int, int] | None = None, cleared: bool = True) -> Select:
     query = select(ItemRow.id).where(ItemRow.status == "routed")
+    if not cleared:
+        query = query.where(readable())
     if ids is not None:  # a range of ids, so that each read of a shard is an index range
         query = query.where(ItemRow.id >= ids[0], ItemRow.id < ids[1])
     if limit is not None:  # the latest decisions first: an HTTP validation backtests a sample
@@ -65,9 +88,11 @@ class RoutedCases:
             engine.dispose()
 
 
-def routed_cases(engine: Engine, limit: int | None = None, ids: tuple[int, int] | None = None) -> Iterator[Case]:
-    """Every routed item (or the latest `limit`, or those with ids in [lo, hi)) as a Case, in item order."""
-    routed = _routed(limit, ids).subquery()
+def routed_cases(engine: Engine, limit: int | None = None, ids: tuple[int, int] | None = None, *,
+                 cleared: bool = True) -> Iterator[Case]:
+    """Every routed item (or the latest `limit`, or those with ids in [lo, hi)) as a Case, in item order;
+    with cleared False, only the items a caller who is not cleared may read (see the module's docstring)."""
+    routed = _routed(limit, ids, cleared).subquery()
     with engine.connect() as connection:
         gold = {row[0]: {"secrecy": row[1] or NULL, "category": row[2] or NULL, "exemption": row[3] or NULL,
                          "column": row[4] or NULL}

@@ -214,9 +214,11 @@ def serving(ctx: Context, session: Session) -> Suggester:
 
 # -- the rule author's verbs -----------------------------------------------------------------------------
 
-def validate(ctx: Context, engine: Any, files: Mapping[str, str], limit: int | None) -> dict[str, Any]:
+def validate(ctx: Context, engine: Any, files: Mapping[str, str], limit: int | None,
+             actor: Actor | None = None) -> dict[str, Any]:
     """Diagnostics and, when the candidate loads, a backtest against the rules in service over the
-    latest `limit` routed items (all with limit None). Nothing changes."""
+    latest `limit` routed items (all with limit None) that `actor` may read (all for a cleared role, or
+    without an actor). Nothing changes."""
     book, diagnostics = check(files)
     out: dict[str, Any] = {"valid": book is not None, "revision": book.revision if book else None,
                            "name": book.name if book else None, "rules": len(book.rules) if book else None,
@@ -227,20 +229,28 @@ def validate(ctx: Context, engine: Any, files: Mapping[str, str], limit: int | N
         # The reference evaluator: no durable-rules version is compiled (each leaks 5–20 MB) for a look.
         out["tests"] = tests(Suggester(book, "reference"))
         out["valid"] = not out["tests"]["failed"]
-        out["backtest"] = backtest_summary(ctx.suggester, book, engine, limit)
+        cleared = actor is None or actor.role in ctx.settings.cleared_roles
+        out["backtest"] = backtest_summary(ctx.suggester, book, engine, limit, cleared=cleared)
     return out
 
 
-def backtest_summary(current: Suggester, candidate: Rulebook, engine: Any, limit: int | None) -> dict[str, Any]:
-    from api.backtest_source import routed_cases
+def backtest_summary(current: Suggester, candidate: Rulebook, engine: Any, limit: int | None, *,
+                     cleared: bool = True) -> dict[str, Any]:
+    """The backtest of a candidate over the latest routed items. For a caller not cleared for secret
+    items, the items it may not read are left out entirely, not only hidden from the lists: the
+    candidate's hits and figures over them would tell what their text holds (api/backtest_source.py);
+    `left_out` says how many (a number that is the same whatever the candidate)."""
+    from api.backtest_source import not_readable, routed_cases
     from engine.backtest import Comparer, run
 
-    report = run(Comparer(current.book, candidate, current.model), routed_cases(engine, limit),
-                 f"the latest {limit} routed items" if limit else "every routed item").report()
+    scope = "routed items" if cleared else "routed items the caller may read"
+    report = run(Comparer(current.book, candidate, current.model), routed_cases(engine, limit, cleared=cleared),
+                 f"the latest {limit} {scope}" if limit else f"every one of the {scope}").report()
     flips = report["flips"]
     return {**{k: report[k] for k in ("source", "active", "candidate", "items", "flip_counts", "fields",
                                        "secrecy_flag", "violations", "rules", "gates", "passed")},
-            "flips": flips[:FLIPS_SHOWN], "flips_total": len(flips)}
+            "flips": flips[:FLIPS_SHOWN], "flips_total": len(flips),
+            "left_out": {"not_readable": 0 if cleared else not_readable(engine)}}
 
 
 def activate(ctx: Context, sessions: sessionmaker[Session], actor: Actor, files: Mapping[str, str],

@@ -32,10 +32,12 @@ def validate(body: CandidateIn, request: Request, session: SessionDep, ctx: Cont
              actor: Actor = Depends(allow("author_rules"))) -> dict:
     """Every diagnostic of `gongkai rules check`; when the candidate loads, its backtest against the
     rules in service over the latest routed items (flip list, figures before and after, new and lost
-    hits per rule, the gates). Nothing is changed or recorded."""
+    hits per rule, the gates). A caller not cleared for secret items backtests only the items it may
+    read: the others are left out entirely (`backtest.left_out.not_readable` counts them), so that no
+    candidate rule can tell what a secret text holds. Nothing is changed or recorded."""
     rulesets.serving(ctx, session)
     session.rollback()
-    return rulesets.validate(ctx, request.app.state.reader_engine, body.files, items or None)
+    return rulesets.validate(ctx, request.app.state.reader_engine, body.files, items or None, actor)
 
 
 @router.post("/activate", status_code=201, summary="Put a candidate rule set in service")
