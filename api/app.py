@@ -16,6 +16,7 @@ from api import rulesets
 from api.routes import MODULES
 from api.settings import Settings
 from engine.suggest import Suggester
+from engine.text import for_matching
 from engine.working_days import WorkingCalendar
 from models.migrate import upgrade
 from models.session import make_engine, make_sessions
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     rulesets.start(app.state.context, app.state.sessions, settings.rules)
+    for_matching("預熱")  # builds the normalisation table (~0.2 s) at start, not on the first push
     problems.install(app)
     docs.install(app)
     for module in MODULES:

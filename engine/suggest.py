@@ -74,19 +74,19 @@ class Suggester:
     def suggest(self, document: Document) -> dict[str, Any]:
         """One suggestion in the project's JSON shape."""
         facts, decision = self.run(document)
-        return render_suggestion(document, facts, decision, self.book, self.model)
+        return render_suggestion(document, facts, decision, self.book, self.model, self.policy)
 
     def explain(self, document: Document) -> dict[str, Any]:
         """The suggestion plus every derived fact and its evidence."""
         facts, decision = self.run(document)
-        out = render_suggestion(document, facts, decision, self.book, self.model)
+        out = render_suggestion(document, facts, decision, self.book, self.model, self.policy)
         out["facts"] = facts.summary()
         out["fact_evidence"] = [e.as_dict() for e in facts.evidence]
         return out
 
 
 def render_suggestion(document: Document, facts: Facts, decision: Decision, book: Rulebook,
-                      model: Reader | None = None) -> dict[str, Any]:
+                      model: Reader | None = None, policy: Policy = DEFAULT_POLICY) -> dict[str, Any]:
     """The suggestion: each field with value, confidence, where it came from, the rules (with
     citations) behind it and the model's probabilities and weightiest terms."""
     by_id = book.by_id()
@@ -112,7 +112,8 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
             attention.append(f"{name}: rules disagree")
         if fd.disagreement:
             attention.append(f"{name}: {fd.disagreement}")
-    attention += secrecy_attention(facts.signals)
+    signals = [dict(signal) for signal in facts.signals] + model_signals(decision, policy)
+    attention += secrecy_attention(signals)
     secrecy = decision.fields["secrecy"]
     return {
         "id": document.id,
@@ -124,7 +125,7 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "attention": attention,
         # Every marking (any origin) and secrecy-risk cue, for the secrecy review and the API's
         # publication guard (engine/publication.py): kind, level/origin or cue, field, text, span.
-        "secrecy_signals": [dict(signal) for signal in facts.signals],
+        "secrecy_signals": signals,
         "hits": [
             {
                 "id": hit.rule.id, "title": hit.rule.title, "mode": hit.rule.mode.value,
@@ -138,6 +139,24 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "ruleset": {"name": book.name, "revision": book.revision},
         "model": {"id": model.model_id} if model is not None else None,
     }
+
+
+_SECRET_LEVELS = frozenset(s.value for s in Secrecy if s != Secrecy.NONE)
+
+
+def model_signals(decision: Decision, policy: Policy) -> list[dict[str, Any]]:
+    """The model's own secrecy-risk signal: it finds the text secret-like (any level above none at least
+    `secrecy_flag_at` likely, the threshold that already flags an unmarked document), whatever the rules
+    and the final suggestion say. Like the text's cues, it keeps the version out of proactive until the
+    secrecy reviewer clears it: the second witness is heard at the publication boundary too."""
+    prediction = decision.fields["secrecy"].model
+    if prediction is None:
+        return []
+    level, mass = prediction.best_of(_SECRET_LEVELS)
+    if level is None or mass < policy.secrecy_flag_at:
+        return []
+    return [{"kind": "risk", "cue": "model", "field": "secrecy", "level": level, "probability": round(mass, 4),
+             "text": f"模型判断可能涉密（{LABELS_ZH.get(level, level)}等，概率{mass:.2f}）", "start": -1, "end": -1}]
 
 
 _MARK_WORD = {"top_secret": "绝密", "secret": "机密", "confidential": "秘密", "internal": "内部"}

@@ -123,3 +123,25 @@ def test_gating_by_anchor_words_loses_no_cue() -> None:
             {"reserves"} if _reserve_spans(joined) else set())
         gated = {c.cue for c in find_risk_cues({"body": text}, {"body": text})}
         assert gated == every, text[:80]
+
+
+def _unmarked(record: dict) -> dict:  # type: ignore[type-arg]
+    """The record with its marking taken out of the metadata and the header: what a careless intake sends."""
+    header = ("工作秘密", "内部", "机密", "秘密", "绝密")
+    body = "\n".join(line for line in record["body"].split("\n") if not any(w in line[:8] for w in header))
+    return {**record, "secrecy_marking": None, "body": body}
+
+
+def test_the_model_is_heard_as_a_secrecy_signal_and_only_where_it_should_be(combined) -> None:  # type: ignore[no-untyped-def]
+    """The model's own signal (engine/suggest.model_signals): raised on some secret documents whose
+    markings were removed, on none of the 60 real published documents."""
+    from engine.document import document_from_record
+
+    def model_cue(record: dict) -> bool:
+        signals = combined.suggest(document_from_record(record))["secrecy_signals"]
+        return any(s["kind"] == "risk" and s["cue"] == "model" for s in signals)
+
+    secret = [_unmarked(r) for r in _records("holdout")
+              if r["labels"]["secrecy"] in ("confidential", "secret")]  # type: ignore[index]
+    assert sum(map(model_cue, secret)) >= 1
+    assert not any(model_cue(r) for r in _records("published"))
