@@ -29,9 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                             "supervisor", "admin"])
     create.add_argument("--name", required=True)
     create.add_argument("--division", default=None)
-    token.add_parser("list", help="list tokens (never their values)")
+    create.add_argument("--days", type=_days, default=None,
+                        help="days the token works (default: GONGKAI_TOKEN_DAYS, 180)")
+    token.add_parser("list", help="list tokens (never their values), with expiry and status")
     revoke = token.add_parser("revoke", help="revoke a token by id")
     revoke.add_argument("id", type=int)
+    rotate = token.add_parser("rotate", help="issue a new token for the same holder, role and division and revoke "
+                                               "the old one; print the new token (once)")
+    rotate.add_argument("id", type=int)
+    rotate.add_argument("--days", type=_days, default=None,
+                        help="days the new token works (default: GONGKAI_TOKEN_DAYS, 180)")
 
     audit = verbs.add_parser("audit", help="the audit log").add_subparsers(dest="audit_verb", required=True)
     verify = audit.add_parser(
@@ -66,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _days(text: str) -> int:
+    from api.tokens import MAX_DAYS
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of days, 1 to {MAX_DAYS}")
+    return int(text)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -96,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("token", "create"): commands.token_create,
         ("token", "list"): commands.token_list,
         ("token", "revoke"): commands.token_revoke,
+        ("token", "rotate"): commands.token_rotate,
         ("audit", "verify"): commands.audit_verify,
         ("audit", "checkpoint"): commands.audit_checkpoint,
         ("db", "upgrade"): commands.db_upgrade,

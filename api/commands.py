@@ -78,20 +78,49 @@ def serve(args: argparse.Namespace) -> int:
 def token_create(args: argparse.Namespace) -> int:
     from api import tokens
 
-    with _sessions(Settings())() as session:
-        row, token = tokens.issue(session, name=args.name, role=args.role, division=args.division, by=CLI_ACTOR)
+    settings = Settings()
+    with _sessions(settings)() as session:
+        row, token = tokens.issue(session, name=args.name, role=args.role, division=args.division, by=CLI_ACTOR,
+                                  days=args.days or settings.token_days)
         session.commit()
     print(token)
-    print(f"gongkai: token {row.id} for {args.name} ({args.role}); it is shown only now. "
-          f"Use it as: Authorization: Bearer <token>", file=sys.stderr)
+    print(f"gongkai: token {row.id} for {args.name} ({args.role}), valid until {row.expires_at:%Y-%m-%d %H:%M} UTC; "
+          f"it is shown only now. Use it as: Authorization: Bearer <token>", file=sys.stderr)
     return 0
 
 
 def token_list(args: argparse.Namespace) -> int:
+    """One JSON line a token: its status is active, expired, revoked, or "no expiry: rotate" (issued
+    before tokens expired)."""
+    from api import tokens
+
     with _sessions(Settings())() as session:
         for row in session.scalars(select(TokenRow).order_by(TokenRow.id)):
-            print(json.dumps({"id": row.id, "name": row.name, "role": row.role, "division": row.division,
-                              "revoked": row.revoked_at is not None}, ensure_ascii=False))
+            view = tokens.view(row)
+            print(json.dumps({k: view[k] for k in ("id", "name", "role", "division", "expires_at", "status")}
+                             | {"revoked": row.revoked_at is not None}, ensure_ascii=False))
+    return 0
+
+
+def token_rotate(args: argparse.Namespace) -> int:
+    from api import tokens
+
+    settings = Settings()
+    with _sessions(settings)() as session:
+        row = session.get(TokenRow, args.id)
+        if row is None:
+            print(f"gongkai: no token {args.id}", file=sys.stderr)
+            return 1
+        try:
+            new, token = tokens.rotate(session, row, CLI_ACTOR, days=args.days or settings.token_days)
+        except tokens.TokenRevoked as exc:
+            print(f"gongkai: {exc}", file=sys.stderr)
+            return 1
+        session.commit()
+    print(token)
+    print(f"gongkai: token {new.id} replaces token {args.id} for {new.name} ({new.role}), valid until "
+          f"{new.expires_at:%Y-%m-%d %H:%M} UTC; token {args.id} no longer works (in a running service within "
+          f"5 seconds). The new token is shown only now.", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Annotated, Awaitable, Callable, Iterator
 
@@ -12,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from api.context import Actor, Context
 from api.roles import PERMISSIONS
-from api.tokens import authenticate
+from api.tokens import TokenExpired, authenticate
+from models.base import utc_now
 
 bearer = HTTPBearer(auto_error=False, description="a token from `gongkai token create` or POST /v1/tokens")
 
@@ -33,31 +35,36 @@ ContextDep = Annotated[Context, Depends(_context)]
 
 
 class TokenCache:
-    """Token digest -> Actor for a few seconds, so that a busy document system's pushes do not each
-    pay a database read and a thread-pool hop to authenticate. A revoked token stops working within
-    TTL seconds (revocation through this process drops it at once)."""
+    """Token -> Actor for a few seconds, so that a busy document system's pushes do not each pay a
+    database read and a thread-pool hop to authenticate. A revoked token stops working within TTL
+    seconds (revocation or rotation through this process drops it at once). An entry also holds the
+    token's expiry, checked on every use: a cached token stops working the moment it expires, not up
+    to TTL seconds later."""
 
     TTL = 5.0
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, Actor]] = {}
+        self._entries: dict[str, tuple[float, Actor, dt.datetime | None]] = {}
 
     def get(self, token: str) -> Actor | None:
         entry = self._entries.get(token)
         if entry is None or entry[0] < time.monotonic():
             return None
+        if entry[2] is not None and utc_now() >= entry[2]:
+            del self._entries[token]  # expired: the database says so, with the expiry, on the way to a 401
+            return None
         return entry[1]
 
-    def put(self, token: str, actor: Actor) -> None:
+    def put(self, token: str, actor: Actor, expires_at: dt.datetime | None = None) -> None:
         if len(self._entries) > 10_000:  # bounded: unknown tokens are never cached, so this is plenty
             self._entries.clear()
-        self._entries[token] = (time.monotonic() + self.TTL, actor)
+        self._entries[token] = (time.monotonic() + self.TTL, actor, expires_at)
 
     def clear(self) -> None:
         self._entries.clear()
 
 
-def _lookup(request: Request, token: str) -> Actor | None:
+def _lookup(request: Request, token: str) -> tuple[Actor, dt.datetime | None] | None:
     with request.app.state.readers() as session:
         return authenticate(session, token)
 
@@ -73,10 +80,15 @@ def allow(action: str) -> Callable[..., Awaitable[Actor]]:
         cache: TokenCache = request.app.state.tokens
         actor = cache.get(credentials.credentials)
         if actor is None:
-            actor = await run_in_threadpool(_lookup, request, credentials.credentials)
-            if actor is None:
+            try:
+                found = await run_in_threadpool(_lookup, request, credentials.credentials)
+            except TokenExpired as exc:
+                raise HTTPException(401, f"{exc}; ask an administrator to rotate it",
+                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+            if found is None:
                 raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
-            cache.put(credentials.credentials, actor)
+            actor, expires_at = found
+            cache.put(credentials.credentials, actor, expires_at)
         if actor.role not in roles:
             raise HTTPException(403, f"role {actor.role} may not {action.replace('_', ' ')} "
                                      f"(allowed: {', '.join(sorted(roles))})")

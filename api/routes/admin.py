@@ -10,9 +10,9 @@ from sqlalchemy import select
 from api import tokens, views
 from api.visibility import may_read
 from api.context import Actor
-from api.deps import SessionDep, allow
-from api.errors import NotFound
-from api.schemas import MAX_ID, TokenIn
+from api.deps import ContextDep, SessionDep, allow
+from api.errors import Conflict, NotFound
+from api.schemas import MAX_ID, RotateIn, TokenIn
 from models.audit import verify_chain
 from models.tables import AuditEventRow, ItemRow, TokenRow
 
@@ -20,18 +20,20 @@ router = APIRouter(prefix="/v1", tags=["admin"])
 
 
 def _token_view(row: TokenRow) -> dict:
-    return {"id": row.id, "name": row.name, "role": row.role, "division": row.division, "created_by": row.created_by,
-            "created_at": row.created_at.isoformat(), "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
+    return tokens.view(row)
 
 
 @router.post("/tokens", status_code=201, summary="Issue a token (shown once)")
-def issue_token(body: TokenIn, session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
-    row, token = tokens.issue(session, name=body.name, role=body.role, division=body.division, by=actor)
+def issue_token(body: TokenIn, session: SessionDep, ctx: ContextDep,
+                actor: Actor = Depends(allow("manage_tokens"))) -> dict:
+    """The token works for `days` days (default GONGKAI_TOKEN_DAYS)."""
+    row, token = tokens.issue(session, name=body.name, role=body.role, division=body.division, by=actor,
+                              days=body.days or ctx.settings.token_days)
     session.commit()
     return {**_token_view(row), "token": token}
 
 
-@router.get("/tokens", summary="List tokens (never their values)")
+@router.get("/tokens", summary="List tokens (never their values), with expiry and status")
 def list_tokens(session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
     return {"tokens": [_token_view(r) for r in session.scalars(select(TokenRow).order_by(TokenRow.id))]}
 
@@ -47,6 +49,25 @@ def revoke_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: Sessi
         session.commit()
         request.app.state.tokens.clear()  # at once in this process (others within TokenCache.TTL)
     return _token_view(row)
+
+
+@router.post("/tokens/{token_id}/rotate", status_code=201, summary="Rotate a token: a new one (shown once), the old one revoked")
+def rotate_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: SessionDep, request: Request,
+                 ctx: ContextDep, body: RotateIn | None = None,
+                 actor: Actor = Depends(allow("manage_tokens"))) -> dict:
+    """A new token for the same holder, role and division with a fresh expiry (`days`, default
+    GONGKAI_TOKEN_DAYS); the old token stops working at once (in other worker processes within 5
+    seconds). Expired tokens may be rotated, revoked ones may not (409)."""
+    row = session.get(TokenRow, token_id)
+    if row is None:
+        raise NotFound(f"no token {token_id}")
+    try:
+        new, token = tokens.rotate(session, row, actor, days=(body.days if body else None) or ctx.settings.token_days)
+    except tokens.TokenRevoked as exc:
+        raise Conflict(str(exc)) from None
+    session.commit()
+    request.app.state.tokens.clear()  # the old token: at once in this process (others within TokenCache.TTL)
+    return {**_token_view(new), "token": token, "replaces": _token_view(row)}
 
 
 @router.get("/audit", summary="The audit log, in order")
