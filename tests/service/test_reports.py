@@ -558,7 +558,11 @@ def test_export_and_search_of_lists(month: Scenario) -> None:
     assert history["total"] == 20  # 10 secrecy reviews (A1–A5, W, B1–B3, P2) and 10 disclosure (B2 twice)
     changed = _get(api, "supervisor", "/v1/reviews", stage="secrecy_review", changed="true")
     assert sorted(r["item_id"] for r in changed["reviews"]) == [ids("A3"), ids("A5")]
-    assert {r["reason"] for r in changed["reviews"]} == {"涉及内部工作秘密", "内部标志已由定密单位撤销"}
+    # Both items are secret (A3 decided internal, A5 marked 内部): their reasons are content, shown to the
+    # cleared reviewers and not to supervision (issue 14), which still sees who changed what.
+    assert {r["reason"] for r in changed["reviews"]} == {None}
+    cleared = _get(api, "secrecy_reviewer", "/v1/reviews", stage="secrecy_review", changed="true")
+    assert {r["reason"] for r in cleared["reviews"]} == {"涉及内部工作秘密", "内部标志已由定密单位撤销"}
 
     rows = list(csv.DictReader(io.StringIO(_download(api, "office", "/v1/items", format="csv", division="办公室",
                                                      limit=1).text)))
