@@ -14,7 +14,7 @@ so exporting yesterday's events every morning imports each event once. The kinds
 - secrecy_lowered: a secrecy reviewer decided a level below the suggestion or the document's marking.
 - reopened: a decision sent back to a review stage (POST /v1/items/{id}/reopen), with the reason.
 - published_late: routed to the proactive store after its due date.
-- withdrawn: a published item left the proactive store because a later version carried a marking.
+- withdrawn: a published item left the proactive store because a later version arrived (marked or not).
 
 Columns (SUPERVISION_COLUMNS in api/report_tables.py): event_id, kind, on, item_id, index_number,
 division, stage, who, at (UTC timestamp when the event has one), detail (JSON object).
@@ -70,7 +70,7 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
             ItemVersionRow.item_id, ItemVersionRow.number,
             ItemVersionRow.suggestion["marking"].as_string().label("marking"))
             .where(ItemVersionRow.item_id.in_(need[start:start + 10_000])))})
-    # Stage changes that are not reviews: reopenings, and withdrawals by a marked new version.
+    # Stage changes that are not reviews: reopenings, and withdrawals by a new version.
     moves: dict[int, list[Any]] = defaultdict(list)
     for e in connection.execute(select(AuditEventRow.seq, AuditEventRow.item_id, AuditEventRow.action, AuditEventRow.actor,
                                     AuditEventRow.at, AuditEventRow.before, AuditEventRow.after)
