@@ -35,7 +35,10 @@ _MAX_MARKING_LINE = 40  # a marking line, compacted, is never longer (份号 + �
 _MAX_TITLE = 200  # characters; GB/T 9704 titles run to two or three lines of 28
 
 _LEVEL_OF = {"绝密": Secrecy.TOP_SECRET, "机密": Secrecy.SECRET, "秘密": Secrecy.CONFIDENTIAL,
-             "内部": Secrecy.INTERNAL, "工作秘密": Secrecy.INTERNAL}
+             "内部": Secrecy.INTERNAL, "工作秘密": Secrecy.INTERNAL,
+             # ㊙ (U+3299, NFKC 秘) alone on a line, and the English words of bilingual documents.
+             "秘": Secrecy.CONFIDENTIAL, "TOPSECRET": Secrecy.TOP_SECRET, "SECRET": Secrecy.SECRET,
+             "CONFIDENTIAL": Secrecy.CONFIDENTIAL}
 # After for_matching: （［ are ( [, ＊ is *, ﹝ is 〔, ：is :, full-width digits are ASCII.
 _OPEN = r"[(\[【〔〖「『<]"
 _CLOSE = r"[)\]】〕〗」』>]"
@@ -52,17 +55,27 @@ _SERIAL = r"(?:份号:?)?\d{3,8}"
 _URGENCY = r"(?:紧急程度:?)?(?:特急|加急|特提|平急|急件)"
 # Between ★ and the end of a line anything goes: `机密★至项目验收` is still a marking.
 _LOOSE_TERM = r"[^。;!?]{0,30}?"
+# What a font or a converter makes of ★ (•, ▲, ※ …), and separators typed instead of it: on a line that is
+# nothing but the marking, followed by a real 保密期限 (`机密•10年`, `机密/5年`, `机密:长期`), still a marking.
+_SEP = r"[•·●○◎▲△▼■□◆◇※/|:~_\-–—－]"
+# Quotes around a level, on a line that is nothing but it (`“机密”`).
+_LINE_OPEN = r"[(\[【〔〖「『<“‘\"'《]"
+_LINE_CLOSE = r"[)\]】〕〗」』>”’\"'》]"
 
 # A line that is nothing but a marking (compacted: spaces removed).
 _LINE = re.compile(
     rf"(?:{_SERIAL})?(?:{_URGENCY})?(?:密级:?)?"
-    rf"(?P<mark>{_STAR}?{_OPEN}?{_STAR}?{_LEVEL}级?{_CLOSE}?"
-    rf"(?:{_OPEN}?(?:{_STAR}{_PERIOD}?(?P<term>{_LOOSE_TERM})|{_STAR}?{_PERIOD}?(?P<strict>{_TERM}))?{_CLOSE}?)?)"
-    rf"(?:{_URGENCY})?"
+    rf"(?P<mark>{_STAR}*{_LINE_OPEN}?{_STAR}*{_LEVEL}级?{_LINE_CLOSE}?"
+    rf"(?:{_LINE_OPEN}?(?:{_STAR}+{_PERIOD}?(?P<term>{_LOOSE_TERM})|{_STAR}?{_PERIOD}?(?P<strict>{_TERM})"
+    rf"|{_SEP}{_PERIOD}?(?P<septerm>{_TERM}))?{_LINE_CLOSE}?)?{_STAR}*)"
+    rf"(?:{_URGENCY})?(?:{_SERIAL})?"
 )
+# ㊙ and the English levels of a bilingual document, on a line of their own (`㊙`, `SECRET ★ 10 years`).
+_OTHER_LINE = re.compile(rf"(?i:(?P<mark>{_STAR}*{_LINE_OPEN}?(?P<level>秘|TOPSECRET|SECRET|CONFIDENTIAL)"
+                         rf"{_LINE_CLOSE}?(?:{_STAR}(?P<term>[^。;!?]{{0,30}}?))?{_STAR}*))")
 # 内部资料 注意保存, 内部（参阅件）, 内部文件: the agencies' own 内部 lines (not 内部审计工作规定).
 _INTERNAL_LINE = re.compile(
-    r"(?:密级:?)?(?P<mark>(?P<level>内部|工作秘密)(?:资料|文件|事项|材料|刊物|参阅|参考)?"
+    r"(?:密级:?)?(?P<mark>(?P<level>内部|工作秘密)(?:资料|文件|事项|材料|刊物|参阅|参考|使用|发行|传阅|交流|掌握)?"
     r"(?:[(\[【〔][^)\]】〕]{1,12}[)\]】〕]|注意保存|妥善保存|注意保密|请勿外传|不得外传|仅供参考)*)"
 )
 # A line with only a 保密期限 says the document is a state secret of a level it does not give:
@@ -75,6 +88,7 @@ _TITLE_PREFIX = tuple(re.compile(f"(?:密级:?)?(?P<mark>{p})") for p in (
     rf"{_LEVEL}级?{_STAR}{_PERIOD}?(?P<term>{_TERM})?",
     rf"{_LEVEL}级?{_OPEN}{_STAR}?{_PERIOD}?(?P<term>{_TERM}){_CLOSE}",
     rf"{_CLASSIFIED}级?(?=关于)",  # nobody writes 机密关于 except as a marking and a title
+    rf"{_CLASSIFIED}级?[:|/\-–—－](?=[^。;!?]+$)",  # `秘密：关于…的通知`, not a sentence `机密—不得…。`
 ))
 # A title that ends with a marking: `…的通知（机密）`, `…的通知(秘密★1年)`, `…的通知 机密★10年`. A bare
 # level at the end is not one: `关于保护商业机密` ends with 机密.
@@ -82,9 +96,11 @@ _TITLE_SUFFIX = tuple(re.compile(f"(?P<mark>{p})$") for p in (
     rf"{_OPEN}{_STAR}?{_LEVEL}级?(?:{_STAR}{_PERIOD}?(?P<term>{_LOOSE_TERM})|{_PERIOD}?(?P<strict>{_TERM}))?{_CLOSE}",
     rf"{_OPEN}(?P<level>内部)(?:资料|参阅|文件){_CLOSE}",  # not （内部讨论稿）: a draft's status
     rf"{_CLASSIFIED}级?{_STAR}(?P<term>{_LOOSE_TERM})",
+    rf"[|/\-–—－]{_CLASSIFIED}级?",  # `…的通知-机密`: a separator, then the level, at the very end
     # After the classified levels: `…春耕工作 秘密★10年` compacts to 工作秘密★10年, and the stricter reading wins.
     rf"{_LEVEL}级?{_STAR}(?P<term>{_LOOSE_TERM})",
 ))
+_LATIN_LEVEL = re.compile(r"(?i)secret|confidential")
 _NO_MARKING = {"", "无", "非密", "公开", "普通", "无密级", "none", "null", "密级:非密", "密级:无", "密级:公开"}
 _ATTACHMENT = re.compile(r"(?m)^ ?附 ?[件表录]")
 _ATTACHMENT_HEAD = re.compile(r"附[件表录](?:[0-9一二三四五六七八九十]+[:.、]?|:|$)(?P<rest>.*)")
@@ -112,7 +128,7 @@ def _parse_compact(line: str, patterns: tuple[re.Pattern[str], ...] = ()) -> tup
     """Level, term and span (in `line`) of a compacted line that is nothing but a marking."""
     if not line or len(line) > _MAX_MARKING_LINE:
         return None
-    for pattern in patterns or (_LINE, _INTERNAL_LINE, _PERIOD_LINE):
+    for pattern in patterns or (_LINE, _INTERNAL_LINE, _PERIOD_LINE, _OTHER_LINE):
         found = pattern.fullmatch(line)
         if found:
             return _level_term(found) + found.span("mark")
@@ -121,8 +137,8 @@ def _parse_compact(line: str, patterns: tuple[re.Pattern[str], ...] = ()) -> tup
 
 def _level_term(found: re.Match[str]) -> tuple[Secrecy, str]:
     groups = found.groupdict()
-    level = _LEVEL_OF[groups["level"]] if groups.get("level") else Secrecy.CONFIDENTIAL  # a bare 保密期限
-    return level, (groups.get("term") or groups.get("strict") or "").strip()
+    level = _LEVEL_OF[groups["level"].upper()] if groups.get("level") else Secrecy.CONFIDENTIAL  # a bare 保密期限
+    return level, (groups.get("term") or groups.get("strict") or groups.get("septerm") or "").strip()
 
 
 def parse_marking(text: str) -> tuple[Secrecy, str] | None:
@@ -209,7 +225,7 @@ def _scan_head(norm: Normalized, original: str, start: int, origin: str, limit: 
         if seen and _ATTACHMENT_HEAD.fullmatch(packed):
             break  # an attachment: read from its own heading
         # Every marking word has 密 (绝密 机密 秘密 工作秘密 保密期限) or is 内部: other lines are not parsed.
-        maybe = "密" in packed or "内部" in packed
+        maybe = "密" in packed or "内部" in packed or "秘" in packed or _LATIN_LEVEL.search(packed) is not None
         marking = _found(norm, original, at, line, origin, title=True) if maybe else None
         if marking:
             found.append(marking)

@@ -20,6 +20,11 @@ Per character, in this order:
   to one regex pass, and maps one original character to a known piece of the result;
 - runs of spaces and tabs (any Zs, the ideographic space too) become one space.
 
+Before all that, a text that carries HTML (document systems export 正文 from rich-text editors) is
+read as its words: tags go (block tags such as <p>, <br>, <div> become a line break) and character
+references are decoded (`&#26426;&#23494;` is 机密, `&nbsp;` a space), so markup cannot hide a marking
+either.
+
 NFKC is applied per character, not across characters: composing a base letter with a following
 combining mark changes nothing a Chinese detector looks for, and the marks are removed anyway.
 
@@ -31,13 +36,15 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
 
 _BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _FILLERS = "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters (Lo) that render as nothing
-_REMOVED_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc", "Cs"})
+# Private use (Co) too: a font's private glyph inside 机密 renders as a box or nothing, and must not split it.
+_REMOVED_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc", "Cs", "Co"})
 # Planes with assigned characters in any Unicode version Python ships (planes 4–13 are empty, 15–16
 # are private use); plane 14 holds the tags (Cf) and variation selectors (Mn).
 _SCANNED = ((0x0, 0x40000), (0xE0000, 0xF0000))
@@ -110,13 +117,57 @@ def for_matching(text: str | Normalized) -> Normalized:
     """
     if isinstance(text, Normalized):
         return text
+    markup = _markup(text) if ("<" in text or "&" in text) else None
+    if markup is not None:
+        text = markup.text
     mapping, pattern = _tables()
     for old, new in _COMMON:
         if old in text:
             text = text.replace(old, new)
     first = pattern.search(text)
     folded = Normalized(text) if first is None else _fold(text, first.start(), mapping, pattern)
+    if markup is not None:
+        folded = Normalized(folded.text, folded.regions, folded.starts, markup)
     return _collapse_spaces(folded)
+
+
+_MARKUP = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9]{0,15}(?:[\s/][^<>]{0,500})?|!--[^<>]{0,2000}?--)>"
+                     r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BLOCK = re.compile(r"</?(?:p|br|div|li|tr|td|th|h[1-6]|table|ul|ol|section|article|hr|pre|blockquote)\b", re.I)
+
+
+def _markup(text: str) -> Normalized | None:
+    r"""HTML tags removed (block tags made a line break) and character references decoded; None when
+    the text has neither. The first map of the chain (for_matching's others go over it).
+
+    Examples:
+        >>> _markup("<p>&#26426;&#23494;&nbsp;★10年</p>").text
+        '\n机密\xa0★10年\n'
+        >>> _markup("温度<5℃ & 湿度>80%") is None
+        True
+    """
+    pieces: list[str] = []
+    regions: list[tuple[int, int, int, int]] = []
+    last = length = 0
+    for match in _MARKUP.finditer(text):
+        start, end = match.span()
+        found = match.group()
+        if found[0] == "&":
+            replacement = html.unescape(found)
+        else:
+            replacement = "\n" if _BLOCK.match(found) else ""
+        if replacement == found:
+            continue
+        pieces.append(text[last:start])
+        length += start - last
+        pieces.append(replacement)
+        regions.append((length, len(replacement), start, end - start))
+        length += len(replacement)
+        last = end
+    if not regions:
+        return None
+    pieces.append(text[last:])
+    return Normalized("".join(pieces), tuple(regions), tuple(r[0] for r in regions))
 
 
 def _fold(text: str, first: int, mapping: dict[str, str], pattern: re.Pattern[str]) -> Normalized:

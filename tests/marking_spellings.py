@@ -32,6 +32,8 @@ _WORDS = {"top_secret": ("绝密", "絕密"), "secret": ("机密", "機密"), "c
           "internal": ("内部", "內部", "工作秘密", "工作祕密")}
 _INTERNAL_LINES = ("内部资料 注意保存", "內部資料 注意保存", "内部（参阅件）", "内部资料", "内部文件")
 _STARS = ("★", "☆", "*", "＊")
+# What a font or converter makes of ★, or a separator typed instead of it, before a 保密期限.
+_SEPARATORS = ("•", "·", "▲", "※", "/", "—", "-", "：", "●")
 _TERMS = ("10年", "１０年", "1年", "5年", "20年", "长期", "長期", "正式发布前", "正式發布前", "考试结束前", "6个月", "公布前")
 _BRACKETS = (("【", "】"), ("〔", "〕"), ("（", "）"), ("(", ")"), ("[", "]"), ("［", "］"), ("﹝", "﹞"))
 _LABELS = ("密级：", "密级:", "密級：", "密级 ")
@@ -72,7 +74,12 @@ def _classified_line(draw: st.DrawFn, word: str) -> str:
     open_, close = draw(st.sampled_from((("", ""), *_BRACKETS)))
     label = draw(st.sampled_from(("", "", *_LABELS)))
     star = draw(st.sampled_from(("", *_STARS)))
-    form = draw(st.sampled_from(("plain", "star_first", "term_in_brackets", "period_label", "bare")))
+    form = draw(st.sampled_from(("plain", "star_first", "term_in_brackets", "period_label", "bare", "separator",
+                                 "quoted")))
+    if form == "separator":
+        return f"{label}{word}{grade}{draw(st.sampled_from(_SEPARATORS))}{term}"
+    if form == "quoted":
+        return f"“{word}{grade}”"
     if form == "star_first":
         return f"{label}{star or '★'}{word}{grade}{draw(st.sampled_from(('', term)))}"
     if form == "term_in_brackets":
@@ -89,7 +96,8 @@ def _marking_line(draw: st.DrawFn, level: str) -> str:
     word = draw(st.sampled_from(_WORDS[level]))
     if level != "internal":
         return draw(_classified_line(word))
-    forms = (word, f"{word}★{draw(st.sampled_from(_TERMS))}", f"【{word}】", f"密级：{word}", *_INTERNAL_LINES)
+    forms = (word, f"{word}★{draw(st.sampled_from(_TERMS))}", f"【{word}】", f"密级：{word}", *_INTERNAL_LINES,
+             "内部使用", "内部发行")
     return draw(st.sampled_from(forms))
 
 
@@ -130,7 +138,11 @@ def marked_records(draw: st.DrawFn, bases: Sequence[dict[str, Any]] | None = Non
     title = str(base.get("title") or "")
     if place == "header":
         before = draw(st.lists(st.sampled_from(_BEFORE), max_size=5))
-        body = brk.join([*before, draw(_scatter(line, INVISIBLE)), body])
+        line = draw(_scatter(line, INVISIBLE))
+        # Rich-text exports: the line in tags, or its characters as HTML character references.
+        line = draw(st.sampled_from((line, line, f"<p>{line}</p>", f'<p style="text-align:center">{line}</p>',
+                                     "".join(f"&#{ord(ch)};" if "\u4e00" <= ch <= "\u9fff" else ch for ch in line))))
+        body = brk.join([*before, line, body])
     elif place == "attachment":
         heading = draw(st.sampled_from(("附件1", "附件 2", "附件：", "附件", "附件3")))
         blank = brk * draw(st.integers(0, 3))
@@ -147,6 +159,7 @@ _LOOKALIKE_LINES = (
     "不得泄露国家秘密。", "不得泄露国家秘密", "保守工作秘密", "涉及商业秘密的除外。", "机密性", "保密工作",
     "秘密级以上涉密载体管理", "内部审计", "内部控制", "（内部讨论稿）", "（征求意见稿）", "保密期限届满的，自行解密。",
     "要严格遵守保密纪律，不得泄露国家秘密。", "关于加强机密文件管理的通知", "工作秘密管理暂行办法",
+    "<p>内部控制</p>", "温度<5℃ & 湿度>80%", "内部—外部协调机制", "机密—不得外传的规定解读。",
 )
 _LOOKALIKE_TITLES = (
     "内部审计工作规定", "关于加强机密文件管理的通知", "关于做好保密工作的通知", "机密文件管理办法",

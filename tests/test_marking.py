@@ -168,6 +168,40 @@ def test_a_marking_at_the_head_of_an_attachment(attachment: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("<p>机密★10年</p>", "secret"),
+        ("&#26426;&#23494;★10年", "secret"),
+        ("机密&nbsp;★&nbsp;10年", "secret"),
+        ("<p style=\"text-align:right\"><span>秘密</span>★<b>1年</b></p>", "confidential"),
+        ("机密•10年", "secret"),
+        ("机密▲10年", "secret"),
+        ("机密/10年", "secret"),
+        ("机密：10年", "secret"),
+        ("机密—10年", "secret"),
+        ("“机密”", "secret"),
+        ("㊙", "confidential"),
+        ("TOP SECRET", "top_secret"),
+        ("Confidential", "confidential"),
+        ("内部使用", "internal"),
+        ("机\ue000密★10年", "secret"),
+    ],
+)
+def test_spellings_found_after_the_issue(line: str, level: str) -> None:
+    """Found by trying what the issue did not list: rich-text markup and character references, what a font
+    makes of ★, quotes, ㊙, English levels, a private-use glyph inside the word."""
+    assert _marking(title=TITLE, body=line + "\n" + TEXT)[0] == level
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [("关于做好防汛工作的通知-机密", "secret"), ("秘密：关于做好防汛工作的通知", "confidential")],
+)
+def test_title_markings_with_a_separator(title: str, level: str) -> None:
+    assert _marking(title=title, body=TEXT)[0] == level
+
+
+@pytest.mark.parametrize(
     ("title", "body"),
     [
         (TITLE, "各单位：\n要严格遵守保密纪律，不得泄露国家秘密。"),
@@ -187,11 +221,15 @@ def test_a_marking_at_the_head_of_an_attachment(attachment: str) -> None:
         (TITLE, TEXT + "\n附件：1.关于涉及国家秘密事项的说明\n附件1\n关于涉及国家秘密事项的说明\n"),
         (TITLE, "密级：非密\n" + TEXT),
         ("关于调整养老服务补贴标准的测算说明（内部讨论稿）", "关于调整养老服务补贴标准的测算说明\n（内部讨论稿）\n" + TEXT),
+        (TITLE, "温度<5℃ & 湿度>80%\n" + TEXT),
+        (TITLE, "<p>内部控制</p>\n" + TEXT),
+        ("关于加强机密-文件管理的通知", TEXT),
     ],
     ids=["sentence", "sentence-line", "keep-work-secrets", "trade-secret", "confidentiality", "secrecy-work",
          "internal-audit-title", "title-about-secret-files", "expiry-sentence", "secret-files-title",
          "work-secret-rules-title", "rules-about-classified-carriers", "trade-secret-title", "internal-control",
-         "attachment-about-secrets", "declared-unclassified", "internal-draft"],
+         "attachment-about-secrets", "declared-unclassified", "internal-draft", "less-than-in-text", "html-heading",
+         "dash-inside-title"],
 )
 def test_talking_about_secrets_is_not_a_marking(title: str, body: str) -> None:
     assert _marking(title=title, body=body) == ("none", [])
