@@ -81,7 +81,7 @@ def _signature(rule: Rule) -> tuple[Any, ...]:
 
 def _title(facts: Any, gold: Mapping[str, str], *shown: tuple[str, ...]) -> str | None:
     """The title, unless the document is marked or secret by its decision or by either suggestion
-    (api/views.is_secret's rule: a secret item is shown to cleared roles only). A secrecy left
+    (api/visibility.is_secret's rule: a secret item is shown to cleared roles only). A secrecy left
     undecided is not known to be none, so it hides the title too."""
     secrecy = DECIDED_FIELDS.index("secrecy")
     levels = {gold.get("secrecy", NULL), *(s[secrecy] for s in shown)}

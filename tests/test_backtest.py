@@ -131,7 +131,7 @@ def test_flip_list_of_a_real_edit_is_the_hand_checked_one(tmp_path: Path, capsys
 
 
 def test_a_flip_shows_no_title_of_a_marked_or_secret_document() -> None:
-    """Rule authors are not cleared for secret items (api/views.is_secret): a flip names the document
+    """Rule authors are not cleared for secret items (api/visibility.is_secret): a flip names the document
     by its title only when it is unmarked and neither decided nor suggested secret on either side."""
     from engine.backtest import _title
     from engine.facts import derive_facts
