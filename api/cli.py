@@ -1,5 +1,5 @@
 """The `gongkai` command: the engine's verbs (engine/cli.py) plus the service's own:
-serve, token create|list|revoke, audit verify|checkpoint, db upgrade|check. Kept here so that the engine stays
+serve, token create|list|revoke|rotate, audit verify|checkpoint, db upgrade|check. Kept here so that the engine stays
 free of web and database imports."""
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in SERVICE_VERBS:
         if argv and argv[0] in ("-h", "--help"):
             engine_cli.build_parser().print_help()
-            print("\nservice verbs: serve, token create|list|revoke, audit verify|checkpoint, db upgrade|check "
+            print("\nservice verbs: serve, token create|list|revoke|rotate, audit verify|checkpoint, db upgrade|check "
                   "(gongkai VERB -h)")
             return 0
         from api import commands
