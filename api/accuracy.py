@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import ColumnElement, Text, cast, select
 from sqlalchemy.orm import Session
 
 from engine.evaluate import NULL, Evaluation
@@ -78,7 +78,10 @@ def _json() -> Callable[[str | None], Any]:
 
 
 def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
-             division: str | None = None, progress: Progress | None = None) -> Iterator[Reviewed]:
+             division: str | None = None, progress: Progress | None = None,
+             only: ColumnElement[bool] | None = None) -> Iterator[Reviewed]:
+    """The routed items with what was suggested and decided; `only` narrows them (api/visibility.py:
+    the items a rule author may read, so that a probe rule put live cannot report on secret items)."""
     # Narrow reads instead of whole ORM items with every version and review: the item's decisions,
     # each review's suggested and changed, each version's small columns and the rule_hit index (the
     # stored suggestions are ~6 KB of JSON each). Executed on the Core connection and with JSON
@@ -88,6 +91,8 @@ def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to:
     decode = _json()
     routed = filtered(select(ItemRow.id).where(ItemRow.status == "routed"), division=division,
                       closed_from=closed_from, closed_to=closed_to)
+    if only is not None:
+        routed = routed.where(only)
     items = connection.execute(routed.with_only_columns(
         ItemRow.id, ItemRow.division, ItemRow.closed_on, ItemRow.secrecy, ItemRow.category, ItemRow.exemption,
         ItemRow.column, ItemRow.marked).order_by(ItemRow.id)).all()
@@ -125,7 +130,8 @@ def reviewed(session: Session, *, closed_from: dt.date | None = None, closed_to:
 
 
 def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.date | None,
-             division: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+             division: str | None = None, progress: Progress | None = None,
+             only: ColumnElement[bool] | None = None) -> dict[str, Any]:
     evaluation = Evaluation()
     reviews: Counter[str] = Counter()
     changed: Counter[str] = Counter()
@@ -133,7 +139,8 @@ def accuracy(session: Session, *, closed_from: dt.date | None, closed_to: dt.dat
     rules: dict[str, dict[str, Any]] = {}
     # Trend by closing month and ISO week, and the splits an author needs to compare versions.
     breakdown: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUPS}
-    for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division, progress=progress):
+    for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division, progress=progress,
+                      only=only):
         gold = _gold(r)
         evaluation.add(str(r.item_id), gold, r.suggested, _statuses(r), r.marked)
         _count_rules(rules, r, gold)
@@ -202,10 +209,10 @@ class Figure:
 
 
 def behind(session: Session, figure: Figure, *, closed_from: dt.date | None = None, closed_to: dt.date | None = None,
-           division: str | None = None) -> list[dict[str, Any]]:
+           division: str | None = None, only: ColumnElement[bool] | None = None) -> list[dict[str, Any]]:
     """The items behind one figure, each with what was suggested and decided and what changed it."""
     out = []
-    for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division):
+    for r in reviewed(session, closed_from=closed_from, closed_to=closed_to, division=division, only=only):
         if _counts_in(r, figure):
             out.append({"item_id": r.item_id, **r.groups, "suggested": {n: r.suggested.get(n) for n in FIELDS},
                         "decided": r.decided, "changed": r.changed})

@@ -18,6 +18,7 @@ import json
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from api import accuracy, report_tables, statistics, supervision
@@ -52,14 +53,16 @@ def _collector_paused() -> Iterator[None]:
 
 def build(kind: str, session: Session, settings: Settings, *, today: dt.date, closed_from: dt.date | None = None,
           closed_to: dt.date | None = None, division: str | None = None, since: dt.date | None = None,
-          until: dt.date | None = None, progress: Progress | None = None) -> dict[str, Any]:
+          until: dt.date | None = None, progress: Progress | None = None,
+          only: ColumnElement[bool] | None = None) -> dict[str, Any]:
+    """One report. `only` narrows the accuracy report's items (api/visibility.rule_figures)."""
     with _collector_paused():
         if kind == "statistics":
             return statistics.statistics(session, closed_from=closed_from, closed_to=closed_to, division=division,
                                          today=today)
         if kind == "accuracy":
             return accuracy.accuracy(session, closed_from=closed_from, closed_to=closed_to, division=division,
-                                     progress=progress)
+                                     progress=progress, only=only)
         if kind == "supervision":
             return supervision.supervision(session, today=today, wait_days=settings.review_wait_days, since=since,
                                            until=until, division=division, progress=progress)

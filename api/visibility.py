@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, false, func, true
 
 from api.context import Actor
-from api.roles import Role
+from api.roles import PERMISSIONS, Role
 from api.settings import Settings
 from models.tables import ItemRow
 
@@ -66,6 +66,18 @@ def readable_clause(actor: Actor, settings: Settings) -> ColumnElement[bool]:
         return true()
     level = func.coalesce(ItemRow.secrecy, ItemRow.suggested_secrecy, "undecided")
     return and_(ItemRow.marked.is_(false()), level == "none")
+
+
+def rule_figures(actor: Actor, settings: Settings) -> ColumnElement[bool] | None:
+    """The items whose rule and accuracy figures a caller may see, or None for all. A role that can put
+    rules live (api/roles.py: activate_rules) and is not cleared sees them over readable items only:
+    otherwise a probe rule (`body contains 机密A`, in monitor mode) activated today would report through
+    the accuracy report's per-rule hits which secret documents pushed tomorrow contain the string. Roles
+    that cannot change the rules (the office, supervision) see every item's figures: there is nothing
+    they can probe with."""
+    if cleared(actor, settings) or actor.role not in PERMISSIONS["activate_rules"]:
+        return None
+    return readable_clause(actor, settings)
 
 
 @dataclass(frozen=True)

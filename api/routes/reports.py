@@ -15,6 +15,7 @@ from api.errors import Invalid
 from api.headers import page_policy
 from api.routes.items import Division, Filters, download, exported, too_long
 from api.schemas import IsoDate
+from api.visibility import rule_figures
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 ReportFormat = Annotated[Literal["json", "csv", "xlsx", "html"], Query(
@@ -46,7 +47,9 @@ def read_statistics(session: SessionDep, ctx: ContextDep, filters: Filters, fmt:
             responses=RESPONSES)
 def read_accuracy(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: ReportFormat = "json",
                   actor: Actor = Depends(allow("read_accuracy"))) -> Any:
-    out = reports.build("accuracy", session, ctx.settings, today=views.today_in_china(), **filters)
+    only = rule_figures(actor, ctx.settings)  # a rule author: figures over readable items only
+    out = reports.build("accuracy", session, ctx.settings, today=views.today_in_china(), only=only, **filters)
+    out["readable_only"] = only is not None
     return _answer("accuracy", out, fmt)
 
 
@@ -60,7 +63,8 @@ def _text() -> Any:
 
 
 @router.get("/accuracy/items", summary="The items behind one figure of the accuracy report", responses=RESPONSES)
-def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends(allow("read_accuracy")),
+def accuracy_items(session: SessionDep, ctx: ContextDep, filters: Filters,
+                   actor: Actor = Depends(allow("read_accuracy")),
                    field: FieldName | None = None, gold: str | None = _text(), suggested: str | None = _text(),
                    correct: bool | None = None, rule: str | None = _text(),
                    outcome: Literal["fired", "confirmed", "overridden", "outranked", "would_change",
@@ -85,7 +89,7 @@ def accuracy_items(session: SessionDep, filters: Filters, actor: Actor = Depends
                                                               "message": "give both group and value"}])
     figure = Figure(field=field, gold=gold, suggested=suggested, correct=correct, rule=rule, outcome=outcome,
                     stage=stage, group=group, value=value, rule_stage=rule_stage)
-    items = behind(session, figure, **filters)
+    items = behind(session, figure, only=rule_figures(actor, ctx.settings), **filters)
     if fmt != "json":
         too_long(len(items), fmt)
         return exported(exports.accuracy_items_table(items), fmt, "accuracy-items")

@@ -137,7 +137,7 @@ def test_statistics_page(api: Api) -> None:
 
 def test_accuracy_page(api: Api) -> None:
     _scenario(api)
-    report = api.as_("rule_author").get("/v1/reports/accuracy").json()
+    report = api.as_("office").get("/v1/reports/accuracy").json()
     page = render_html("accuracy", report, generated_at=AT)
     svgs = _check_page(page, "建议准确率报告")
     assert len(svgs) == 7  # two trends, three confusion matrices, rule precision, override rate

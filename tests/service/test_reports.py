@@ -50,7 +50,7 @@ def test_statistics(month: Scenario) -> None:
 
 def test_accuracy(month: Scenario) -> None:
     ids = month.id
-    report = _get(month.api, "rule_author", "/v1/reports/accuracy")
+    report = _get(month.api, "office", "/v1/reports/accuracy")
     assert report["items"] == 8  # the routed ones
     category = report["category"]
     assert category["accuracy"] == R(5 / 8, 4)  # wrong: A2 A3 A5
@@ -126,7 +126,7 @@ def test_rule_health(month: Scenario) -> None:
     requests_for_instructions (category withheld, exemption process_info). So the disclosure reviewer
     changed 4 items: A2 A3 A5 B2; the secrecy reviewer 2: A3 A5."""
     ids = month.id
-    rules = _get(month.api, "rule_author", "/v1/reports/accuracy")["rules"]
+    rules = _get(month.api, "office", "/v1/reports/accuracy")["rules"]
 
     def stage(hits: int, overridden: int, changed: int) -> dict[str, Any]:
         return {"hits": hits, "overridden": overridden, "rate": R(overridden / hits, 4), "changed": changed}
@@ -192,7 +192,7 @@ def test_rule_health(month: Scenario) -> None:
     assert {r["advice"] for r in rules.values()} == {None}
 
     def behind(**figure: Any) -> list[int]:
-        return sorted(_get(month.api, "rule_author", "/v1/reports/accuracy/items", **figure)["item_ids"])
+        return sorted(_get(month.api, "office", "/v1/reports/accuracy/items", **figure)["item_ids"])
 
     def named(*names: str) -> list[int]:
         return sorted(ids(n) for n in names)
@@ -380,7 +380,7 @@ def test_the_items_behind_each_accuracy_figure(month: Scenario) -> None:
     ids = month.id
 
     def behind(**figure: Any) -> list[int]:
-        return sorted(_get(month.api, "rule_author", "/v1/reports/accuracy/items", **figure)["item_ids"])
+        return sorted(_get(month.api, "office", "/v1/reports/accuracy/items", **figure)["item_ids"])
 
     def named(*names: str) -> list[int]:
         return sorted(ids(n) for n in names)
@@ -483,7 +483,7 @@ def _sheets(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_reports_as_spreadsheets_and_csv(month: Scenario) -> None:
-    r = _download(month.api, "rule_author", "/v1/reports/accuracy", format="xlsx")
+    r = _download(month.api, "office", "/v1/reports/accuracy", format="xlsx")
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert "attachment" in r.headers["content-disposition"]
     sheets = _sheets(r.content)

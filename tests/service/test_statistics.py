@@ -69,7 +69,7 @@ def test_accuracy_of_suggestions_against_final_decisions(api: Api) -> None:
             {"category": "withheld", "exemption": "internal_affairs", "reason": "工作秘密"})
     _item(api, 1, "法规处", "2026-11-05")  # not reviewed: not counted
 
-    report = api.as_("rule_author").get("/v1/reports/accuracy").json()
+    report = api.as_("office").get("/v1/reports/accuracy").json()
     assert report["items"] == 3
     category = report["category"]
     assert category["accuracy"] == round(1 / 3, 4)

@@ -85,3 +85,41 @@ def test_probes_on_a_secret_body_learn_nothing(api: Api) -> None:
     assert cleared["items"] == 2 and cleared["left_out"] == {"not_readable": 0}
     assert cleared["rules"]["proactive.probe.p0"]["new_items"] == [str(secret)]
     assert _validate(api, "admin", WRONG)["backtest"]["rules"].get("proactive.probe.p0", {}).get("new_items") in (None, [])
+
+
+def _monitor(name: str, text: str) -> str:
+    """A monitor rule (decides nothing, reported in the accuracy report's per-rule figures) on `text`."""
+    return ("schema: gongkai-rules/1\nrules:\n"
+            f"  - id: proactive.probe.{name}\n    title: 探测{name}\n    mode: monitor\n    outcome: {{category: on_request}}\n"
+            f"    legal_basis:\n      - {BASIS}\n    when: {{field: body, contains_any: [{text}]}}\n"
+            f"    examples:\n"
+            f"      - {{name: 命中, document: {{title: 通知, body: 含{text}的正文}}, expect: fires}}\n"
+            f"      - {{name: 不中, document: {{title: 通知, body: 无关正文}}, expect: does_not_fire}}\n")
+
+
+def test_probe_rules_put_live_learn_nothing_from_the_accuracy_report(api: Api) -> None:
+    """The slower oracle: a rule author activates probe rules, waits for secret documents to be pushed
+    and decided, and reads which ones each probe fired on in the accuracy report. For a role that can
+    put rules live and is not cleared, rule and accuracy figures are over readable items only."""
+    files = {**_files(), "proactive/probe_right.yaml": _monitor("right", SECRET),
+             "proactive/probe_wrong.yaml": _monitor("wrong", WRONG)}
+    r = api.as_("rule_author").post("/v1/rules/activate", json={"files": files, "note": "探测"})
+    assert r.status_code == 201, r.text
+    plain = api.push({**sample_documents()[0], "id": "plain-routed"}).json()["id"]
+    assert api.as_("secrecy_reviewer").post(f"/v1/items/{plain}/secrecy_review", json={"secrecy": "none"}).status_code == 200
+    assert api.as_("disclosure_reviewer").post(f"/v1/items/{plain}/disclosure_review", json={}).status_code == 200
+    secret = _route_secret(api)
+
+    def figures(role: str, rule: str) -> tuple[Any, Any]:
+        report = api.as_(role).get("/v1/reports/accuracy").json()
+        behind = api.as_(role).get("/v1/reports/accuracy/items", params={"rule": rule, "outcome": "fired"}).json()
+        return report["rules"].get(rule), behind["item_ids"]
+
+    right, wrong = figures("rule_author", "proactive.probe.right"), figures("rule_author", "proactive.probe.wrong")
+    assert right == wrong == (None, [])  # zero information gained: neither probe fired on anything readable
+    report = api.as_("rule_author").get("/v1/reports/accuracy").json()
+    assert report["readable_only"] is True and report["rules"]  # the rest of the figures are still there
+    # A cleared role sees the hit: the probe did fire, and only the narrowing hid it.
+    assert figures("admin", "proactive.probe.right")[1] == [secret]
+    assert figures("admin", "proactive.probe.wrong") == (None, [])
+    assert api.as_("office").get("/v1/reports/accuracy").json()["readable_only"] is False
