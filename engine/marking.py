@@ -53,6 +53,8 @@ _TERM = (r"(?:\d{1,3}个?(?:年|月|日|天)|长期|永久|"
 _PERIOD = r"(?:保密期限:?)"
 _SERIAL = r"(?:份号:?)?\d{3,8}"
 _URGENCY = r"(?:紧急程度:?)?(?:特急|加急|特提|平急|急件)"
+# The label before a level: 密级：, and the names agencies give it.
+_LABEL = r"(?:(?:密级|保密等级|秘密等级|保密级别|密级标识|密级标志|文件密级):?)"
 # Between ★ and the end of a line anything goes: `机密★至项目验收` is still a marking.
 _LOOSE_TERM = r"[^。;!?]{0,30}?"
 # What a font or a converter makes of ★ (•, ▲, ※ …), and separators typed instead of it: on a line that is
@@ -64,7 +66,7 @@ _LINE_CLOSE = r"[)\]】〕〗」』>”’\"'》]"
 
 # A line that is nothing but a marking (compacted: spaces removed).
 _LINE = re.compile(
-    rf"(?:{_SERIAL})?(?:{_URGENCY})?(?:密级:?)?"
+    rf"(?:{_SERIAL})?(?:{_URGENCY})?{_LABEL}?"
     rf"(?P<mark>{_STAR}*{_LINE_OPEN}?{_STAR}*{_LEVEL}级?{_LINE_CLOSE}?"
     rf"(?:{_LINE_OPEN}?(?:{_STAR}+{_PERIOD}?(?P<term>{_LOOSE_TERM})|{_STAR}?{_PERIOD}?(?P<strict>{_TERM})"
     rf"|{_SEP}{_PERIOD}?(?P<septerm>{_TERM}))?{_LINE_CLOSE}?)?{_STAR}*)"
@@ -75,14 +77,14 @@ _OTHER_LINE = re.compile(rf"(?i:(?P<mark>{_STAR}*{_LINE_OPEN}?(?P<level>秘|TOPS
                          rf"{_LINE_CLOSE}?(?:{_STAR}(?P<term>[^。;!?]{{0,30}}?))?{_STAR}*))")
 # 内部资料 注意保存, 内部（参阅件）, 内部文件: the agencies' own 内部 lines (not 内部审计工作规定).
 _INTERNAL_LINE = re.compile(
-    r"(?:密级:?)?(?P<mark>(?P<level>内部|工作秘密)(?:资料|文件|事项|材料|刊物|参阅|参考|使用|发行|传阅|交流|掌握)?"
-    r"(?:[(\[【〔][^)\]】〕]{1,12}[)\]】〕]|注意保存|妥善保存|注意保密|请勿外传|不得外传|仅供参考)*)"
+    rf"{_LABEL}?(?P<mark>[(\[【〔]?(?P<level>内部|工作秘密)(?:资料|文件|事项|材料|刊物|参阅|参考|使用|发行|传阅|交流|掌握)?"
+    r"[)\]】〕]?(?:[,、.]?(?:[(\[【〔][^)\]】〕]{1,12}[)\]】〕]|注意保存|妥善保存|注意保密|请勿外传|不得外传|仅供参考))*)"
 )
 # A line with only a 保密期限 says the document is a state secret of a level it does not give:
 # 保密期限 exists only for 绝密, 机密 and 秘密 (保守国家秘密法第十五条), so it is at least 秘密.
 _PERIOD_LINE = re.compile(rf"(?P<mark>{_PERIOD}(?P<strict>{_TERM}))")
 # A title that begins with a marking: `【机密】关于…`, `★绝密 关于…`, `机密★10年关于…`, `绝密 关于…`.
-_TITLE_PREFIX = tuple(re.compile(f"(?:密级:?)?(?P<mark>{p})") for p in (
+_TITLE_PREFIX = tuple(re.compile(f"{_LABEL}?(?P<mark>{p})") for p in (
     rf"{_STAR}?{_OPEN}{_STAR}?{_LEVEL}级?(?:{_STAR}{_PERIOD}?(?P<term>{_TERM})?)?{_CLOSE}",
     rf"{_STAR}{_LEVEL}级?(?:{_STAR}?{_PERIOD}?(?P<term>{_TERM}))?",
     rf"{_LEVEL}级?{_STAR}{_PERIOD}?(?P<term>{_TERM})?",

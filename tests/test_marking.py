@@ -184,6 +184,10 @@ def test_a_marking_at_the_head_of_an_attachment(attachment: str) -> None:
         ("TOP SECRET", "top_secret"),
         ("Confidential", "confidential"),
         ("内部使用", "internal"),
+        ("【内部资料】注意保存", "internal"),
+        ("内部资料，注意保存", "internal"),
+        ("保密等级：机密", "secret"),
+        ("文件密级：秘密", "confidential"),
         ("机\ue000密★10年", "secret"),
     ],
 )
