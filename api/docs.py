@@ -1,17 +1,31 @@
-"""API documentation served from the installed Swagger UI files (swagger-ui-bundle), not a CDN:
-an agency's intranet usually cannot reach one, and /docs should work where the service runs."""
+"""API documentation served from the installed Swagger UI files, not a CDN: an agency's intranet
+usually cannot reach one, and /docs should work where the service runs.
+
+The files are Swagger UI 5 (FastAPI's OpenAPI 3.1 document needs 5.x: 4.x shows only "Unable to render
+this definition"), as shipped in the static/ folder of the fastapi-offline package. Only that folder is
+used: its Python code is never imported (find_spec locates a package without running it)."""
 
 from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from api.headers import page_policy
 
 ASSETS = "/docs-assets"
+
+
+def swagger_ui_path() -> Path:
+    """The folder of swagger-ui-bundle.js, swagger-ui.css and favicon.png in the installed fastapi-offline."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("fastapi-offline is not installed: /docs needs its Swagger UI files")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
 def docs_policy(page: str) -> str:
@@ -25,13 +39,13 @@ def docs_policy(page: str) -> str:
 
 
 def install(app: FastAPI) -> None:
-    app.mount(ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    app.mount(ASSETS, StaticFiles(directory=swagger_ui_path()), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
                                    swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{ASSETS}/favicon-32x32.png")
+                                   swagger_favicon_url=f"{ASSETS}/favicon.png")
         page.headers["Content-Security-Policy"] = docs_policy(bytes(page.body).decode())
         return page
