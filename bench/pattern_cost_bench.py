@@ -33,7 +33,7 @@ from engine.rules.pattern_cost import MAX_PROGRAM_SIZE, MAX_UNROLLED, cost, cost
 from engine.suggest import Suggester
 
 RULES = PROJECT_ROOT / "rules"
-STARTER = PROJECT_ROOT.parent / "shared" / "corpus" / "starter"
+TRAINING = PROJECT_ROOT / "data" / "training" / "records.jsonl"  # the starter sets A and B
 # (pattern, the characters an adversarial body is drawn from)
 PATTERNS = [
     ("(.*a){20}", "ab"),  # the 39-second push: refused now
@@ -63,8 +63,8 @@ def _with_captures(pattern: str) -> "re2._Regexp":
 
 @functools.lru_cache(maxsize=1)
 def _ordinary(size: int) -> str:
-    bodies = [json.loads(line).get("body") or "" for path in sorted(STARTER.glob("records-*.jsonl"))
-              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    bodies = [json.loads(line).get("body") or "" for line in TRAINING.read_text(encoding="utf-8").splitlines()
+              if line.strip()]
     text = "\n".join(bodies)
     return (text * (size // len(text.encode()) + 1)).encode()[:size].decode("utf-8", "ignore")
 

@@ -69,8 +69,7 @@ from models.tables import (AuditEventRow, CounterRow, FeedEntryRow, ItemRow, Ite
                            ReviewRow)
 
 CACHE = Path("/tmp/gongkai-bench")
-STARTER = PROJECT.parent / "shared" / "corpus" / "starter"
-SOURCES = (STARTER / "records-a.jsonl", STARTER / "records-b.jsonl", PROJECT / "data" / "samples" / "closures.jsonl")
+SOURCES = (PROJECT / "data" / "training" / "records.jsonl", PROJECT / "data" / "samples" / "closures.jsonl")  # starter A, B
 DIVISIONS = ("办公室", "法规处", "预算处", "人事处", "综合处", "财务处", "执法总队", "社会救助科")
 SECRECY_REVIEWERS = ("张敏", "王磊", "刘洋")
 DISCLOSURE_REVIEWERS = ("陈静", "杨帆", "赵丽", "黄涛")

@@ -21,7 +21,7 @@ from engine.paths import PROJECT_ROOT
 from engine.rules.loader import load_rulebook
 from engine.suggest import Suggester
 
-DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus" / "starter"
+DEFAULT_CORPUS = PROJECT_ROOT / "data" / "training" / "records.jsonl"  # the starter sets A and B
 
 
 def rss_mb() -> float:
@@ -66,7 +66,7 @@ def describe(name: str, samples: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", type=Path, nargs="*", default=sorted(DEFAULT_CORPUS.glob("*.jsonl")))
+    parser.add_argument("--corpus", type=Path, nargs="*", default=[DEFAULT_CORPUS])
     parser.add_argument("--memory-docs", type=int, default=200_000)
     args = parser.parse_args()
 

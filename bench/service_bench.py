@@ -42,7 +42,7 @@ from engine.document import document_from_record  # noqa: E402
 from engine.paths import model_dir  # noqa: E402
 from tests.server_process import ServerProcess, issue_token  # noqa: E402
 
-STARTER = PROJECT.parent / "shared" / "corpus" / "starter"
+TRAINING = PROJECT / "data" / "training" / "records.jsonl"  # the starter sets A and B
 FIELDS = ("id", "title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking", "body")
 AIM = 1.5
 WARMUP = 20
@@ -56,11 +56,10 @@ def documents(n: int, run: str) -> list[dict[str, Any]]:
     """n documents from the starter sets A and B in the exchange shape of a push, each with an id of
     its own (repeating the sets when n is larger, as revised copies)."""
     base: list[dict[str, Any]] = []
-    for path in (STARTER / "records-a.jsonl", STARTER / "records-b.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                base.append({k: record[k] for k in FIELDS if k in record})
+    for line in TRAINING.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            base.append({k: record[k] for k in FIELDS if k in record})
     out = []
     for i in range(n):
         record = dict(base[i % len(base)])

@@ -20,7 +20,6 @@ from engine.rules.rulebook import Rulebook
 from engine.suggest import Suggester
 
 RULES = PROJECT_ROOT / "rules"
-STARTER = PROJECT_ROOT.parent / "shared" / "corpus" / "starter"
 TRAINING = PROJECT_ROOT / "data" / "training" / "records.jsonl"
 
 

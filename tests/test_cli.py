@@ -11,7 +11,7 @@ import pytest
 
 from engine.cli import main
 from engine.paths import PROJECT_ROOT
-from tests.conftest import STARTER
+from tests.conftest import TRAINING
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 EVALUATE_KEYS = {"records", "skipped", "category", "exemption", "secrecy", "column", "secrecy_flag", "violations"}
@@ -89,7 +89,7 @@ def test_suggest_one_line_per_record_including_bad_ones(tmp_path: Path, capsys: 
 
 
 def test_evaluate_json_has_exactly_the_documented_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    records = (STARTER / "records-a.jsonl").read_bytes().splitlines()[:40]
+    records = TRAINING.read_bytes().splitlines()[:40]  # starter set A, as data/training keeps it
     records += [b"not json", json.dumps({"title": "no labels"}).encode(),
                 json.dumps({"title": "x", "labels": {"category": "public", "secrecy": "none"}}).encode()]
     path = tmp_path / "labelled.jsonl"

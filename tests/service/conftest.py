@@ -20,7 +20,7 @@ from engine.suggest import Suggester
 from tests.databases import KINDS, fresh_database
 
 SAMPLES = PROJECT_ROOT / "data" / "samples" / "closures.jsonl"
-STARTER = PROJECT_ROOT.parent / "shared" / "corpus" / "starter"
+TRAINING = PROJECT_ROOT / "data" / "training" / "records.jsonl"  # the starter sets A and B
 
 
 class Api:
@@ -105,11 +105,11 @@ def sample_documents() -> list[dict[str, Any]]:
 def starter_documents() -> list[dict[str, Any]]:
     """The starter corpus' documents with their labels (the reviewers' decisions)."""
     out = []
-    for path in sorted(STARTER.glob("records-*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                out.append(record)
+    for line in TRAINING.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            record.pop("provenance", None)
+            out.append(record)
     return out
 
 

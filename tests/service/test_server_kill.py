@@ -25,7 +25,8 @@ from tests.server_process import ServerProcess, gongkai, httpx, issue_token
 pytestmark = pytest.mark.server
 
 SAMPLES = PROJECT_ROOT / "data" / "samples" / "closures.jsonl"
-STARTER_A = PROJECT_ROOT.parent / "shared" / "corpus" / "starter" / "records-a.jsonl"
+# The starter set A, as the project keeps it (data/training/README.md: lines 1–220).
+TRAINING = PROJECT_ROOT / "data" / "training" / "records.jsonl"
 FIELDS = ("id", "title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking", "body")
 DOCUMENTS = 300
 THREADS = 3
@@ -45,7 +46,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
 def closure_documents(n: int = DOCUMENTS) -> list[dict[str, Any]]:
     """n distinct closed documents with unique ids: the samples, the starter set A, then revised
     versions of set A (another id, title and body) until there are n."""
-    base = _read(SAMPLES) + _read(STARTER_A)
+    base = _read(SAMPLES) + [r for r in _read(TRAINING) if r["id"].startswith("a-")]
     docs = list(base)
     round_ = 1
     while len(docs) < n:
