@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy import ColumnElement, Engine, Select, Text, and_, cast, false, func, select
+from sqlalchemy import Engine, Select, Text, cast, func, select
 
+from api.visibility import not_secret
 from engine.backtest import Case
 from engine.evaluate import NULL
 from models.session import make_engine
@@ -27,23 +28,17 @@ from models.tables import ItemRow, ItemVersionRow, ReviewRow
 STREAM = 1000  # rows fetched at a time
 
 
-def readable() -> ColumnElement[bool]:
-    """An item a caller who is not cleared may read: no marking on any version (`marked` is sticky) and a
-    decided secrecy of none (routed items always have one; an undecided one is not none)."""
-    return and_(ItemRow.marked.is_(false()), func.coalesce(ItemRow.secrecy, "undecided") == "none")
-
-
 def not_readable(engine: Engine) -> int:
     """How many routed items a caller who is not cleared may not read."""
     with engine.connect() as connection:
         return int(connection.scalar(select(func.count()).select_from(ItemRow).where(
-            ItemRow.status == "routed", ~readable())) or 0)
+            ItemRow.status == "routed", ~not_secret())) or 0)
 
 
 def _routed(limit: int | None, ids: tuple[int, int] | None = None, cleared: bool = True) -> Select:
     query = select(ItemRow.id).where(ItemRow.status == "routed")
     if not cleared:
-        query = query.where(readable())
+        query = query.where(not_secret())
     if ids is not None:  # a range of ids, so that each read of a shard is an index range
         query = query.where(ItemRow.id >= ids[0], ItemRow.id < ids[1])
     if limit is not None:  # the latest decisions first: an HTTP validation backtests a sample

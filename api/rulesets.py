@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import visibility
 from api.context import Actor, Context
 from api.errors import Invalid, NotFound
 from engine.rules.diagnostics import Diagnostic
@@ -229,7 +230,7 @@ def validate(ctx: Context, engine: Any, files: Mapping[str, str], limit: int | N
         # The reference evaluator: no durable-rules version is compiled (each leaks 5–20 MB) for a look.
         out["tests"] = tests(Suggester(book, "reference"))
         out["valid"] = not out["tests"]["failed"]
-        cleared = actor is None or actor.role in ctx.settings.cleared_roles
+        cleared = actor is None or visibility.cleared(actor, ctx.settings)
         out["backtest"] = backtest_summary(ctx.suggester, book, engine, limit, cleared=cleared)
     return out
 

@@ -60,12 +60,16 @@ def scope_clause(actor: Actor, settings: Settings) -> ColumnElement[bool]:
     return true()
 
 
-def readable_clause(actor: Actor, settings: Settings) -> ColumnElement[bool]:
-    """may_read in SQL (NULL-safe: an undecided level is not 'none', so it is not readable)."""
-    if cleared(actor, settings):
-        return true()
+def not_secret() -> ColumnElement[bool]:
+    """`not is_secret` in SQL: what a caller who is not cleared may read (NULL-safe: an undecided level is
+    not 'none', so it is not readable)."""
     level = func.coalesce(ItemRow.secrecy, ItemRow.suggested_secrecy, "undecided")
     return and_(ItemRow.marked.is_(false()), level == "none")
+
+
+def readable_clause(actor: Actor, settings: Settings) -> ColumnElement[bool]:
+    """may_read in SQL."""
+    return true() if cleared(actor, settings) else not_secret()
 
 
 def rule_figures(actor: Actor, settings: Settings) -> ColumnElement[bool] | None:
