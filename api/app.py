@@ -12,12 +12,12 @@ from api.audit_key import AuditKeyError, audit_key
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
-from api import rulesets
 from api.routes import MODULES
+from api.rulesets import activation as rulesets
 from api.settings import Settings
+from engine.facts.text import for_matching
 from engine.suggest import Suggester
-from engine.text import for_matching
-from engine.working_days import WorkingCalendar
+from engine.workflow.working_days import WorkingCalendar
 from models.migrate import upgrade
 from models.session import make_engine, make_sessions
 

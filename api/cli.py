@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _days(text: str) -> int:
-    from api.tokens import MAX_DAYS
+    from api.access.tokens import MAX_DAYS
 
     if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
         raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of days, 1 to {MAX_DAYS}")

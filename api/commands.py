@@ -76,7 +76,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def token_create(args: argparse.Namespace) -> int:
-    from api import tokens
+    from api.access import tokens
 
     settings = Settings()
     with _sessions(settings)() as session:
@@ -92,7 +92,7 @@ def token_create(args: argparse.Namespace) -> int:
 def token_list(args: argparse.Namespace) -> int:
     """One JSON line a token: its status is active, expired, revoked, or "no expiry: rotate" (issued
     before tokens expired)."""
-    from api import tokens
+    from api.access import tokens
 
     with _sessions(Settings())() as session:
         for row in session.scalars(select(TokenRow).order_by(TokenRow.id)):
@@ -103,7 +103,7 @@ def token_list(args: argparse.Namespace) -> int:
 
 
 def token_rotate(args: argparse.Namespace) -> int:
-    from api import tokens
+    from api.access import tokens
 
     settings = Settings()
     with _sessions(settings)() as session:
@@ -125,7 +125,7 @@ def token_rotate(args: argparse.Namespace) -> int:
 
 
 def token_revoke(args: argparse.Namespace) -> int:
-    from api import tokens
+    from api.access import tokens
 
     with _sessions(Settings())() as session:
         row = session.get(TokenRow, args.id)
@@ -224,8 +224,8 @@ def rules_backtest(args: argparse.Namespace) -> int:
 
     from sqlalchemy.orm import Session
 
-    from api import rulesets
-    from api.backtest_source import RoutedCases
+    from api.rulesets import activation as rulesets
+    from api.rulesets.backtest_source import RoutedCases
     from engine.commands import rules_backtest as run_backtest
 
     scratch = tempfile.TemporaryDirectory(prefix="gongkai-served-rules-")
@@ -258,8 +258,8 @@ def report(args: argparse.Namespace) -> int:
     """A report in the chosen format, to --output or stdout; progress and timings on stderr."""
     import time
 
-    from api import reports
-    from api.views import today_in_china
+    from api.items.views import today_in_china
+    from api.reports import registry as reports
 
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         print("gongkai: an XLSX workbook is binary: give --output FILE or redirect stdout", file=sys.stderr)

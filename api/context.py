@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from api.settings import Settings
 from engine.suggest import Suggester
-from engine.working_days import Due, WorkingCalendar, publication_due
+from engine.workflow.working_days import Due, WorkingCalendar, publication_due
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,11 @@ class Actor:
 
 @dataclass
 class Context:
-    # The rules in service. Replaced whole on activation (api/rulesets.py); a request reads it once.
+    # The rules in service. Replaced whole on activation (api/rulesets/activation.py); a request reads it once.
     suggester: Suggester
     calendar: WorkingCalendar
     settings: Settings
-    # The rule_activation row this process serves, and when it last looked for a newer one (api/rulesets.py).
+    # The rule_activation row this process serves, and when it last looked for a newer one (api/rulesets/activation.py).
     activation_id: int | None = None
     rules_checked_at: float = 0.0
     _due: dict[dt.date, Due] = field(default_factory=dict)

@@ -11,9 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.access.roles import PERMISSIONS
+from api.access.tokens import TokenExpired, authenticate
 from api.context import Actor, Context
-from api.roles import PERMISSIONS
-from api.tokens import TokenExpired, authenticate
 from models.base import utc_now
 
 bearer = HTTPBearer(auto_error=False, description="a token from `gongkai token create` or POST /v1/tokens")

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from engine.index_number import DEFAULT_TEMPLATE, check_template
 from engine.paths import data_dir, model_dir, rules_dir
+from engine.workflow.index_number import DEFAULT_TEMPLATE, check_template
 
 
 def _default_database() -> str:
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
                              description="the agency's code in 索引号")
     index_template: str = DEFAULT_TEMPLATE
     max_body_bytes: int = Field(default=12 * 1024 * 1024, ge=1024, description="larger requests get 413")
-    # Days a new token works (api/tokens.py); `token create --days` and POST /v1/tokens may ask for another span.
+    # Days a new token works (api/access/tokens.py); `token create --days` and POST /v1/tokens may ask for another span.
     token_days: int = Field(default=180, ge=1, le=3650, description="days a newly issued or rotated token works")
     # Roles that may read the bodies of items whose secrecy is not none.
     cleared_roles: frozenset[str] = frozenset({"secrecy_reviewer", "disclosure_reviewer", "admin"})

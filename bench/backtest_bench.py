@@ -12,8 +12,8 @@ both combinations run, and flips are collected, on every run. Printed, one line 
 - naive: the service's own Suggester (durable backend, with the model) run for the active and the
   candidate rules on each of the first --sample documents, extrapolated to every item: what a
   backtest written as "run `gongkai evaluate` twice" would cost;
-- reading: streaming every case out of the database (api/backtest_source.py) and nothing else;
-- backtest in process, one job: engine.backtest.run, and its ratio to the naive figure;
+- reading: streaming every case out of the database (api/rulesets/backtest_source.py) and nothing else;
+- backtest in process, one job: engine.authoring.backtest.run, and its ratio to the naive figure;
 - backtest with --jobs workers (default: one per core), each reading its own shards of the database;
 - the command end to end (`gongkai rules backtest --against URL --format json`), model and rule
   loading included: the figure the target is about.
@@ -43,13 +43,12 @@ sys.path.insert(0, str(PROJECT / "bench"))
 from report_data import data_arguments, ensure  # noqa: E402
 from sqlalchemy import make_url  # noqa: E402
 
-from api.backtest_source import RoutedCases, routed_cases  # noqa: E402
-from engine.backtest import Comparer, default_jobs, run  # noqa: E402
-from engine.document import document_from_record  # noqa: E402
+from api.rulesets.backtest_source import RoutedCases, routed_cases  # noqa: E402
+from engine.authoring.backtest import Comparer, default_jobs, run  # noqa: E402
+from engine.facts.document import document_from_record  # noqa: E402
 from engine.rules.loader import load_rulebook  # noqa: E402
 from engine.suggest import Suggester  # noqa: E402
 from models.session import make_engine  # noqa: E402
-
 
 PROCUREMENT = ("          matches: '采购|招标公告|中标|成交结果|成交公告|供应商'\n",
                "          matches: '采购|招标|投标|中标|成交结果|成交公告|供应商'\n")

@@ -26,7 +26,7 @@ from rules_bench import DEFAULT_CORPUS, load_documents, padded, rss_mb  # noqa: 
 
 from engine.classifier.build import default_segmenter  # noqa: E402
 from engine.classifier.model import load_model  # noqa: E402
-from engine.facts import derive_facts  # noqa: E402
+from engine.facts.derive import derive_facts  # noqa: E402
 from engine.paths import PROJECT_ROOT, model_dir  # noqa: E402
 from engine.rules.loader import load_rulebook  # noqa: E402
 from engine.suggest import Suggester  # noqa: E402

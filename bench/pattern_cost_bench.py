@@ -24,7 +24,7 @@ from typing import Iterator
 
 import re2
 
-from engine.document import document_from_record
+from engine.facts.document import document_from_record
 from engine.paths import PROJECT_ROOT
 from engine.rules import conditions, loader, reference_backend
 from engine.rules.conditions import leaves

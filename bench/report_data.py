@@ -8,12 +8,12 @@ suggestions are replicated across the items, stored as the exact JSON intake sto
 
 - 8 divisions, closing dates over 2 years, the real Art. 26 due dates (data/calendar);
 - decisions that confirm the suggestion about 85% of the time and otherwise change one or more fields
-  with a reason, always to a combination engine.routing accepts (so every CHECK constraint holds);
+  with a reason, always to a combination engine.workflow.routing accepts (so every CHECK constraint holds);
 - one secrecy and one disclosure review per routed item, some days after closing, ids in time order;
 - about 5% of items with 2 versions: revised before review (2%), revised after routing (2%) and
   published items withdrawn because version 2 is marked secret (1%, re-reviewed and withheld), each
   with its `closure:new_version` audit event; about 4% published after the due date;
-- about 500 `reopen` events shaped as api/review.py `reopen` writes them (routed -> disclosure_review,
+- about 500 `reopen` events shaped as api/items/review.py `reopen` writes them (routed -> disclosure_review,
   a withdraw feed entry when it was published), 60% decided again since, the rest waiting;
 - the rule_hit index rows of every version (when the schema has that table, migration 0002);
 - several ruleset revisions and model ids (and a rules-only start), by date;
@@ -50,23 +50,22 @@ sys.path.insert(0, str(PROJECT))
 
 from sqlalchemy import Engine, Table, delete, event, func, insert, make_url, select, text  # noqa: E402
 
+import models.tables  # noqa: E402
 from api.app import load_suggester  # noqa: E402
-from api.intake import content_hash  # noqa: E402
+from api.items.intake import content_hash  # noqa: E402
 from api.schemas import DocumentIn  # noqa: E402
 from api.settings import Settings  # noqa: E402
-from engine.document import document_from_record  # noqa: E402
-from engine.index_number import format_index_number  # noqa: E402
-from engine.priority import review_priority  # noqa: E402
-from engine.routing import problems  # noqa: E402
+from engine.facts.document import document_from_record  # noqa: E402
 from engine.suggest import Suggester  # noqa: E402
 from engine.vocabulary import Category, Column, Exemption, Secrecy, secrecy_rank  # noqa: E402
-from engine.working_days import CHINA_TIME, WorkingCalendar, publication_due, today_in_china  # noqa: E402
+from engine.workflow.index_number import format_index_number  # noqa: E402
+from engine.workflow.priority import review_priority  # noqa: E402
+from engine.workflow.routing import problems  # noqa: E402
+from engine.workflow.working_days import CHINA_TIME, WorkingCalendar, publication_due, today_in_china  # noqa: E402
 from models.audit import GENESIS, event_hash  # noqa: E402
 from models.migrate import MIGRATIONS, upgrade  # noqa: E402
 from models.session import make_engine  # noqa: E402
-import models.tables  # noqa: E402
-from models.tables import (AuditEventRow, CounterRow, FeedEntryRow, ItemRow, ItemVersionRow,  # noqa: E402
-                           ReviewRow)
+from models.tables import AuditEventRow, CounterRow, FeedEntryRow, ItemRow, ItemVersionRow, ReviewRow  # noqa: E402
 
 CACHE = Path("/tmp/gongkai-bench")
 SOURCES = (PROJECT / "data" / "training" / "records.jsonl", PROJECT / "data" / "samples" / "closures.jsonl")  # starter A, B
@@ -80,7 +79,7 @@ REASONS = ("经核实，与建议不符", "涉及第三方信息，调整公开�
 FIELDS = ("secrecy", "category", "exemption", "column")
 BATCH = 2_000
 FORMAT = 2
-# The rule_hit index (migration 0002) is written beside each version, as api/intake.py does, when the
+# The rule_hit index (migration 0002) is written beside each version, as api/items/intake.py does, when the
 # schema has it.
 RuleHitRow = getattr(models.tables, "RuleHitRow", None)
 DAY = dt.timedelta(days=1)
@@ -145,14 +144,14 @@ def templates(suggester: Suggester) -> list[Template]:
 
 
 def routable(marking: str) -> list[Decision]:
-    """Every final decision engine.routing accepts for an item with this marking."""
+    """Every final decision engine.workflow.routing accepts for an item with this marking."""
     return [(str(s), str(c), e and str(e), col and str(col))
             for s in Secrecy for c in Category for e in (None, *Exemption) for col in (None, *Column)
             if not problems(secrecy=s, category=c, exemption=e, column=col, marking=marking)]
 
 
 def changed_fields(suggested: dict[str, str | None], decided: Decision) -> list[str]:
-    # As api/review.py counts it: a field the suggestion left open is decided, not changed.
+    # As api/items/review.py counts it: a field the suggestion left open is decided, not changed.
     return [k for k, v in zip(FIELDS, decided, strict=True) if suggested[k] is not None and suggested[k] != v]
 
 
@@ -278,7 +277,7 @@ class Maker:
 
     def _new_version_event(self, at: dt.datetime, before: dict[str, Any], after_item: dict[str, Any],
                            v2: dict[str, Any], t: Template) -> dict[str, Any]:
-        # The shape api/intake.py records for closure:new_version.
+        # The shape api/items/intake.py records for closure:new_version.
         after = {"version": 2, "status": after_item["status"], "marking": after_item["marking"],
                  "store": after_item["store"], "content_hash": v2["content_hash"], "suggested": t.suggested}
         return {"at": at, "actor": PUSHER, "role": "document_system", "action": "closure:new_version",
@@ -364,7 +363,7 @@ class Maker:
                     events)
 
     def reopen(self, plan: Plan) -> None:
-        """A routed decision reopened to disclosure review, as api/review.py `reopen` does it (the event's
+        """A routed decision reopened to disclosure review, as api/items/review.py `reopen` does it (the event's
         shape, the feed's withdraw entry, the index number kept); 60% decided again since."""
         rng, item = self.rng, plan.item
         at, again = self._timeline(item["routed_at"], [rng.uniform(1, 60), rng.expovariate(1 / 3.0) + 0.02])

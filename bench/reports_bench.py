@@ -7,8 +7,8 @@ In one run, on one database (bench/report_data.py builds it once and caches it):
     to it, which holds across machines better than seconds do. A second line, the floor, is the
     database alone touching every stored suggestion (no rows to Python): no report that reads the
     suggestion column can be faster than that;
-(b) each report function in process (api.statistics / api.accuracy / api.supervision), each repeat
-    on a fresh session, then rendering its result in every format api.reports offers;
+(b) each report function in process (api.reports.statistics / api.reports.accuracy / api.reports.supervision), each repeat
+    on a fresh session, then rendering its result in every format api.reports.registry offers;
 (c) the CLI end to end, `gongkai report KIND --format F` as a subprocess, for json and for the formats
     xlsx and html (with --output FILE): process start,
     imports, the migration check, the report and writing it out.
@@ -105,11 +105,11 @@ def reads(engine: Any) -> dict[str, Callable[[], int]]:
 
 
 def reports(engine: Any) -> dict[str, Callable[[], dict[str, Any]]]:
-    """(b): each report as the routes and the CLI build it (api.reports.build), without date filters
+    """(b): each report as the routes and the CLI build it (api.reports.registry.build), without date filters
     (the whole two years)."""
-    from api import reports as built
+    from api.items.views import today_in_china
+    from api.reports import registry as built
     from api.settings import Settings
-    from api.views import today_in_china
     from models.session import make_sessions
 
     sessions = make_sessions(engine)
@@ -143,7 +143,7 @@ def stage(name: str, url: str, repeat: int) -> None:
         seconds, result = timed(reports(engine)[name], repeat)
         rows.append((f"{name} (in process)", seconds, ", ".join(f"{k} {v}" for k, v in _size(result).items())))
         try:
-            from api.reports import MEDIA_TYPES, render  # being added: rendering each format
+            from api.reports.registry import MEDIA_TYPES, render  # being added: rendering each format
         except ImportError:
             MEDIA_TYPES, render = {}, None
         for fmt in MEDIA_TYPES:

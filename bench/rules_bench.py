@@ -15,8 +15,8 @@ import statistics
 import time
 from pathlib import Path
 
-from engine.document import Document, document_from_record
-from engine.facts import derive_facts
+from engine.facts.derive import derive_facts
+from engine.facts.document import Document, document_from_record
 from engine.paths import PROJECT_ROOT
 from engine.rules.loader import load_rulebook
 from engine.suggest import Suggester

@@ -38,7 +38,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from api.schemas import DocumentIn  # noqa: E402
-from engine.document import document_from_record  # noqa: E402
+from engine.facts.document import document_from_record  # noqa: E402
 from engine.paths import model_dir  # noqa: E402
 from tests.server_process import ServerProcess, issue_token  # noqa: E402
 
@@ -108,8 +108,8 @@ def in_process_with_database(url: str, model_path: Path, suggester: Any, docs: l
     (api.routes.intake._answer: suggestion, store, commit, the rendered answer), on the service's
     app and database."""
     from api.app import create_app
-    from api.routes.intake import _answer
     from api.context import Actor
+    from api.routes.intake import _answer
     from api.settings import Settings
 
     app = create_app(Settings(database_url=url, model=model_path), suggester=suggester)

@@ -11,11 +11,11 @@ from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
+from engine.authoring.evaluate import Evaluation, LabelError, read_labelled_record
+from engine.authoring.records import read_jsonl
 from engine.cli import emit
+from engine.facts.document import RecordError, document_from_record
 from engine.paths import rules_dir
-from engine.document import RecordError, document_from_record
-from engine.evaluate import Evaluation, LabelError, read_labelled_record
-from engine.records import read_jsonl
 from engine.rules.diagnostics import Diagnostic
 from engine.rules.loader import check_rulebook
 from engine.rules.rulebook import Rulebook
@@ -73,8 +73,8 @@ def _model(args: argparse.Namespace, who: str) -> Any:
 
 
 def rules_check(args: argparse.Namespace) -> int:
+    from engine.authoring.runner import run_examples
     from engine.rules.durable_backend import DurableError
-    from engine.rules.runner import run_examples
 
     book, diagnostics = check_rulebook(args.rules)
     files = len({r.file for r in book.rules}) if book else 0
@@ -100,7 +100,7 @@ def rules_check(args: argparse.Namespace) -> int:
 
 
 def rules_test(args: argparse.Namespace) -> int:
-    from engine.rules.runner import run_examples, run_scenarios
+    from engine.authoring.runner import run_examples, run_scenarios
 
     suggester = _load(args, args.backend)
     if suggester is None:
@@ -120,12 +120,12 @@ def rules_test(args: argparse.Namespace) -> int:
 
 # A database source for `rules backtest --against URL`: given the URL, the cases, a label for them,
 # their number and the rules directory the database serves (or None). The service provides it
-# (api/backtest_source.py); the engine reads only files.
+# (api/rulesets/backtest_source.py); the engine reads only files.
 DatabaseSource = Callable[[str], tuple[Iterable[Any], str, int, Path | None]]
 
 
 def rules_backtest(args: argparse.Namespace, database: DatabaseSource | None = None) -> int:
-    from engine.backtest import Comparer, default_jobs, render, run
+    from engine.authoring.backtest import Comparer, default_jobs, render, run
 
     candidate, diagnostics = check_rulebook(args.rules)
     if candidate is None:
@@ -201,7 +201,7 @@ def rules_bundle(args: argparse.Namespace) -> int:
 
 
 def _file_cases(path: Path) -> Iterator[Any]:
-    from engine.backtest import Case
+    from engine.authoring.backtest import Case
 
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, 1):

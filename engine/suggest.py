@@ -8,8 +8,8 @@ from typing import Any, Mapping, Protocol, Sequence
 
 from engine.combine import DEFAULT_POLICY, Policy, combine
 from engine.decision import Decision, RuleHit
-from engine.document import Document
-from engine.facts import Facts, derive_facts
+from engine.facts.derive import Facts, derive_facts
+from engine.facts.document import Document
 from engine.prediction import Prediction
 from engine.rules.loader import load_rulebook
 from engine.rules.reference_backend import ReferenceBackend, evidence
@@ -124,7 +124,7 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "needs_attention": bool(attention),
         "attention": attention,
         # Every marking (any origin) and secrecy-risk cue, for the secrecy review and the API's
-        # publication guard (engine/publication.py): kind, level/origin or cue, field, text, span.
+        # publication guard (engine/workflow/publication.py): kind, level/origin or cue, field, text, span.
         "secrecy_signals": signals,
         "hits": [
             {

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Json, UtcDateTime, utc_now
@@ -55,7 +54,7 @@ class ItemRow(Base):
     marking: Mapped[str] = mapped_column(String(16), default="none")
     marked: Mapped[bool] = mapped_column(Boolean, default=False)
     # The secrecy suggested for the current version: with `marked` and `secrecy`, what decides in SQL
-    # whether a caller may read the item (api/visibility.py), so searches and counts never touch the rest.
+    # whether a caller may read the item (api/access/visibility.py), so searches and counts never touch the rest.
     suggested_secrecy: Mapped[str | None] = mapped_column(String(16))
     # Queue order: higher first (low confidence, rule/model disagreement, marking).
     risk: Mapped[float] = mapped_column(Float, default=0.0)

@@ -11,9 +11,8 @@ from typing import Any, Iterator
 import pytest
 
 from engine.classifier.model import Model, load_model
-
-from engine.document import Document, document_from_record
-from engine.facts import Facts, derive_facts
+from engine.facts.derive import Facts, derive_facts
+from engine.facts.document import Document, document_from_record
 from engine.paths import PROJECT_ROOT
 from engine.rules.loader import load_rulebook
 from engine.rules.rulebook import Rulebook

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.document import document_from_record
-from engine.facts import FIELDS, Facts, derive_facts
+from engine.facts.derive import FIELDS, Facts, derive_facts
+from engine.facts.document import document_from_record
 from engine.rules.conditions import parse_condition
 from engine.rules.durable_backend import DurableBackend
 from engine.rules.flag_backend import FlagBackend

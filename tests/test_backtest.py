@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from engine import cli
-from engine.backtest import Case, Comparer, run
-from engine.document import document_from_record
-from engine.evaluate import NULL, UNDECIDED
+from engine.authoring.backtest import Case, Comparer, run
+from engine.authoring.evaluate import NULL, UNDECIDED
+from engine.facts.document import document_from_record
 from engine.rules.loader import load_rulebook
 from engine.suggest import Suggester
 from engine.vocabulary import DECIDED_FIELDS
@@ -133,8 +133,8 @@ def test_flip_list_of_a_real_edit_is_the_hand_checked_one(tmp_path: Path, capsys
 def test_a_flip_shows_no_title_of_a_marked_or_secret_document() -> None:
     """Rule authors are not cleared for secret items (api/visibility.is_secret): a flip names the document
     by its title only when it is unmarked and neither decided nor suggested secret on either side."""
-    from engine.backtest import _title
-    from engine.facts import derive_facts
+    from engine.authoring.backtest import _title
+    from engine.facts.derive import derive_facts
 
     plain = {"category": "proactive", "exemption": NULL, "secrecy": "none", "column": "work_updates"}
     shown = tuple(plain[name] for name in DECIDED_FIELDS)

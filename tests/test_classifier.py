@@ -16,7 +16,7 @@ from engine.classifier.heads import fit_linear
 from engine.classifier.model import Model, ModelError, load_model
 from engine.classifier.segment import Segmenter, SegmenterError
 from engine.classifier.vectors import Block, identity, matrix
-from engine.facts import derive_facts
+from engine.facts.derive import derive_facts
 from engine.paths import PROJECT_ROOT
 from engine.suggest import Suggester
 from tests.conftest import TRAINING, make_doc

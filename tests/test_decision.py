@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.authoring.evaluate import Evaluation
 from engine.decision import RuleHit, decide
-from engine.evaluate import Evaluation
 from engine.rules.conditions import Leaf
 from engine.rules.rulebook import Rule
 from engine.vocabulary import CLASSIFIED, FIELD_VOCABULARY, Category, RuleMode, Secrecy

@@ -13,15 +13,15 @@ import threading
 import durable_rules_engine as dre
 import pytest
 
-from engine.document import document_from_record
-from engine.facts import derive_facts
+from engine.facts.derive import derive_facts
+from engine.facts.document import document_from_record
 from engine.rules.conditions import parse_condition
 from engine.rules.durable_backend import DurableBackend
-from engine.suggest import Suggester
-from tests.conftest import facts_of
 from engine.rules.reference_backend import ReferenceBackend
 from engine.rules.rulebook import Rule
+from engine.suggest import Suggester
 from engine.vocabulary import RuleMode
+from tests.conftest import facts_of
 
 _names = itertools.count()
 

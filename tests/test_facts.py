@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.document import document_from_record
-from engine.marking import parse_marking
-from engine.normalize import infer_doc_type, normalize_text
-from engine.personal_data import find_personal_data, id_check_digit, luhn_ok
+from engine.facts.document import document_from_record
+from engine.facts.marking import parse_marking
+from engine.facts.normalize import infer_doc_type, normalize_text
+from engine.facts.personal_data import find_personal_data, id_check_digit, luhn_ok
 from engine.vocabulary import Secrecy
 from tests.conftest import facts_of
 
@@ -183,7 +183,7 @@ def test_ten_megabyte_body_is_evaluated() -> None:
 @given(st.lists(st.sampled_from(["", " ", "中共某市委员会", "乙丙", "\t", "某市人民政府 ", "2024年1月1日"]), max_size=14))
 @settings(max_examples=500)
 def test_edge_lines_walk_in_from_both_ends_like_a_full_split(parts: list[str]) -> None:
-    from engine.cues import _edge_lines
+    from engine.facts.cues import _edge_lines
 
     body = "\n".join(parts)
     lines, offset = [], 0

@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.index_number import (DEFAULT_TEMPLATE, IndexTemplateError, check_template, format_index_number,
-                                 parse_index_number)
+from engine.workflow.index_number import (
+    DEFAULT_TEMPLATE,
+    IndexTemplateError,
+    check_template,
+    format_index_number,
+    parse_index_number,
+)
 
 TEMPLATES = [DEFAULT_TEMPLATE, "{agency}-{year}-{serial:06d}", "GK{year}{serial:04d}/{agency}"]
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine.classifier.model import Model
-from engine.document import document_from_record
-from engine.facts import derive_facts
+from engine.facts.derive import derive_facts
+from engine.facts.document import document_from_record
 from engine.suggest import Suggester
 from engine.vocabulary import secrecy_rank
 from tests.conftest import facts_of, make_doc

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel
 
-from engine.facts import FIELDS
+from engine.facts.derive import FIELDS
 from engine.paths import PROJECT_ROOT
 from engine.rules.conditions import MAX_PATTERN, OPERATORS, parse_condition
 from engine.rules.loader import check_rulebook

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from engine.facts import FIELDS
+from engine.authoring.runner import run_examples, run_scenarios
+from engine.facts.derive import FIELDS
 from engine.rules.loader import check_rulebook, load_rulebook
-from engine.rules.runner import run_examples, run_scenarios
 from engine.suggest import Suggester
 from engine.vocabulary import Column, RuleMode
 from tests.conftest import RULES, make_doc

@@ -1,4 +1,4 @@
-"""Secrecy-risk cues (engine/secrecy_risk.py): content that reads as secret without a marking, found
+"""Secrecy-risk cues (engine/facts/secrecy_risk.py): content that reads as secret without a marking, found
 however it is written, and not raised by the ordinary text of proactive documents."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from engine.facts.secrecy_risk import CUE_IDS, find_risk_cues
 from engine.paths import PROJECT_ROOT
-from engine.secrecy_risk import CUE_IDS, find_risk_cues
 from tests.conftest import facts_of
 
 
@@ -112,8 +112,8 @@ def test_classified_documents_of_the_holdout_all_raise_a_cue() -> None:
 def test_gating_by_anchor_words_loses_no_cue() -> None:
     """find_risk_cues runs a cue's pattern only when one of its anchor words occurs: on every corpus
     document and every case above, that finds exactly what running every pattern finds."""
-    from engine.secrecy_risk import CUES, _reserve_spans
-    from engine.text import for_matching, unwrap
+    from engine.facts.secrecy_risk import CUES, _reserve_spans
+    from engine.facts.text import for_matching, unwrap
 
     texts = [str(r.get(f) or "") for c in ("published", "holdout", "training") for r in _records(c) for f in ("title", "body")]
     texts += [case.values[0] for case in _CASES] + list(_ORDINARY)
@@ -135,7 +135,7 @@ def _unmarked(record: dict) -> dict:  # type: ignore[type-arg]
 def test_the_model_is_heard_as_a_secrecy_signal_and_only_where_it_should_be(combined) -> None:  # type: ignore[no-untyped-def]
     """The model's own signal (engine/suggest.model_signals): raised on some secret documents whose
     markings were removed, on none of the 60 real published documents."""
-    from engine.document import document_from_record
+    from engine.facts.document import document_from_record
 
     def model_cue(record: dict) -> bool:
         signals = combined.suggest(document_from_record(record))["secrecy_signals"]

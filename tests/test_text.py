@@ -1,4 +1,4 @@
-"""The normalisation for matching (engine/text.py): what it folds, that it is idempotent, and that
+"""The normalisation for matching (engine/facts/text.py): what it folds, that it is idempotent, and that
 spans found in its text point back at what the clerk wrote."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.text import _PLAIN_BLOCKS, for_matching, unwrap
+from engine.facts.text import _PLAIN_BLOCKS, for_matching, unwrap
 
 FORMAT_CHARACTERS = [chr(cp) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Cf"]
 

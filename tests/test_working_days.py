@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.paths import PROJECT_ROOT
-from engine.working_days import (
+from engine.workflow.working_days import (
     PUBLICATION_WORKING_DAYS,
     CalendarFileError,
     Due,

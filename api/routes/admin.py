@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 
-from api import tokens, views
-from api.visibility import may_read
+from api.access import tokens
+from api.access.visibility import may_read
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Conflict, NotFound
+from api.items import views
 from api.schemas import MAX_ID, RotateIn, TokenIn
 from models.audit import verify_chain
 from models.tables import AuditEventRow, ItemRow, TokenRow

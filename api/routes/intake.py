@@ -7,10 +7,10 @@ import json
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api import intake, views
 from api.context import Actor
 from api.deps import ContextDep, allow
 from api.errors import Invalid
+from api.items import intake, views
 from api.schemas import DocumentIn
 
 router = APIRouter(prefix="/v1", tags=["intake"])

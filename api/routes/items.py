@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy.orm import selectinload
 
-from api import exports, queries, views
+from api.access.visibility import Viewer, in_scope, may_read
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Invalid, NotFound
-from api.reports import MEDIA_TYPES
+from api.items import queries, views
+from api.reports import exports
+from api.reports.registry import MEDIA_TYPES
 from api.schemas import MAX_ID, IsoDate
-from api.visibility import Viewer, in_scope, may_read
 from engine.vocabulary import Category, Column
 from models.tables import ItemRow
 

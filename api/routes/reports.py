@@ -7,15 +7,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api import exports, reports, views
-from api.accuracy import Figure, behind
+from api.access.visibility import rule_figures
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Invalid
 from api.headers import page_policy
+from api.items import views
+from api.reports import exports
+from api.reports import registry as reports
+from api.reports.accuracy import Figure, behind
 from api.routes.items import Division, Filters, download, exported, too_long
 from api.schemas import IsoDate
-from api.visibility import rule_figures
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 ReportFormat = Annotated[Literal["json", "csv", "xlsx", "html"], Query(
@@ -102,7 +104,7 @@ def read_supervision(session: SessionDep, ctx: ContextDep, actor: Actor = Depend
                      since: IsoDate | None = None, until: IsoDate | None = None,
                      division: str | None = Division, fmt: ReportFormat = "json") -> Any:
     """Dated events (`on`), each with a stable `event_id`: ask for since=until=yesterday every day
-    to import each event once (layout: api/supervision.py, README)."""
+    to import each event once (layout: api/reports/supervision.py, README)."""
     out = reports.build("supervision", session, ctx.settings, today=views.today_in_china(), since=since,
                         until=until, division=division)
     return _answer("supervision", out, fmt)

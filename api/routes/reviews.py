@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api import review
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
+from api.items import review
 from api.routes.items import ItemId, read_item
 from api.schemas import DisclosureReviewIn, ReopenIn, SecrecyReviewIn
 

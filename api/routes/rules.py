@@ -1,5 +1,5 @@
 """Rule authoring through the API: the rules in service, validation of a candidate (diagnostics and
-a backtest, nothing changes), activation, revisions and rollback (api/rulesets.py)."""
+a backtest, nothing changes), activation, revisions and rollback (api/rulesets/activation.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from api import rulesets
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
+from api.rulesets import activation as rulesets
 from api.schemas import CandidateIn, RollbackIn
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"])

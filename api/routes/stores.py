@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api import exports, queries
+from api.access.visibility import Viewer
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
+from api.items import queries
+from api.reports import exports
 from api.routes.items import Filters, Format, Page, Search, _listing, paging
 from api.schemas import MAX_ID
-from api.visibility import Viewer
 
 router = APIRouter(prefix="/v1", tags=["stores"])
 StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]

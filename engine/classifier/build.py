@@ -1,7 +1,7 @@
 """`gongkai train` end to end: read, group, prepare, cross-validate, fit, describe, save.
 
 Cross-validation reports three suggestion sources on the same held-out folds, all scored by
-engine/evaluate.py exactly as `gongkai evaluate` scores them:
+engine/authoring/evaluate.py exactly as `gongkai evaluate` scores them:
 - rules: the rules alone (note: the rules were written while reading the starter corpus, so on it
   they are in-sample and their figures are optimistic);
 - model: the model alone (every field from the model, SCHEMA consistency applied);
@@ -23,13 +23,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from engine import __version__
+from engine.authoring.evaluate import Evaluation
 from engine.classifier.corpus import Problem, declared_clusters, groups, prepare, read_labelled
 from engine.classifier.features import document_terms
 from engine.classifier.model import HEAD_FIELDS, Model, library_versions
 from engine.classifier.segment import Segmenter
 from engine.classifier.train import DEFAULT_PARAMS, Example, Params, across_provenance, cross_validate, fit, head_subset
 from engine.combine import DEFAULT_POLICY, Policy, combine
-from engine.evaluate import Evaluation
 from engine.paths import data_dir
 from engine.suggest import Suggester
 

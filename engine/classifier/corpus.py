@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from engine.authoring.evaluate import LabelError, read_labelled_record
+from engine.authoring.records import read_jsonl
 from engine.classifier.train import Example
-from engine.document import Document, RecordError
-from engine.evaluate import LabelError, read_labelled_record
-from engine.records import read_jsonl
+from engine.facts.document import Document, RecordError
 
 NEAR_DUPLICATE_JACCARD = 0.6
 _PUNCT = re.compile(r"[\s\W_]+")

@@ -17,9 +17,10 @@ anything. Rules and model meet in engine/combine.py instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from engine.classifier.segment import Segmenter
-from engine.facts import Facts
-from engine.text import for_matching
+from engine.facts.derive import Facts
+from engine.facts.text import for_matching
 
 # A 10 MB body is read in part: the head holds the matter and the tail the 附注 and signature.
 HEAD_CHARS, TAIL_CHARS = 16_000, 4_000
@@ -39,7 +40,7 @@ def excerpt(body: str) -> str:
 
 
 def text_terms(segmenter: Segmenter, title: str, body: str) -> list[str]:
-    # The model reads what the detectors read (engine/text.py): with a zero-width space inside 机密,
+    # The model reads what the detectors read (engine/facts/text.py): with a zero-width space inside 机密,
     # traditional 機密 or a compatibility form, jieba would cut other tokens, and the words that
     # weigh for secrecy would never be seen.
     title_tokens = segmenter.tokens(for_matching(title).text)

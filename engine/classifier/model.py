@@ -27,7 +27,7 @@ from engine.classifier.features import Terms, document_terms
 from engine.classifier.heads import Head, softmax, softmax_rows
 from engine.classifier.segment import Segmenter
 from engine.classifier.vectors import Block, matrix, stack
-from engine.facts import Facts
+from engine.facts.derive import Facts
 from engine.prediction import FieldPrediction, Prediction
 
 FORMAT = 1

@@ -17,8 +17,8 @@ from engine.classifier.model import HEAD_FIELDS, Model
 from engine.classifier.segment import Segmenter
 from engine.classifier.vectors import Block, matrix
 from engine.decision import Decision
-from engine.document import Document
-from engine.facts import Facts
+from engine.facts.derive import Facts
+from engine.facts.document import Document
 from engine.vocabulary import Category
 
 Progress = Callable[[str], None]

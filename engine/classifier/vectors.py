@@ -9,8 +9,8 @@ checks that both give the same vectors over the training corpus.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Iterable, Sequence
 
 import numpy as np

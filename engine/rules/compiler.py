@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from engine.facts import FIELDS, Facts
+from engine.facts.derive import FIELDS, Facts
 from engine.rules.conditions import Combo, Condition, Leaf
 from engine.rules.predicates import TextPredicates
 from engine.rules.rulebook import Rule

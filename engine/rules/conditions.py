@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterator, Union
 
 import re2
 
-from engine.facts import FIELDS, TEXT_TYPES
-from engine.normalize import normalize_text
+from engine.facts.derive import FIELDS, TEXT_TYPES
+from engine.facts.normalize import normalize_text
 from engine.rules.pattern_cost import cost_problem
 
 COMBINATORS = ("all", "any", "none")

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 import durable_rules_engine as dre
 
-from engine.facts import Facts
+from engine.facts.derive import Facts
 from engine.rules.compiler import GUARD, Chunk, boolean_keys, compile_chunks, fact_values
 from engine.rules.conditions import leaves
 from engine.rules.predicates import TextPredicates

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Sequence, Union
 
-from engine.facts import FIELDS, Facts
+from engine.facts.derive import FIELDS, Facts
 from engine.rules.conditions import Combo, Condition, Leaf, leaves
 from engine.rules.predicates import TextPredicates
 

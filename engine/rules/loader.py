@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.authoring.evaluate import metric_problem
 from engine.paths import data_dir
 from engine.rules.conditions import leaves, parse_condition
 from engine.rules.diagnostics import Diagnostic, RuleFileError, display_path
 from engine.rules.pattern_cost import cost
-from engine.evaluate import metric_problem
 from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario, Threshold, revision_of
 from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec
 from engine.rules.yaml_source import Located, load_located

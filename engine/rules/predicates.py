@@ -15,7 +15,7 @@ from typing import Iterable
 
 import re2
 
-from engine.facts import Facts
+from engine.facts.derive import Facts
 from engine.rules.conditions import Leaf
 
 # RE2 builds its DFA lazily and throws it away when it outgrows max_mem; with the default 8 MB a set

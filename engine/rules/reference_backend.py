@@ -11,10 +11,9 @@ from typing import Any, Iterable
 
 import re2
 
-from engine.facts import FIELDS, Facts
-from engine.personal_data import redact
+from engine.facts.derive import FIELDS, Facts
+from engine.facts.personal_data import redact
 from engine.rules.conditions import Combo, Condition, Leaf
-
 
 # Only the whole match is ever used (whether a pattern holds, and the span shown as evidence). With
 # capture groups RE2 must run its NFA over the match to place them, in time proportional to the

@@ -26,8 +26,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from engine.document import SOURCES, TEXT_FIELDS, Document
-from engine.facts import FIELDS, FieldSpec
+from engine.facts.derive import FIELDS, FieldSpec
+from engine.facts.document import SOURCES, TEXT_FIELDS, Document
 from engine.paths import PROJECT_ROOT
 from engine.rules.conditions import _ALLOWED, COMBINATORS, MAX_PATTERN, OPERATORS
 from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, RULE_ID_PATTERN, ManifestSpec, RuleFileSpec, RuleSpec

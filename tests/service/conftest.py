@@ -10,10 +10,10 @@ from typing import Any, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api import tokens
+from api.access import tokens
+from api.access.roles import Role
 from api.app import create_app
 from api.context import Actor
-from api.roles import Role
 from api.settings import Settings
 from engine.paths import PROJECT_ROOT
 from engine.suggest import Suggester

@@ -132,9 +132,9 @@ class Harness:
 
 def issue_tokens(app: Any, existing: dict[str, str] | None = None) -> dict[str, str]:
     """A token per role (reusing `existing` ones) and one for a clerk limited to a division."""
-    from api import tokens
+    from api.access import tokens
+    from api.access.roles import Role
     from api.context import Actor
-    from api.roles import Role
 
     out = dict(existing or {})
     with app.state.sessions() as session:
@@ -152,7 +152,7 @@ def issue_tokens(app: Any, existing: dict[str, str] | None = None) -> dict[str, 
 def token_ids(app: Any, role_tokens: dict[str, str]) -> list[int]:
     from sqlalchemy import select
 
-    from api.tokens import digest
+    from api.access.tokens import digest
     from models.tables import TokenRow
 
     with app.state.sessions() as session:
@@ -181,8 +181,8 @@ def seed(client: Any, role_tokens: dict[str, str]) -> None:
 
 
 def authorised_operations(identity: str) -> set[str]:
-    """The operations an identity may call (public ones aside), from the routes' actions and api/roles.py."""
-    from api.roles import PERMISSIONS
+    """The operations an identity may call (public ones aside), from the routes' actions and api/access/roles.py."""
+    from api.access.roles import PERMISSIONS
     from api.routes import MODULES
 
     role = identity.partition("@")[0]

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from api.cells import looks_like_formula, text_cell
-from api.report_tables import Table
-from api.reports import table_csv
-from api.xlsx import workbook
+from api.reports.cells import looks_like_formula, text_cell
+from api.reports.registry import table_csv
+from api.reports.tables import Table
+from api.reports.xlsx import workbook
 from tests.service.conftest import Api, sample_documents
 
 TITLE = '=HYPERLINK("http://evil","点击")'
@@ -26,7 +26,7 @@ TRIGGERS = tuple("=+-@＝＋－＠")
 
 
 def _dangerous(cell: str) -> bool:
-    """What a spreadsheet would run, checked independently of api/cells.py."""
+    """What a spreadsheet would run, checked independently of api/reports/cells.py."""
     return cell[:1] in ("\t", "\r") or cell.lstrip().startswith(TRIGGERS)
 
 

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from sqlalchemy import select
 
-from api import tokens
+from api.access import tokens
+from api.access.roles import Role
 from api.app import create_app
 from api.context import Actor
-from api.roles import Role
 from api.settings import Settings
 from engine.suggest import Suggester
 from engine.vocabulary import Category, Column, Exemption, Secrecy

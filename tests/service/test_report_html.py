@@ -1,4 +1,4 @@
-"""The HTML report (api/report_html.py) of a scenario whose figures are counted by hand: well-formed,
+"""The HTML report (api/reports/html.py) of a scenario whose figures are counted by hand: well-formed,
 self-contained (no script, no external address), escaped, with the charts and figures it should have."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from api import charts
-from api.report_html import TABLE_ROWS, render_html
-from api.report_tables import tables
-from api.views import today_in_china
+from api.items.views import today_in_china
+from api.reports import charts
+from api.reports.html import TABLE_ROWS, render_html
+from api.reports.tables import tables
 from tests.service.conftest import Api, push_item, review_item
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -226,7 +226,7 @@ def _reviewed(item_id: int, hits: list[tuple[str, str, dict[str, Any]]], suggest
               decided: dict[str, Any] | None = None, changed: tuple[bool, bool] = (False, False)) -> Any:
     import datetime as dt
 
-    from api.accuracy import Reviewed
+    from api.reports.accuracy import Reviewed
 
     return Reviewed(item_id, False, {**SHOWN, **(suggested or {})}, {**SHOWN, **(decided or {})},
                     {"secrecy_review": changed[0], "disclosure_review": changed[1]}, hits,
@@ -237,7 +237,7 @@ def _reviewed(item_id: int, hits: list[tuple[str, str, dict[str, Any]]], suggest
 
 def _health(monkeypatch: pytest.MonkeyPatch, items: list[Any]) -> dict[str, Any]:
     """The accuracy report over these items instead of a database's."""
-    from api import accuracy
+    from api.reports import accuracy
 
     monkeypatch.setattr(accuracy, "reviewed", lambda *_, **__: iter(items))
     return accuracy.accuracy(None, closed_from=None, closed_to=None)  # type: ignore[arg-type]
@@ -246,7 +246,7 @@ def _health(monkeypatch: pytest.MonkeyPatch, items: list[Any]) -> dict[str, Any]
 def test_would_be_effect_of_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each case of the would-be effect once, with null values: the suggestion is SHOWN
     (proactive / no exemption / none / other) unless the item says otherwise."""
-    from api.accuracy import Figure, behind
+    from api.reports.accuracy import Figure, behind
 
     m = ("m", "monitor", {"category": "on_request"})
     # n sets fields of both stages, one of them to null.
@@ -323,7 +323,7 @@ def test_advice_on_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (rules["wrong"]["precision"], rules["wrong"]["decided_precision"], rules["wrong"]["outranked"]) == (
         0.45, 0.45, 0)
     assert (rules["promote"]["precision"], rules["promote"]["would_net"]) == (0.9, 16)
-    from api.report_tables import tables
+    from api.reports.tables import tables
 
     table = next(t for t in tables("accuracy", _health(monkeypatch, items)) if t.name == "各规则命中与精确率")
     shown = {row[0]: row[table.headers.index("建议")] for row in table.values()}
@@ -343,7 +343,7 @@ def test_an_outranked_rule_is_judged_where_it_decided(monkeypatch: pytest.Monkey
     (SCHEMA: a classified level means state_secret), the reviewer confirms it, and the rule's own
     exemption is "wrong" on every such hit. Those hits are `outranked`, not held against it: its
     advice comes from the hits where its values were the suggestion."""
-    from api.accuracy import Figure, behind
+    from api.reports.accuracy import Figure, behind
 
     rule = ("security", "enforce", {"category": "withheld", "exemption": "security_stability"})
     secret = {"category": "withheld", "exemption": "state_secret", "secrecy": "confidential"}
@@ -371,7 +371,7 @@ def test_an_outranked_rule_is_judged_where_it_decided(monkeypatch: pytest.Monkey
 
     # The drill-down names the outranked hits (none of a monitor rule's), as the figure counts them.
     assert behind(None, Figure(rule="security", outcome="outranked")) == []  # type: ignore[arg-type]
-    monkeypatch.setattr("api.accuracy.reviewed", lambda *_, **__: iter(items))
+    monkeypatch.setattr("api.reports.accuracy.reviewed", lambda *_, **__: iter(items))
     assert [i["item_id"] for i in behind(None, Figure(rule="security", outcome="outranked"))] == [  # type: ignore[arg-type]
         *range(1, 26), 46]
 

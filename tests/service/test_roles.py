@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api.roles import PERMISSIONS, Role
+from api.access.roles import PERMISSIONS, Role
 from api.routes import MODULES
 from tests.service.conftest import Api, sample_documents
 

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api import rulesets, tokens
+from api.access import tokens
 from api.app import create_app
 from api.context import Actor
+from api.rulesets import activation as rulesets
 from engine.paths import PROJECT_ROOT
 from engine.rules.rulebook import files_of, revision_of
 from tests.service.conftest import Api
@@ -244,8 +245,8 @@ def test_another_worker_follows_an_activation(api: Api, app: Any, settings: Any,
 
 def test_workers_reading_their_own_shards_give_the_serial_report(api: Api, app: Any, database_url: str) -> None:
     """`gongkai rules backtest --against URL` hands each worker process its slices of the database."""
-    from api.backtest_source import RoutedCases, routed_cases
-    from engine.backtest import Comparer, run
+    from api.rulesets.backtest_source import RoutedCases, routed_cases
+    from engine.authoring.backtest import Comparer, run
     from engine.rules.loader import load_rulebook
 
     routed = [_route_notice(api, n) for n in range(3)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from api.views import today_in_china
+from api.items.views import today_in_china
 from tests.service.conftest import Api, push_item, review_item, sample_documents
-
 
 _item, _review = push_item, review_item
 

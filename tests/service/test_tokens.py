@@ -1,4 +1,4 @@
-"""Tokens expire and rotate (api/tokens.py): an expired token gets its own 401, the 5-second cache
+"""Tokens expire and rotate (api/access/tokens.py): an expired token gets its own 401, the 5-second cache
 does not keep it alive, rotation revokes the old token and issues a new one (API and CLI), tokens
 issued before expiry existed keep working and are listed as "no expiry: rotate"."""
 

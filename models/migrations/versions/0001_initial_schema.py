@@ -4,11 +4,12 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
 import models.base
 from models import guards
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None

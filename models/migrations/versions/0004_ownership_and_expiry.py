@@ -5,7 +5,7 @@ item.owner: the account (token holder name) that first pushed or entered the ite
 of the same id from another account or division is refused. Items stored before this migration take the
 account that received their first version.
 item.suggested_secrecy: the secrecy suggested for the current version, a column so that searches,
-filters and counts can leave out what a caller may not read in SQL (api/visibility.py); filled from each
+filters and counts can leave out what a caller may not read in SQL (api/access/visibility.py); filled from each
 item's current suggestion.
 feed_entry.version: the version a publish entry put on the website; the feed serves that version's text
 and nothing later (a new version is reviewed again before it is published).

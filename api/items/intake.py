@@ -1,0 +1,176 @@
+"""Intake: a closed document pushed by the document system, or an item a clerk enters by hand.
+
+Idempotent: the same document again returns the same item; a changed document becomes a new
+version with a new suggestion, and never overwrites a decision a person already made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.context import Actor, Context
+from api.errors import Conflict, Forbidden
+from api.items.queries import CURRENT_VERSION
+from api.items.review import send_back
+from api.rulesets import activation as rulesets
+from api.schemas import DocumentIn
+from engine.facts.document import TEXT_FIELDS, document_from_record
+from engine.suggest import Suggester
+from engine.vocabulary import secrecy_rank
+from engine.workflow.priority import review_priority
+from engine.workflow.working_days import today_in_china
+from models import audit
+from models.tables import ItemRow, ItemVersionRow, RuleHitRow
+
+
+class _NotOwner(Exception):
+    """The caller may not send a version of this item (found again in the write transaction)."""
+
+    def __init__(self, item: ItemRow, problem: str) -> None:
+        super().__init__(problem)
+        self.item_id, self.source_id, self.problem = item.id, item.source_id, problem
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    canonical = json.dumps({k: record.get(k) for k in TEXT_FIELDS}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None, str | None]:
+    """The item for this document and its current version's content hash, in one query."""
+    row = session.execute(
+        select(ItemRow, ItemVersionRow.content_hash).join(ItemVersionRow, CURRENT_VERSION)
+        .where(ItemRow.origin == origin, ItemRow.source_id == source_id)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: str,
+            reader: Session | None = None) -> tuple[ItemRow, str]:
+    """Store the document and its suggestion; returns the item and what happened:
+    created | unchanged | new_version. Commits. With a `reader` session the first look (is this the
+    same document again?) takes no write lock; the write transaction looks again before storing."""
+    if origin == "manual" and actor.division and doc.division not in (None, actor.division):
+        raise Forbidden(f"this token enters items for division {actor.division!r}, not {doc.division!r}")
+    if origin == "manual" and actor.division and doc.division is None:
+        doc = doc.model_copy(update={"division": actor.division})
+    source_id = doc.id or f"manual-{uuid.uuid4().hex}"
+    record = doc.model_copy(update={"id": source_id}).record(origin)
+    digest = content_hash(record)
+    look = reader if reader is not None else session
+    existing, current_hash = _find(look, origin, source_id)
+    if existing is not None and (problem := ownership_problem(existing, actor, record)) is not None:
+        look.rollback()
+        _refuse(session, actor, origin, existing.id, source_id, problem)
+    if existing is not None and current_hash == digest:
+        look.rollback()
+        return existing, "unchanged"
+    # The rules in service for this whole request, even if a new set is activated meanwhile.
+    suggester = rulesets.serving(ctx, look)
+    look.rollback()  # release the read before the (CPU-bound) suggestion
+    document = document_from_record(record)
+    suggestion = suggester.suggest(document)
+    closed_on = doc.closed_on or today_in_china()
+    for attempt in range(3):
+        try:
+            result = _store(session, ctx, suggester, actor, origin, source_id, record, digest, suggestion, closed_on)
+            session.commit()
+            return result
+        except _NotOwner as refused:  # another account created it between the first look and this one
+            _refuse(session, actor, origin, refused.item_id, refused.source_id, refused.problem)
+        except (IntegrityError, StaleDataError):
+            # Two pushes of one document raced (the loser re-reads and finds the winner's item), or a
+            # reviewer changed the item meanwhile (the version is added again on top of the review).
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def ownership_problem(item: ItemRow, actor: Actor, record: dict[str, Any]) -> str | None:
+    """Why this caller may not send a version of an existing item, or None. An item belongs to the
+    account that first sent it and to its division: another account (another clerk, another document
+    system, a clerk token without a division) or another division may not replace what it says."""
+    if item.owner is not None and item.owner != actor.name:
+        return f"{item.origin} item {item.source_id!r} belongs to another account; it cannot be replaced from here"
+    if (record.get("division") or None) != (item.division or None):
+        return (f"{item.origin} item {item.source_id!r} belongs to division {item.division!r}; a new version "
+                f"cannot move it to {record.get('division')!r}")
+    return None
+
+
+def _refuse(session: Session, actor: Actor, origin: str, item_id: int, source_id: str, problem: str) -> None:
+    """Record the refused attempt (its own transaction: the refusal is the point) and answer 409.
+    The answer names no title, division or status of the item: the caller may not read it."""
+    session.rollback()
+    audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:refused", item_id=item_id,
+                 after={"source_id": source_id, "reason": problem, "division": actor.division})
+    session.commit()
+    raise Conflict(f"{origin} item {source_id!r} already exists and belongs to another account or division: "
+                   "it cannot be replaced from this token")
+
+
+def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: str, source_id: str,
+           record: dict[str, Any], digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
+    model = suggester.model
+    marking = suggestion.get("marking") or "none"
+    item, current_hash = _find(session, origin, source_id)
+    if item is not None and (problem := ownership_problem(item, actor, record)) is not None:
+        raise _NotOwner(item, problem)
+    if item is not None and current_hash == digest:
+        return item, "unchanged"
+    suggested_secrecy = suggestion["suggestion"]["secrecy"]["value"]
+    if item is None:
+        due = ctx.due(closed_on)
+        item = ItemRow(origin=origin, source_id=source_id, division=record.get("division"), agency=record.get("agency"),
+                       title=record.get("title") or "", closed_on=closed_on, due_on=due.due_on,
+                       due_warnings=list(due.warnings), status="secrecy_review", current_version=1, marking=marking,
+                       marked=marking != "none", risk=review_priority(suggestion), changed_after_review=False,
+                       owner=actor.name, suggested_secrecy=suggested_secrecy)
+        session.add(item)
+        session.flush()
+        outcome, before = "created", None
+    else:
+        before = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store}
+        item.current_version += 1
+        item.title = record.get("title") or ""
+        item.agency = record.get("agency")
+        item.suggested_secrecy = suggested_secrecy
+        if item.status != "secrecy_review" or item.secrecy is not None:
+            # The reviews were of the old text. A new version is a new document: back to secrecy review,
+            # and out of its store at once (a published one is withdrawn from the website's feed) before
+            # anything of the new text can be served (engine/workflow/publication.py: both reviews of this version).
+            item.changed_after_review = True
+            send_back(session, item, "secrecy_review")
+        strictest = max(item.marking, marking, key=secrecy_rank)
+        item.marking, item.marked = strictest, strictest != "none"
+        item.risk = review_priority(suggestion)
+        outcome = "new_version"
+    version = ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
+                             suggestion=suggestion, ruleset_revision=suggester.book.revision,
+                             model_id=model.model_id if model is not None else None, received_by=actor.name)
+    session.add(version)
+    if outcome == "created":  # the answer is built from these objects: no reload after commit
+        set_committed_value(item, "versions", [version])
+        set_committed_value(item, "reviews", [])
+    after = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store,
+             "content_hash": digest, "suggested": {k: v["value"] for k, v in suggestion["suggestion"].items()}}
+    audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,
+                 before=before, after=after, covers=version)
+    session.flush()
+    # The rules that fired, one small row each: what the accuracy report reads (models/tables.RuleHitRow).
+    session.add_all([RuleHitRow(version_id=version.id, item_id=item.id, version_number=version.number,
+                                rule_id=hit["id"], mode=hit.get("mode"), outcome=hit.get("outcome") or {})
+                     for hit in suggestion.get("hits", ())])
+    return item, outcome
+
+
