@@ -1,0 +1,193 @@
+"""The audit log: every action (who, when, what, before and after), chained by SHA-256 hashes and
+keyed by HMAC-SHA256 with a key kept outside the database (api/audit_key.py).
+
+What each append writes, in the caller's transaction (serialised by the "audit" counter's row lock,
+so the chain stays one line under concurrent requests on PostgreSQL too):
+
+- the event, whose `hash` covers its content, the previous event's hash and, for a review or a
+  document version, `covers`: the SHA-256 digest of that row (so the review table is covered too);
+- `mac` = HMAC(key, "event", seq, hash): without the key nobody can recompute the chain from any
+  event onward, as anyone can with SHA-256 alone;
+- the one-row checkpoint (audit_checkpoint): the head's seq, hash and time with
+  HMAC(key, "checkpoint", seq, hash, at), one small UPDATE. It says where the log must end, which the
+  events themselves cannot: without it, deleting the last events leaves a shorter log that verifies.
+  The first keyed append also writes the checkpoint's `origin`, once and with its own MAC: the first
+  keyed event, the first review and document version the log covers, and how many came before.
+
+`verify_chain` walks the log and names what it finds: a changed or missing event, a rewrite from
+event N (its MAC does not match), a cut tail (the checkpoint or the counter says more), a review or
+version that was edited, deleted or written without its event, a wrong or missing key. Events and
+rows written before the key existed (a database upgraded from an earlier version) still verify by
+their SHA-256 chain and are counted as predating the keyed chain.
+
+What remains undetectable to someone with full SQL access but without the key:
+- Replaying an older checkpoint row (copied earlier) after deleting the events after it, resetting
+  the "audit" counter, and deleting every review and document version written since (and undoing
+  their effect on the items): the database then holds a consistent earlier state. Only a checkpoint
+  kept outside the database catches this: `gongkai audit checkpoint --out FILE` and
+  `gongkai audit verify --against FILE`.
+- Making the whole log look as if it predated the key: deleting the checkpoint and every MAC, then
+  rewriting with SHA-256. The verification then reports every event as predating the keyed chain
+  (and says how many); an external checkpoint file, or an operator who knows the log was keyed,
+  catches it.
+- Changing rows the log does not cover by digest: an item's current state (its decisions are in the
+  events' before and after, not cross-checked), feed entries, tokens, counters other than "audit",
+  and the content of reviews and versions written before the key existed.
+- Anything done with the key: whoever holds it (the service account, every worker) can write a
+  valid log. Hence the key lives only where the service runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from typing import Any, Mapping
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from models.base import utc_now
+from models.counters import next_value
+from models.session import AUDIT_KEY
+from models.tables import AuditCheckpointRow, AuditEventRow, ItemVersionRow, ReviewRow
+
+GENESIS = "0" * 64
+
+# The rows an event can record by digest, and the fields of each digest. A released list never
+# changes (the digests already stored would stop matching); a new field needs a new table key.
+COVERED: dict[str, tuple[type[ReviewRow] | type[ItemVersionRow], tuple[str, ...]]] = {
+    "review": (ReviewRow, ("id", "item_id", "stage", "version_number", "actor", "role", "suggested", "decided",
+                           "changed", "reason", "leader_instruction", "at")),
+    "item_version": (ItemVersionRow, ("id", "item_id", "number", "content_hash", "document", "suggestion",
+                                      "ruleset_revision", "model_id", "received_by", "received_at")),
+}
+
+
+def event_hash(seq: int, at: dt.datetime, actor: str, role: str, action: str, item_id: int | None,
+               before: Any, after: Any, prev_hash: str, covers: Mapping[str, Any] | None = None) -> str:
+    content = {"seq": seq, "at": at.astimezone(dt.timezone.utc).isoformat(), "actor": actor, "role": role,
+               "action": action, "item_id": item_id, "before": before, "after": after, "prev": prev_hash}
+    if covers is not None:  # absent from the events written before covers existed: their hashes still hold
+        content["covers"] = covers
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- the keyed parts -------------------------------------------------------------------------------
+
+def _mac(key: bytes, purpose: str, *parts: object) -> str:
+    # The purpose keeps the MACs apart: an event's MAC is never a valid checkpoint MAC, and so on.
+    message = purpose + "\x00" + "|".join(str(p) for p in parts)
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A public name of the key (it reveals nothing of it): says "wrong key" rather than "rewritten"."""
+    return _mac(key, "key id")[:16]
+
+
+def event_mac(key: bytes, seq: int, hash_: str) -> str:
+    return _mac(key, "event", seq, hash_)
+
+
+def checkpoint_mac(key: bytes, seq: int, hash_: str, at: dt.datetime) -> str:
+    return _mac(key, "checkpoint", seq, hash_, _iso(at))
+
+
+def origin_mac(key: bytes, key_name: str, origin: Mapping[str, Any]) -> str:
+    return _mac(key, "origin", key_name, json.dumps(origin, sort_keys=True, separators=(",", ":")))
+
+
+def _iso(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone.utc).isoformat()
+
+
+def _plain(value: Any) -> Any:
+    """The value as JSON gives it back from either database: keys as text, numbers as floats (PostgreSQL's
+    JSONB writes 1e16 back as 10000000000000000), times as UTC ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return _iso(value)
+    return str(value)
+
+
+def row_digest(row: ReviewRow | ItemVersionRow) -> dict[str, Any]:
+    """What an event records of a review or a document version: {"table", "id", "sha256"}."""
+    table = row.__tablename__
+    fields = COVERED[table][1]
+    content = _plain({"table": table, **{name: getattr(row, name) for name in fields}})
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return {"table": table, "id": row.id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+def _session_key(session: Session) -> bytes:
+    key = session.info.get(AUDIT_KEY)
+    if not key:
+        raise RuntimeError("the audit log is keyed: this session has no audit key (make sessions with "
+                           "models.session.make_sessions(engine, audit_key=...); api/audit_key.py)")
+    return bytes(key)
+
+
+# --- appending -------------------------------------------------------------------------------------
+
+def record(session: Session, *, actor: str, role: str, action: str, item_id: int | None = None,
+           before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
+           covers: ReviewRow | ItemVersionRow | None = None) -> AuditEventRow:
+    """Append one event in the caller's transaction (the caller commits).
+
+    `covers`: the review or document version this event records; its digest goes into the event, so
+    `verify_chain` notices the row being edited or deleted later. It is flushed first (for its id).
+    """
+    key = _session_key(session)
+    if covers is not None and covers.id is None:
+        session.flush()
+    seq = next_value(session, "audit")
+    prev = GENESIS if seq == 1 else session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == seq - 1))
+    prev = prev or GENESIS
+    at = utc_now()
+    before_v = json.loads(json.dumps(before, ensure_ascii=False, default=str)) if before is not None else None
+    after_v = json.loads(json.dumps(after, ensure_ascii=False, default=str)) if after is not None else None
+    covers_v = row_digest(covers) if covers is not None else None
+    hash_ = event_hash(seq, at, actor, role, action, item_id, before_v, after_v, prev, covers_v)
+    row = AuditEventRow(seq=seq, at=at, actor=actor, role=role, action=action, item_id=item_id, before=before_v,
+                        after=after_v, prev_hash=prev, hash=hash_, covers=covers_v, mac=event_mac(key, seq, hash_))
+    session.add(row)
+    _advance(session, key, seq, hash_, at, covers)
+    return row
+
+
+def _advance(session: Session, key: bytes, seq: int, hash_: str, at: dt.datetime,
+             covers: ReviewRow | ItemVersionRow | None) -> None:
+    """The checkpoint to this event: one UPDATE (no read); the first keyed append inserts it."""
+    table = AuditCheckpointRow.__table__
+    mac = checkpoint_mac(key, seq, hash_, at)
+    moved = session.execute(update(table).where(table.c.id == 1).values(seq=seq, hash=hash_, at=at, mac=mac))
+    if moved.rowcount:  # type: ignore[attr-defined]
+        return
+    origin = _origin(session, seq, covers)
+    name = key_id(key)
+    session.execute(insert(table).values(id=1, seq=seq, hash=hash_, at=at, mac=mac, key_id=name, origin=origin,
+                                         origin_mac=origin_mac(key, name, origin)))
+
+
+def _origin(session: Session, seq: int, covers: ReviewRow | ItemVersionRow | None) -> dict[str, Any]:
+    """Where the keyed log starts: this event, and per covered table the first id it covers and how
+    many rows came before (written before the key: not covered). Read once in the log's life."""
+    origin: dict[str, Any] = {"event": seq}
+    for table, (row_class, _) in COVERED.items():
+        if isinstance(covers, row_class):
+            first = covers.id
+        else:
+            first = (session.scalar(select(func.max(row_class.id))) or 0) + 1
+        before = session.scalar(select(func.count()).select_from(row_class).where(row_class.id < first))
+        origin[table] = {"first": first, "before": before}
+    return origin
