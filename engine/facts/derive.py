@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final, Mapping
+from typing import Any, Callable, Final, Mapping
 
 from engine.facts import cues
 from engine.facts.document import Document
@@ -31,40 +31,8 @@ class FieldSpec:
 
 
 _BODIES = ("party", "discipline", "union", "league")
-FIELDS: Final[Mapping[str, FieldSpec]] = MappingProxyType(
-    {
-        "title": FieldSpec("text"),
-        "body": FieldSpec("text"),
-        "doc_number": FieldSpec("text"),
-        "addressee": FieldSpec("text"),
-        "closing": FieldSpec("text"),
-        "doc_type": FieldSpec("keyword"),
-        "doc_type_source": FieldSpec("enum", ("given", "title", "missing")),
-        "division": FieldSpec("keyword"),
-        "agency": FieldSpec("keyword"),
-        "secrecy_marking": FieldSpec("keyword"),
-        "source": FieldSpec("enum", ("closure", "manual")),
-        "date": FieldSpec("keyword"),
-        "year": FieldSpec("number"),
-        "body_chars": FieldSpec("number"),
-        "marking_level": FieldSpec("enum", tuple(Secrecy)),
-        "marking_origin": FieldSpec("list", ORIGINS),
-        "secrecy_risk": FieldSpec("list", CUE_IDS),
-        "secrecy_risk_cues": FieldSpec("number"),
-        "personal_data": FieldSpec("list", KINDS),
-        "id_card_count": FieldSpec("number"),
-        "id_card_unverified_count": FieldSpec("number"),
-        "mobile_count": FieldSpec("number"),
-        "landline_count": FieldSpec("number"),
-        "bank_card_count": FieldSpec("number"),
-        "personal_data_count": FieldSpec("number"),
-        "issuer_bodies": FieldSpec("list", _BODIES),
-        "subject_bodies": FieldSpec("list", _BODIES),
-        "trade_secret_cues": FieldSpec("number"),
-        "public_comment": FieldSpec("enum", ("none", "public", "agencies")),
-        "release_note": FieldSpec("enum", ("none", "public", "on_request", "not_public")),
-    }
-)
+
+
 TEXT_TYPES: Final = frozenset({"text", "keyword"})
 
 
@@ -86,75 +54,144 @@ class Facts:
         return {k: v for k, v in self.values.items() if k not in ("body", "closing")}
 
 
-def derive_facts(doc: Document) -> Facts:
-    """Compute every field of FIELDS for `doc`. Linear in the size of the text."""
-    title, body = normalize_text(doc.title), normalize_text(doc.body)
-    norm = Document(
-        id=doc.id, title=title, doc_number=normalize_text(doc.doc_number), doc_type=doc.doc_type.strip(),
-        division=normalize_text(doc.division), agency=normalize_text(doc.agency), date=doc.date,
-        secrecy_marking=doc.secrecy_marking, source=doc.source, body=body,
-    )
-    evidence: list[Evidence] = []
-    doc_type, doc_type_source = norm.doc_type, "given"
-    if not doc_type:
-        inferred = infer_doc_type(title)
-        doc_type, doc_type_source = (inferred, "title") if inferred else ("", "missing")
-        if inferred:
-            evidence.append(Evidence("doc_type", inferred, "title", 0, len(title), title))
-    norm = Document(**{**norm.__dict__, "doc_type": doc_type, "warnings": ()})
+@dataclass(frozen=True)
+class Reading:
+    """What every detector reads: the document as given, its normalised form and the text prepared for
+    matching (engine/facts/text.py), computed once."""
 
-    # One normalisation for matching, shared by the marking and the risk detectors (engine/facts/text.py).
-    matched = {"title": for_matching(doc.title), "body": for_matching(doc.body)}
-    markings = find_markings(doc.secrecy_marking, doc.body, doc.title, matched=matched)
-    evidence += [Evidence("marking_level", m.level.value, "metadata" if m.origin == "metadata" else m.field,
-                          m.start, m.end, m.text) for m in markings]
-    risks = find_risk_cues(matched, {"title": doc.title, "body": doc.body})
-    evidence += [Evidence("secrecy_risk", c.cue, c.field, c.start, c.end, c.text) for c in risks]
-    signals = tuple(
-        [MappingProxyType({"kind": "marking", "level": m.level.value, "origin": m.origin, "field": m.field,
-                           "text": m.text, "start": m.start, "end": m.end}) for m in markings]
-        + [MappingProxyType({"kind": "risk", "cue": c.cue, "field": c.field, "text": c.text, "start": c.start,
-                             "end": c.end}) for c in risks])
-    findings = find_personal_data(title, "title") + find_personal_data(body, "body")
-    counts = {kind: sum(1 for f in findings if f.kind == kind) for kind in KINDS}
-    evidence += [Evidence("personal_data", f.kind, f.field, f.start, f.end, f.masked) for f in findings]
+    doc: Document
+    norm: Document  # with the document type inferred from the title when none was given
+    doc_type_source: str  # given | title | missing
+    matched: Mapping[str, Any]
 
-    issuers, subjects = cues.issuer_bodies(norm), cues.subject_bodies(norm)
-    secrets = cues.trade_secret_cues(norm)
-    comment, comment_cues = cues.public_comment(norm)
-    note, note_cues = cues.release_note(norm)
-    evidence += issuers + subjects + secrets + comment_cues + note_cues
+
+@dataclass(frozen=True)
+class Found:
+    values: Mapping[str, Any]
+    evidence: tuple[Evidence, ...] = ()
+    signals: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One registered source of facts: the fields it sets (with their types, the contract with rule
+    authors) and how it finds them. FIELDS and derive_facts both follow from DETECTORS, so a new fact
+    is one detector here and its line in rules/README.md (a test keeps the two in step)."""
+
+    fields: Mapping[str, FieldSpec]
+    find: Callable[[Reading], Found]
+
+
+def _document(r: Reading) -> Found:
+    doc, norm = r.doc, r.norm
+    evidence = ((Evidence("doc_type", norm.doc_type, "title", 0, len(norm.title), norm.title),)
+                if r.doc_type_source == "title" else ())
     signed_on = doc.signed_on
-    values: dict[str, Any] = {
-        "title": title,
-        "body": body,
-        "doc_number": norm.doc_number,
-        "addressee": cues.addressee(body),
-        "closing": cues.closing(body),
-        "doc_type": doc_type,
-        "doc_type_source": doc_type_source,
-        "division": norm.division,
-        "agency": norm.agency,
-        "secrecy_marking": doc.secrecy_marking.strip(),
-        "source": doc.source,
-        "date": doc.date if signed_on else "",
-        "year": signed_on.year if signed_on else 0,
-        "body_chars": len(body),
-        "marking_level": strictest(markings).value,
-        "marking_origin": sorted({m.origin for m in markings}),
-        "secrecy_risk": [cue for cue in CUE_IDS if any(c.cue == cue for c in risks)],
-        "secrecy_risk_cues": distinct_count(risks),
-        "personal_data": [k for k in KINDS if counts[k]],
-        "id_card_count": counts["id_card"],
-        "id_card_unverified_count": counts["id_card_unverified"],
-        "mobile_count": counts["mobile"],
-        "landline_count": counts["landline"],
-        "bank_card_count": counts["bank_card"],
-        "personal_data_count": len(findings),
-        "issuer_bodies": sorted({c.value for c in issuers}, key=_BODIES.index),
-        "subject_bodies": sorted({c.value for c in subjects}, key=_BODIES.index),
-        "trade_secret_cues": len(secrets),
-        "public_comment": comment,
-        "release_note": note,
-    }
-    return Facts(MappingProxyType(values), tuple(evidence), doc.warnings, signals)
+    return Found({
+        "title": norm.title, "body": norm.body, "doc_number": norm.doc_number,
+        "addressee": cues.addressee(norm.body), "closing": cues.closing(norm.body),
+        "doc_type": norm.doc_type, "doc_type_source": r.doc_type_source, "division": norm.division, "agency": norm.agency,
+        "secrecy_marking": doc.secrecy_marking.strip(), "source": doc.source,
+        "date": doc.date if signed_on else "", "year": signed_on.year if signed_on else 0,
+        "body_chars": len(norm.body),
+    }, evidence)
+
+
+def _markings(r: Reading) -> Found:
+    markings = find_markings(r.doc.secrecy_marking, r.doc.body, r.doc.title, matched=r.matched)
+    return Found(
+        {"marking_level": strictest(markings).value, "marking_origin": sorted({m.origin for m in markings})},
+        tuple(Evidence("marking_level", m.level.value, "metadata" if m.origin == "metadata" else m.field,
+                       m.start, m.end, m.text) for m in markings),
+        tuple(MappingProxyType({"kind": "marking", "level": m.level.value, "origin": m.origin, "field": m.field,
+                                "text": m.text, "start": m.start, "end": m.end}) for m in markings))
+
+
+def _secrecy_risk(r: Reading) -> Found:
+    risks = find_risk_cues(r.matched, {"title": r.doc.title, "body": r.doc.body})
+    return Found(
+        {"secrecy_risk": [cue for cue in CUE_IDS if any(c.cue == cue for c in risks)],
+         "secrecy_risk_cues": distinct_count(risks)},
+        tuple(Evidence("secrecy_risk", c.cue, c.field, c.start, c.end, c.text) for c in risks),
+        tuple(MappingProxyType({"kind": "risk", "cue": c.cue, "field": c.field, "text": c.text, "start": c.start,
+                                "end": c.end}) for c in risks))
+
+
+_COUNTED = ("id_card", "id_card_unverified", "mobile", "landline", "bank_card")
+
+
+def _personal_data(r: Reading) -> Found:
+    findings = find_personal_data(r.norm.title, "title") + find_personal_data(r.norm.body, "body")
+    counts = {kind: sum(1 for f in findings if f.kind == kind) for kind in KINDS}
+    return Found(
+        {"personal_data": [k for k in KINDS if counts[k]], **{f"{k}_count": counts[k] for k in _COUNTED},
+         "personal_data_count": len(findings)},
+        tuple(Evidence("personal_data", f.kind, f.field, f.start, f.end, f.masked) for f in findings))
+
+
+def _bodies(r: Reading) -> Found:
+    issuers, subjects = cues.issuer_bodies(r.norm), cues.subject_bodies(r.norm)
+    return Found({"issuer_bodies": sorted({c.value for c in issuers}, key=_BODIES.index),
+                  "subject_bodies": sorted({c.value for c in subjects}, key=_BODIES.index)},
+                 tuple(issuers + subjects))
+
+
+def _trade_secrets(r: Reading) -> Found:
+    secrets = cues.trade_secret_cues(r.norm)
+    return Found({"trade_secret_cues": len(secrets)}, tuple(secrets))
+
+
+def _public_comment(r: Reading) -> Found:
+    comment, found = cues.public_comment(r.norm)
+    return Found({"public_comment": comment}, tuple(found))
+
+
+def _release_note(r: Reading) -> Found:
+    note, found = cues.release_note(r.norm)
+    return Found({"release_note": note}, tuple(found))
+
+
+_TEXT = FieldSpec("text")
+DETECTORS: Final = (
+    Detector({"title": _TEXT, "body": _TEXT, "doc_number": _TEXT, "addressee": _TEXT, "closing": _TEXT,
+              "doc_type": FieldSpec("keyword"), "doc_type_source": FieldSpec("enum", ("given", "title", "missing")),
+              "division": FieldSpec("keyword"), "agency": FieldSpec("keyword"),
+              "secrecy_marking": FieldSpec("keyword"), "source": FieldSpec("enum", ("closure", "manual")),
+              "date": FieldSpec("keyword"), "year": FieldSpec("number"), "body_chars": FieldSpec("number")},
+             _document),
+    Detector({"marking_level": FieldSpec("enum", tuple(Secrecy)), "marking_origin": FieldSpec("list", ORIGINS)},
+             _markings),
+    Detector({"secrecy_risk": FieldSpec("list", CUE_IDS), "secrecy_risk_cues": FieldSpec("number")}, _secrecy_risk),
+    Detector({"personal_data": FieldSpec("list", KINDS), **{f"{k}_count": FieldSpec("number") for k in _COUNTED},
+              "personal_data_count": FieldSpec("number")}, _personal_data),
+    Detector({"issuer_bodies": FieldSpec("list", _BODIES), "subject_bodies": FieldSpec("list", _BODIES)}, _bodies),
+    Detector({"trade_secret_cues": FieldSpec("number")}, _trade_secrets),
+    Detector({"public_comment": FieldSpec("enum", ("none", "public", "agencies"))}, _public_comment),
+    Detector({"release_note": FieldSpec("enum", ("none", "public", "on_request", "not_public"))}, _release_note),
+)
+FIELDS: Final[Mapping[str, FieldSpec]] = MappingProxyType({n: s for d in DETECTORS for n, s in d.fields.items()})
+
+
+def derive_facts(doc: Document) -> Facts:
+    """Compute every field of FIELDS for `doc`, detector by detector. Linear in the size of the text."""
+    title = normalize_text(doc.title)
+    doc_type, doc_type_source = doc.doc_type.strip(), "given"
+    if not doc_type:
+        doc_type = infer_doc_type(title) or ""
+        doc_type_source = "title" if doc_type else "missing"
+    norm = Document(
+        id=doc.id, title=title, doc_number=normalize_text(doc.doc_number), doc_type=doc_type,
+        division=normalize_text(doc.division), agency=normalize_text(doc.agency), date=doc.date,
+        secrecy_marking=doc.secrecy_marking, source=doc.source, body=normalize_text(doc.body),
+    )
+    # One normalisation for matching, shared by the marking and the risk detectors (engine/facts/text.py).
+    reading = Reading(doc, norm, doc_type_source, {"title": for_matching(doc.title), "body": for_matching(doc.body)})
+    values: dict[str, Any] = {}
+    evidence: list[Evidence] = []
+    signals: list[Mapping[str, Any]] = []
+    for detector in DETECTORS:
+        found = detector.find(reading)
+        values.update(found.values)
+        evidence += found.evidence
+        signals += found.signals
+    return Facts(MappingProxyType(values), tuple(evidence), doc.warnings, tuple(signals))
