@@ -16,13 +16,25 @@ pick_python() {
   return 1
 }
 stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+say() { echo "gongkai: $*" >&2; }
 if [ ! -f "$stamp" ]; then
-  PY="$(pick_python)"
-  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  # The first run spends minutes here: say so, and let pip show each package it fetches (on stderr,
+  # so that a command's own output on stdout stays clean).
+  started=$SECONDS
+  if [ -x "$VENV/bin/python" ]; then
+    say "pyproject.toml changed: updating .venv (a minute or more)…"
+  else
+    PY="$(pick_python)"
+    say "setting up .venv with $("$PY" -c 'import sys; print("Python %d.%d" % sys.version_info[:2])') (first run only, a few minutes)…"
+    "$PY" -m venv "$VENV"
+  fi
+  say "step 1/2: upgrading pip"
   "$VENV/bin/python" -m pip install --quiet --upgrade pip >&2
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT[dev]" >&2
+  say "step 2/2: installing gongkai and its libraries (about 90 packages; pip lists each one)"
+  "$VENV/bin/python" -m pip install --progress-bar on -e "$ROOT[dev]" >&2
   rm -f "$VENV"/.installed-*
   touch "$stamp"
+  say ".venv ready in $((SECONDS - started)) s"
 fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
