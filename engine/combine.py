@@ -77,7 +77,7 @@ def _witness(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> Fie
     return evolve(rule, model=model)
 
 
-def _from_model(rule: FieldDecision, model: FieldPrediction, value: str, confidence: float) -> FieldDecision:
+def _from_model(rule: FieldDecision, model: FieldPrediction, value: str | None, confidence: float) -> FieldDecision:
     return evolve(rule, value=value, status="decided", confidence=round(confidence, 4), source="model", model=model)
 
 
@@ -100,11 +100,12 @@ def _category(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> Fi
         return evolve(held, disagreement=why)
     if rule.source == "rules":
         return _witness(rule, model, policy)
-    value, confidence = model.value, model.confidence
+    value: str | None = model.value
+    confidence = model.confidence
     if value == Category.PROACTIVE and confidence < policy.proactive_at:
         # Not sure enough to publish on the model's word: the most likely of the other categories.
         value, _ = model.best_of(frozenset(model.classes) - {Category.PROACTIVE})
-        confidence = model.p(value)
+        confidence = model.p(value) if value is not None else 0.0
     return _from_model(rule, model, value, confidence)
 
 

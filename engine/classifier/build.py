@@ -137,7 +137,7 @@ def train_model(files: Sequence[Path], *, suggester: Suggester, folds: int = 5, 
 def _metadata(files: Sequence[Path], records: Sequence[Any], problems: Sequence[Problem], examples: Sequence[Example],
               model: Model, params: Params, policy: Policy, seed: int, suggester: Suggester,
               metrics: dict[str, Any], seconds: float) -> dict[str, Any]:
-    data = [{"path": _shown(p), "sha256": sha256(p), "records": sum(1 for r in records if r.file == str(p))}
+    data: list[dict[str, Any]] = [{"path": _shown(p), "sha256": sha256(p), "records": sum(1 for r in records if r.file == str(p))}
             for p in files]
     data_hash = hashlib.sha256("".join(d["sha256"] for d in data).encode()).hexdigest()
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

@@ -136,7 +136,7 @@ class Model:
             arrays[f"{name}_intercept"] = head.intercept
         tmp = directory / "model.npz.tmp"
         with tmp.open("wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle's bool
         self.metadata["format"] = FORMAT
         self.metadata["blocks"] = [{"weight": b.weight, "idf": b.idf is not None, "size": len(b)} for b in self.blocks]
         self.metadata["temperatures"] = {name: head.temperature for name, head in self.heads.items()}

@@ -64,8 +64,8 @@ class ConditionSet:
             gates = [g for g in (self._gate(child) for child in cond.children) if g is not None]
             return min(gates, key=len) if gates else None
         if cond.kind == "any":  # every disjunct must be gated
-            gates = [self._gate(child) for child in cond.children]
-            return None if any(g is None for g in gates) else frozenset().union(*gates)  # type: ignore[arg-type]
+            gates = [g for g in (self._gate(child) for child in cond.children) if g is not None]
+            return frozenset().union(*gates) if len(gates) == len(cond.children) else None
         return None  # none: holds when its children do not
 
     def _compile(self, cond: Condition) -> Test:

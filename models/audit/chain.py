@@ -43,9 +43,9 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.base import utc_now
@@ -168,7 +168,7 @@ def record(session: Session, *, actor: str, role: str, action: str, item_id: int
 def _advance(session: Session, key: bytes, seq: int, hash_: str, at: dt.datetime,
              covers: ReviewRow | ItemVersionRow | None) -> None:
     """The checkpoint to this event: one UPDATE (no read); the first keyed append inserts it."""
-    table = AuditCheckpointRow.__table__
+    table = cast(Table, AuditCheckpointRow.__table__)  # a Table, typed as any FromClause by SQLAlchemy
     mac = checkpoint_mac(key, seq, hash_, at)
     moved = session.execute(update(table).where(table.c.id == 1).values(seq=seq, hash=hash_, at=at, mac=mac))
     if moved.rowcount:  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from models.audit.chain import (
 )
 from models.base import utc_now
 from models.session import AUDIT_KEY
-from models.tables import AuditCheckpointRow, AuditEventRow, CounterRow, ReviewRow
+from models.tables import AuditCheckpointRow, AuditEventRow, CounterRow, ItemVersionRow, ReviewRow
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ def _covered_problems(session: Session, walk: _Walk, table: str, origin: Mapping
                       ) -> tuple[int, list[str]]:
     """Each row of `table` against the digest its event recorded: edited, deleted, or never recorded
     (from the first row the keyed log covers); and the rows before that, counted against the origin."""
-    row_class, _ = COVERED[table]
+    row_class: type[ReviewRow] | type[ItemVersionRow] = COVERED[table][0]
     recorded = {row_id: entry for (name, row_id), entry in walk.covers.items() if name == table}
     first = int(origin["first"]) if origin else None
     lows = [i for i in (first, min(recorded, default=None)) if i is not None]
@@ -278,7 +278,7 @@ def _covered_problems(session: Session, walk: _Walk, table: str, origin: Mapping
         query = (select(row_class).where(row_class.id >= min(lows)).order_by(row_class.id)
                  .execution_options(yield_per=500))
         with session.execute(query) as rows:
-            for row in rows.scalars():
+            for row in cast("Iterator[ReviewRow | ItemVersionRow]", rows.scalars()):
                 entry = recorded.pop(row.id, None)
                 if entry is not None:
                     covered_below_first += first is not None and row.id < first
