@@ -11,7 +11,7 @@ from typing import Sequence
 
 from engine import cli as engine_cli
 
-SERVICE_VERBS = {"serve", "token", "audit", "db", "report"}
+SERVICE_VERBS = {"serve", "token", "audit", "db", "report", "demo"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = verbs.add_parser("db", help="the database schema").add_subparsers(dest="db_verb", required=True)
     db.add_parser("upgrade", help="apply migrations (the service also does this at start)")
     db.add_parser("check", help="exit 1 when the tables and the migrations differ")
+
+    demo = verbs.add_parser("demo", help="load a few sample documents at every stage (queues, stores, feed); "
+                                         "idempotent", description="api/demo.py: pushed and reviewed through the "
+                                                                   "service's own use cases, on GONGKAI_DATABASE_URL")
+    demo.add_argument("--force", action="store_true", help="also on a database other than SQLite")
     return parser
 
 
@@ -93,8 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in SERVICE_VERBS:
         if argv and argv[0] in ("-h", "--help"):
             engine_cli.build_parser().print_help()
-            print("\nservice verbs: serve, token create|list|revoke|rotate, audit verify|checkpoint, db upgrade|check "
-                  "(gongkai VERB -h)")
+            print("\nservice verbs: serve, token create|list|revoke|rotate, audit verify|checkpoint, db upgrade|check, "
+                  "demo (gongkai VERB -h)")
             return 0
         from api import commands
 
@@ -105,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from api import commands
     from api.audit_key import AuditKeyError
+    from api.demo import command as demo_command
 
     handler = {
         ("serve", None): commands.serve,
@@ -117,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("db", "upgrade"): commands.db_upgrade,
         ("db", "check"): commands.db_check,
         ("report", None): commands.report,
+        ("demo", None): demo_command,
     }[(args.verb, getattr(args, "token_verb", None) or getattr(args, "audit_verb", None) or getattr(args, "db_verb", None))]
     try:
         return int(handler(args))
