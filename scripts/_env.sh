@@ -38,3 +38,13 @@ if [ ! -f "$stamp" ]; then
 fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
+# The model scripts/run and scripts/demo need, trained when missing. Announced here because it is the
+# longest wait of a first run (figures: README, Quick start); `gongkai train` then shows each step.
+train_if_needed() {
+  local model="${GONGKAI_MODEL-${GONGKAI_DATA:-data}/artifacts/classifier}"
+  if [ -n "$model" ] && [ ! -f "$model/metadata.json" ]; then
+    say "training the classifier into $model (first run only: 5-fold cross-validation, then the final fit;"
+    say "about 95 s of CPU, 3 to 4 minutes on a busy 2-core machine)…"
+  fi
+  gongkai train --if-needed >&2   # its figures to stderr, like its progress
+}
