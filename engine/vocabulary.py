@@ -62,6 +62,54 @@ class Column(StrEnum):
     OTHER = "other"
 
 
+class ReviewStage(StrEnum):
+    """The two reviews every item goes through, in this order (条例第十七条: secrecy review before disclosure)."""
+
+    SECRECY_REVIEW = "secrecy_review"  # 保密审核
+    DISCLOSURE_REVIEW = "disclosure_review"  # 公开方式审核
+
+
+class ItemStatus(StrEnum):
+    """Where an item stands: waiting at one of the reviews, or routed to its store. In workflow order."""
+
+    SECRECY_REVIEW = "secrecy_review"
+    DISCLOSURE_REVIEW = "disclosure_review"
+    ROUTED = "routed"  # 已分发: in exactly one store
+
+
+class Store(StrEnum):
+    """信息库: the four stores; a reviewed item goes to the one of its category (engine/consistency.STORE_OF)."""
+
+    PROACTIVE = "proactive"  # 主动公开库: what the website's feed publishes
+    ON_REQUEST = "on_request"  # 依申请公开库
+    WITHHELD = "withheld"  # 不予公开库
+    NOT_GOVERNMENT_INFO = "not_government_info"
+
+
+class Origin(StrEnum):
+    """SCHEMA's `source`: how an item came in."""
+
+    CLOSURE = "closure"  # pushed by the document system at 办结
+    MANUAL = "manual"  # entered by hand by a division clerk
+
+
+class FieldStatus(StrEnum):
+    """The state of one decided field of a suggestion (engine/decision.FieldDecision.status)."""
+
+    DECIDED = "decided"  # a value, or decided empty (e.g. the model's null exemption)
+    UNDECIDED = "undecided"  # nothing set it: the reviewer decides
+    NOT_APPLICABLE = "not_applicable"  # follows from the category (no exemption unless withheld, ...)
+
+
+class DecisionSource(StrEnum):
+    """What set a field of a suggestion (engine/decision.FieldDecision.source)."""
+
+    RULES = "rules"  # enforce rules
+    BASELINE = "baseline"  # baseline rules (兜底) only
+    MODEL = "model"  # the classifier (engine/combine.py)
+    NONE = "none"  # nothing: undecided, or not applicable
+
+
 class RuleMode(StrEnum):
     """How a rule takes part: enforce decides; baseline decides only what no enforce rule does and
     yields to a confident model (兜底); monitor only reports; disabled is skipped."""
@@ -76,6 +124,14 @@ class RuleMode(StrEnum):
 SECRECY_ORDER: Final = (Secrecy.NONE, Secrecy.INTERNAL, Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET)
 CLASSIFIED: Final = frozenset({Secrecy.CONFIDENTIAL, Secrecy.SECRET, Secrecy.TOP_SECRET})
 
+
+# 条例第十四条 > 第十五条 > 第十六条: the article each exemption rests on (行政查询事项: 第三十六条's answers).
+# The manifest may reorder exemptions within an article, never across (engine/rules/loader.py, R203).
+EXEMPTION_ARTICLE: Final[Mapping[str, int]] = MappingProxyType({
+    Exemption.STATE_SECRET: 14, Exemption.LAW_PROHIBITED: 14, Exemption.SECURITY_STABILITY: 14,
+    Exemption.THIRD_PARTY: 15, Exemption.INTERNAL_AFFAIRS: 16, Exemption.PROCESS_INFO: 16,
+    Exemption.ENFORCEMENT_CASE: 16, Exemption.ADMINISTRATIVE_QUERY: 36,
+})
 
 _RANK: Final[Mapping[str, int]] = MappingProxyType({str(level): rank for rank, level in enumerate(SECRECY_ORDER)})
 
@@ -137,10 +193,37 @@ LABELS_ZH: Final[Mapping[str, str]] = MappingProxyType(
         Column.PROPOSALS: "建议提案办理",
         Column.WORK_UPDATES: "工作动态",
         Column.OTHER: "其他",
+        ItemStatus.SECRECY_REVIEW: "保密审核",
+        ItemStatus.DISCLOSURE_REVIEW: "公开方式审核",
+        ItemStatus.ROUTED: "已分发",
         RuleMode.ENFORCE: "执行",
         RuleMode.BASELINE: "兜底",
         RuleMode.MONITOR: "观察",
         RuleMode.DISABLED: "停用",
+    }
+)
+
+# The Chinese name of each field name of SCHEMA: the record a document system sends (its fields are
+# registered, with their types and whether they are content, in engine/facts/document.DOCUMENT_FIELDS)
+# and the four decided fields. Headers of exports and pages read these; a value's name is in LABELS_ZH.
+FIELD_LABELS_ZH: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "id": "来源编号",  # the document system's own id (an item's source_id)
+        "title": "标题",
+        "doc_number": "发文字号",
+        "doc_type": "文种",
+        "division": "处室",
+        "agency": "机关",
+        "date": "成文日期",
+        "secrecy_marking": "密级标志",
+        "source": "来源",
+        "declared_source": "推送方所称来源",
+        "body": "正文",
+        "closed_on": "办结日期",
+        "category": "公开属性",
+        "exemption": "不予公开理由",
+        "secrecy": "密级",
+        "column": "栏目",
     }
 )
 
