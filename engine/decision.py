@@ -6,9 +6,10 @@
 - For each field, the value earliest in the manifest's precedence wins (ties: higher confidence,
   then rule id), so among exemptions 第十四条 > 第十五条 > 第十六条 and the strictest secrecy wins.
 - A field no enforce rule sets is undecided (the classifier may fill it later).
-- SCHEMA's consistency is then enforced and each adjustment is reported, so that no suggestion is
-  ever impossible: above all, a document with any secrecy marking is never proactive (条例第十四条,
-  保守国家秘密法 and the agency's 工作秘密 rules: a marked document is not released on suggestion).
+- SCHEMA's consistency (engine/consistency.py) is then enforced and each adjustment is reported, so
+  that no suggestion is ever impossible: above all, a document with any secrecy marking is never
+  proactive (条例第十四条, 保守国家秘密法 and the agency's 工作秘密 rules: a marked document is not
+  released on suggestion).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from engine import consistency
 from engine.rules.rulebook import Precedence, Rule
-from engine.vocabulary import CLASSIFIED, DECIDED_FIELDS, SECRECY_ORDER, Category, Exemption, RuleMode, Secrecy
+from engine.vocabulary import DECIDED_FIELDS, DecisionSource, FieldStatus, RuleMode
 
 CONTESTED_FACTOR = 0.75  # a field on which enforce rules disagreed is less certain
 CONSISTENCY_CONFIDENCE = 0.95
@@ -44,12 +46,12 @@ class FieldDecision:
     """The value of one field (None when undecided or not applicable) and why."""
 
     value: str | None
-    status: str  # decided | undecided | not_applicable
+    status: FieldStatus
     confidence: float
     rules: tuple[str, ...] = ()  # enforce rules that set this value
     contested_by: tuple[tuple[str, str], ...] = ()  # (rule id, other value) of losing enforce rules
     adjustment: str | None = None  # a consistency correction, when one was made
-    source: str = "rules"  # rules | baseline | model | none (undecided, or not applicable)
+    source: DecisionSource = DecisionSource.RULES  # none: undecided, or not applicable
     model: Any = None  # the model's FieldPrediction, when a model took part
     disagreement: str | None = None  # a rule and the model disagreed: what, for the reviewer
 
@@ -66,11 +68,11 @@ class Decision:
 
 def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> FieldDecision:
     setting = [h for h in hits if h.is_enforced and name in h.rule.outcome]
-    source = "rules"
+    source = DecisionSource.RULES
     if not setting:
-        setting, source = [h for h in hits if h.is_baseline and name in h.rule.outcome], "baseline"
+        setting, source = [h for h in hits if h.is_baseline and name in h.rule.outcome], DecisionSource.BASELINE
     if not setting:
-        return FieldDecision(None, "undecided", 0.0, source="none")
+        return FieldDecision(None, FieldStatus.UNDECIDED, 0.0, source=DecisionSource.NONE)
     winner = min(setting, key=lambda h: (precedence.rank(name, h.rule.outcome[name]), -h.rule.confidence, h.rule.id))
     value = winner.rule.outcome[name]
     agreeing = tuple(sorted(h.rule.id for h in setting if h.rule.outcome[name] == value))
@@ -80,7 +82,7 @@ def _resolve(name: str, hits: Sequence[RuleHit], precedence: Precedence) -> Fiel
     # fallback (e.g. column other at 0.5) that loses is not a real conflict.
     if any(h.rule.confidence >= confidence for h in setting if h.rule.outcome[name] != value):
         confidence *= CONTESTED_FACTOR
-    return FieldDecision(value, "decided", round(confidence, 4), agreeing, contested, source=source)
+    return FieldDecision(value, FieldStatus.DECIDED, round(confidence, 4), agreeing, contested, source=source)
 
 
 def evolve(decision: FieldDecision, **changes: Any) -> FieldDecision:
@@ -103,38 +105,26 @@ def decide(hits: Sequence[RuleHit], precedence: Precedence, marking_level: str) 
 
 def make_consistent(resolved: Mapping[str, FieldDecision], marking_level: str
                     ) -> tuple[dict[str, FieldDecision], tuple[str, ...]]:
-    """SCHEMA's consistency, applied to any set of field decisions; every change is reported."""
+    """SCHEMA's consistency (engine/consistency.py), applied to any set of field decisions: the marking
+    is the floor of secrecy, then each requirement's correction in turn; every change is reported."""
     fields = dict(resolved)
+    values: dict[str, str | None] = {name: fd.value for name, fd in fields.items()} | {"marking": marking_level}
     adjustments: list[str] = []
 
-    def adjust(name: str, value: str | None, status: str, why: str) -> None:
+    def adjust(name: str, value: str | None, why: str) -> None:
         old = fields[name]
+        status = FieldStatus.DECIDED if value is not None else FieldStatus.NOT_APPLICABLE
         if (old.value, old.status) != (value, status):
             # not_applicable follows from the category: it is as certain as the category is.
-            confidence = CONSISTENCY_CONFIDENCE if status == "decided" else fields["category"].confidence
+            confidence = CONSISTENCY_CONFIDENCE if status == FieldStatus.DECIDED else fields["category"].confidence
             fields[name] = evolve(old, value=value, status=status, confidence=confidence, adjustment=why)
+            values[name] = value
             adjustments.append(f"{name}: {old.value or old.status} → {value or status}: {why}")
 
-    marked = Secrecy(marking_level)
-    secrecy = fields["secrecy"].value
-    if marked is not Secrecy.NONE and (secrecy is None or _stricter(marked, Secrecy(secrecy))):
-        adjust("secrecy", marked.value, "decided", f"the document is marked {marked.value}; the marking is the floor")
-        secrecy = marked.value
-    category = fields["category"].value
-    if secrecy is not None and Secrecy(secrecy) in CLASSIFIED:
-        adjust("category", Category.WITHHELD.value, "decided", "a state secret is withheld (条例第十四条)")
-        adjust("exemption", Exemption.STATE_SECRET.value, "decided", "a state secret is withheld (条例第十四条)")
-    elif secrecy == Secrecy.INTERNAL and category != Category.WITHHELD:
-        adjust("category", Category.WITHHELD.value, "decided", "内部/工作秘密 material is not released")
-    category = fields["category"].value
-    if marked is not Secrecy.NONE and category == Category.PROACTIVE:  # defence in depth
-        adjust("category", Category.WITHHELD.value, "decided", "a marked document is never proactive")
-    if category is not None and category != Category.WITHHELD:
-        adjust("exemption", None, "not_applicable", f"no exemption for {category}")
-    if category == Category.NOT_GOVERNMENT_INFO:
-        adjust("column", None, "not_applicable", "not government information has no catalog column")
+    floor = consistency.marking_floor(marking_level, fields["secrecy"].value)
+    if floor is not None:
+        adjust("secrecy", floor, f"the document is marked {floor}; the marking is the floor")
+    for requirement in consistency.REQUIREMENTS:
+        for c in consistency.corrections(requirement, values):
+            adjust(c.field, None if c.value is None else str(c.value), c.reason)
     return fields, tuple(adjustments)
-
-
-def _stricter(a: Secrecy, b: Secrecy) -> bool:
-    return SECRECY_ORDER.index(a) > SECRECY_ORDER.index(b)

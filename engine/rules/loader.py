@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.authoring.evaluate import metric_problem
+from engine.consistency import rule_problems
 from engine.paths import data_dir
 from engine.rules.conditions import leaves, parse_condition
 from engine.rules.diagnostics import Diagnostic, RuleFileError, display_path
@@ -21,7 +22,7 @@ from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario,
 from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec
 from engine.rules.yaml_source import Located, load_located
 from engine.statutes import check_citation, load_statutes
-from engine.vocabulary import CLASSIFIED, DECIDED_FIELDS, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
+from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
 
 MANIFEST = "_ruleset.yaml"
 # A rulebook's size (R109). The project's own: 151 rules, its patterns 48,345 RE2 instructions.
@@ -291,24 +292,14 @@ def _load_rule(raw: Any, loc: tuple[Any, ...], c: _Collector, folder: str | None
 
 
 def _check_outcome(spec: RuleSpec, loc: tuple[Any, ...], c: _Collector) -> None:
-    """SCHEMA's consistency, per rule: a rule must never suggest an impossible combination."""
+    """SCHEMA's consistency, per rule (engine/consistency.py): a rule must never suggest an impossible combination."""
     out = spec.outcome
-    where = loc + ("outcome",)
     problems = []
     if not any(v is not None for _, v in out):
         problems.append("the outcome sets nothing: give at least one of category, exemption, secrecy, column")
-    if out.exemption and out.category is not Category.WITHHELD:
-        problems.append("an exemption needs category: withheld")
-    if out.secrecy in CLASSIFIED and (out.category, out.exemption) != (Category.WITHHELD, Exemption.STATE_SECRET):
-        problems.append("a classified secrecy level needs category: withheld and exemption: state_secret")
-    if out.secrecy is Secrecy.INTERNAL and out.category not in (None, Category.WITHHELD):
-        problems.append("secrecy internal needs category withheld (or no category)")
-    if out.category in (Category.PROACTIVE, Category.ON_REQUEST) and out.secrecy not in (None, Secrecy.NONE):
-        problems.append("a disclosable category needs secrecy none")
-    if out.category is Category.NOT_GOVERNMENT_INFO and out.column is not None:
-        problems.append("not_government_info has no catalog column")
+    problems += rule_problems(dict(out))
     for problem in problems:
-        c.add(where, "R206", problem, "see SCHEMA's consistency rules", spec.id)
+        c.add(loc + ("outcome",), "R206", problem, "see SCHEMA's consistency rules", spec.id)
 
 
 def _load_scenarios(directory: Path, out: list[Diagnostic]) -> list[Scenario]:
