@@ -219,18 +219,14 @@ def rules_backtest(args: argparse.Namespace) -> int:
     """`gongkai rules backtest`, with the service's database as the default source of decisions, and
     the revision that database serves (its latest activation) as the default active set: the rules a
     candidate would replace are those in service, whatever the project's rules/ holds."""
-    import tempfile
-    from pathlib import Path
-
     from sqlalchemy.orm import Session
 
     from api.rulesets import activation as rulesets
     from api.rulesets.backtest_source import RoutedCases
-    from engine.commands import rules_backtest as run_backtest
+    from engine.commands.backtest import Decisions
+    from engine.commands.backtest import rules_backtest as run_backtest
 
-    scratch = tempfile.TemporaryDirectory(prefix="gongkai-served-rules-")
-
-    def database(url: str | None) -> tuple[object, str, int, Path | None]:
+    def database(url: str | None) -> Decisions:
         settings = Settings(database_url=url) if url else Settings()
         engine = make_engine(settings.database_url)
         if drift(engine):
@@ -242,16 +238,16 @@ def rules_backtest(args: argparse.Namespace) -> int:
             found = rulesets.served(session) if args.active is None else None  # --active DIR: not needed
             if found is not None:
                 activation, ruleset = found
-                served = rulesets.materialize(ruleset.files, Path(scratch.name))
+                served = dict(ruleset.files)
                 print(f"gongkai rules backtest: the active rules are those the database serves: revision "
                       f"{ruleset.revision[:12]} ({activation.action} by {activation.actor} at "
                       f"{activation.at:%Y-%m-%d %H:%M} UTC)", file=sys.stderr)
         engine.dispose()  # the workers open their own connections
         cases = RoutedCases(url_text)
-        return cases, f"{len(cases)} routed items in {make_url(url_text).render_as_string()}", len(cases), served
+        return Decisions(cases, f"{len(cases)} routed items in {make_url(url_text).render_as_string()}", len(cases),
+                         served)
 
-    with scratch:
-        return run_backtest(args, database)
+    return run_backtest(args, database)
 
 
 def report(args: argparse.Namespace) -> int:

@@ -7,10 +7,9 @@ Exit codes: 0 fine, 1 findings (rule errors, failed tests, records that could no
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from engine.paths import model_dir, rules_dir
 
@@ -28,8 +27,14 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 suggestions: rules and review support")
     verbs = parser.add_subparsers(dest="verb", required=True)
+    _rules_parsers(verbs.add_parser("rules", help="tools for rule authors").add_subparsers(dest="rules_verb", required=True))
+    _document_parsers(verbs)
+    _model_parsers(verbs)
+    return parser
 
-    rules = verbs.add_parser("rules", help="tools for rule authors").add_subparsers(dest="rules_verb", required=True)
+
+def _rules_parsers(rules: Any) -> None:
+    """rules check | test | backtest | bundle | list."""
     check = rules.add_parser("check", help="validate every rule file and run the inline examples")
     _add_rules_option(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
@@ -37,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_option(test)
     test.add_argument("-k", dest="keyword", default=None, help="only cases whose name or rule id contains this")
     test.add_argument("--backend", choices=("durable", "reference"), default="durable")
+    _backtest_parser(rules)
+    bundle = rules.add_parser("bundle", help="print a rules directory as the JSON body of POST /v1/rules/validate "
+                                             "and /v1/rules/activate")
+    _add_rules_option(bundle)
+    bundle.add_argument("--note", default=None, help="why the set should go live (kept with the activation)")
+    listing = rules.add_parser("list", help="list the rules with their outcome and legal basis")
+    _add_rules_option(listing)
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _backtest_parser(rules: Any) -> None:
     backtest = rules.add_parser(
         "backtest", help="compare a candidate rule set with the active one on past decisions",
         description="Decide every past reviewed item (or labelled record) with the active rules and with the "
@@ -55,14 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--show", type=int, default=50, metavar="N", help="flips to list in the text output")
     backtest.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     _add_model_options(backtest)
-    bundle = rules.add_parser("bundle", help="print a rules directory as the JSON body of POST /v1/rules/validate "
-                                             "and /v1/rules/activate")
-    _add_rules_option(bundle)
-    bundle.add_argument("--note", default=None, help="why the set should go live (kept with the activation)")
-    listing = rules.add_parser("list", help="list the rules with their outcome and legal basis")
-    _add_rules_option(listing)
-    listing.add_argument("--format", choices=("text", "json"), default="text")
 
+
+def _document_parsers(verbs: Any) -> None:
+    """explain, suggest, evaluate."""
     explain = verbs.add_parser("explain", help="facts, every rule hit with its evidence, and the decision")
     explain.add_argument("document", type=Path, help="a JSON file with one document record ('-' for stdin)")
     explain.add_argument("--format", choices=("text", "json"), default="text")
@@ -81,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_option(evaluate)
     _add_model_options(evaluate)
 
+
+def _model_parsers(verbs: Any) -> None:
+    """train, version."""
     train = verbs.add_parser("train", help="train the classifier on labelled records; print cross-validated metrics")
     train.add_argument("files", type=Path, nargs="*", help="JSONL labelled records (default: data/training/records.jsonl)")
     train.add_argument("--output", type=Path, default=None, help="model directory (default: data/artifacts/classifier)")
@@ -92,26 +107,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_option(train)
 
     verbs.add_parser("version", help="versions of the service and its libraries")
-    return parser
+
+
+def _handlers() -> dict[tuple[str, str | None], Callable[[argparse.Namespace], int]]:
+    from engine.commands import backtest, documents, model, rules
+
+    return {
+        ("rules", "check"): rules.rules_check,
+        ("rules", "test"): rules.rules_test,
+        ("rules", "list"): rules.rules_list,
+        ("rules", "backtest"): backtest.rules_backtest,
+        ("rules", "bundle"): rules.rules_bundle,
+        ("explain", None): documents.explain,
+        ("suggest", None): documents.suggest,
+        ("evaluate", None): documents.evaluate,
+        ("train", None): model.train,
+        ("version", None): model.show_version,
+    }
 
 
 def main(argv: Sequence[str] | None = None, overrides: dict[tuple[str, str | None], Any] | None = None) -> int:
     """Run a verb; `overrides` lets the service's command give a verb more sources (a database)."""
     args = build_parser().parse_args(argv)
-    from engine import commands
-
-    handler = (overrides or {}).get((args.verb, getattr(args, "rules_verb", None))) or {
-        ("rules", "check"): commands.rules_check,
-        ("rules", "test"): commands.rules_test,
-        ("rules", "list"): commands.rules_list,
-        ("rules", "backtest"): commands.rules_backtest,
-        ("rules", "bundle"): commands.rules_bundle,
-        ("explain", None): commands.explain,
-        ("suggest", None): commands.suggest,
-        ("evaluate", None): commands.evaluate,
-        ("train", None): commands.train,
-        ("version", None): commands.show_version,
-    }[(args.verb, getattr(args, "rules_verb", None))]
+    verb = (args.verb, getattr(args, "rules_verb", None))
+    handler = (overrides or {}).get(verb) or _handlers()[verb]
     if getattr(args, "rules", "absent") is None:
         args.rules = rules_dir()
     if getattr(args, "model", "absent") is None:
@@ -122,10 +141,6 @@ def main(argv: Sequence[str] | None = None, overrides: dict[tuple[str, str | Non
         return 0
     except KeyboardInterrupt:
         return 130
-
-
-def emit(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

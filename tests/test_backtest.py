@@ -133,7 +133,7 @@ def test_flip_list_of_a_real_edit_is_the_hand_checked_one(tmp_path: Path, capsys
 def test_a_flip_shows_no_title_of_a_marked_or_secret_document() -> None:
     """Rule authors are not cleared for secret items (api/visibility.is_secret): a flip names the document
     by its title only when it is unmarked and neither decided nor suggested secret on either side."""
-    from engine.authoring.backtest import _title
+    from engine.authoring.comparer import _title
     from engine.facts.derive import derive_facts
 
     plain = {"category": "proactive", "exemption": NULL, "secrecy": "none", "column": "work_updates"}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import tempfile
 import threading
 import time
 from pathlib import Path, PurePosixPath
@@ -33,7 +32,7 @@ from api.access import visibility
 from api.context import Actor, Context
 from api.errors import Invalid, NotFound
 from engine.rules.diagnostics import Diagnostic
-from engine.rules.loader import check_rulebook
+from engine.rules.loader import check_files
 from engine.rules.rulebook import Rulebook, files_of, revision_of
 from engine.suggest import Suggester
 from models import audit
@@ -63,8 +62,10 @@ def _path_problem(name: str) -> str | None:
     return None
 
 
-def materialize(files: Mapping[str, str], directory: Path) -> Path:
-    """Write a candidate's files under directory/rules; Invalid naming every bad path."""
+def check(files: Mapping[str, str]) -> tuple[Rulebook | None, list[Diagnostic]]:
+    """The rulebook of a set of files (None when it has errors) and every diagnostic, which name the
+    files rules/<path>; its revision is the one the same files give on disk. Invalid naming every
+    path that does not belong in a rules directory."""
     errors = [{"field": f"files.{name}", "message": problem} for name in files
               if (problem := _path_problem(name)) is not None]
     if len(files) > MAX_FILES:
@@ -73,19 +74,7 @@ def materialize(files: Mapping[str, str], directory: Path) -> Path:
         errors.append({"field": "files", "message": "no files: send every file of the rules directory"})
     if errors:
         raise Invalid("the candidate's files cannot be used", errors=errors)
-    root = directory / "rules"
-    for name, text in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
-
-
-def check(files: Mapping[str, str]) -> tuple[Rulebook | None, list[Diagnostic]]:
-    """The rulebook of a set of files (None when it has errors) and every diagnostic; its revision
-    is the one the same files give on disk."""
-    with tempfile.TemporaryDirectory(prefix="gongkai-rules-") as tmp:
-        return check_rulebook(materialize(files, Path(tmp)))
+    return check_files(files)
 
 
 def _errors(diagnostics: list[Diagnostic]) -> list[dict[str, str]]:
@@ -242,7 +231,8 @@ def backtest_summary(current: Suggester, candidate: Rulebook, engine: Any, limit
     candidate's hits and figures over them would tell what their text holds (api/rulesets/backtest_source.py);
     `left_out` says how many (a number that is the same whatever the candidate)."""
     from api.rulesets.backtest_source import not_readable, routed_cases
-    from engine.authoring.backtest import Comparer, run
+    from engine.authoring.backtest import run
+    from engine.authoring.comparer import Comparer
 
     scope = "routed items" if cleared else "routed items the caller may read"
     report = run(Comparer(current.book, candidate, current.model), routed_cases(engine, limit, cleared=cleared),

@@ -1,4 +1,4 @@
-"""Past decisions in the service's database as backtest cases (engine/authoring/backtest.py).
+"""Past decisions in the service's database as backtest cases (engine/authoring/comparer.py, run by backtest.py).
 
 A case is a routed item (both reviews done): the document of the version its disclosure reviewer
 decided on, and the item's final decision. Documents are streamed, never all held at once: 100k
@@ -20,7 +20,7 @@ from typing import Iterator
 from sqlalchemy import Engine, Select, Text, cast, func, select
 
 from api.access.visibility import not_secret
-from engine.authoring.backtest import Case
+from engine.authoring.comparer import Case
 from engine.authoring.evaluate import NULL
 from models.session import make_engine
 from models.tables import ItemRow, ItemVersionRow, ReviewRow

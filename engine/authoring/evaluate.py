@@ -63,14 +63,6 @@ def metric(report: Mapping[str, Any], name: str) -> float | None:
     return node
 
 
-def metric_problem(name: str) -> str | None:
-    """Why a metric name cannot be looked up, or None (the pattern in spec.METRIC_PATTERN comes first)."""
-    parts = name.split(".")
-    if parts[0] in DECIDED_FIELDS and len(parts) == 3 and parts[1] not in FIELD_VOCABULARY[parts[0]]:
-        return f"{parts[1]!r} is not a class of {parts[0]} (one of {', '.join(FIELD_VOCABULARY[parts[0]])})"
-    return None
-
-
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0

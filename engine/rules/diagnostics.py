@@ -6,7 +6,6 @@ The same objects feed `gongkai rules check`, `gongkai rules test` and (later) th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Sequence
 
 # Stable codes. Each has a broken fixture in tests/rule_files/bad/<code>_*.yaml.
@@ -82,13 +81,3 @@ class RuleFileError(Exception):
         errors = [d for d in self.diagnostics if d.severity == "error"]
         super().__init__(f"{len(errors)} error(s) in rule files")
 
-
-def display_path(path: Path, root: Path | None) -> str:
-    """A path relative to `root` (or the working directory) when possible."""
-    for base in (root.parent if root else None, Path.cwd()):
-        if base is not None:
-            try:
-                return str(path.resolve().relative_to(base.resolve()))
-            except ValueError:
-                continue
-    return str(path)

@@ -1,30 +1,35 @@
-"""Loading a rules directory: every problem in every file at once, or a complete Rulebook.
+"""Loading a rule set: every problem in every file at once, or a complete Rulebook.
 
-A broken rulebook never half-loads: `load_rulebook` raises RuleFileError with all diagnostics, and
-`check_rulebook` returns them (with the rulebook when there are only warnings).
+A rule set is a mapping of relative path → text (a revision the service stores, a candidate sent to
+the API); a rules directory is read into one (`check_rulebook`). A broken rulebook never half-loads:
+`load_files` and `load_rulebook` raise RuleFileError with all diagnostics, and `check_files` and
+`check_rulebook` return them (with the rulebook when there are only warnings). Diagnostics name a file
+as `<root>/<relative path>`, root being the directory's name ("rules" for a mapping).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from engine.authoring.evaluate import metric_problem
 from engine.consistency import rule_problems
 from engine.paths import data_dir
 from engine.rules.conditions import leaves, parse_condition
-from engine.rules.diagnostics import Diagnostic, RuleFileError, display_path
+from engine.rules.diagnostics import Diagnostic, RuleFileError
 from engine.rules.pattern_cost import cost
-from engine.rules.rulebook import Example, Precedence, Rule, Rulebook, Scenario, Threshold, revision_of
-from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec
-from engine.rules.yaml_source import Located, load_located
+from engine.rules.rulebook import (Example, Precedence, Rule, Rulebook, Scenario, Threshold, file_order, read_files,
+                                   revision)
+from engine.rules.spec import (MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec,
+                               metric_problem)
+from engine.rules.yaml_source import Located, parse_located
 from engine.statutes import check_citation, load_statutes
 from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
 
 MANIFEST = "_ruleset.yaml"
+ROOT = "rules"  # how diagnostics name the top of a rule set given as a mapping
 # A rulebook's size (R109). The project's own: 151 rules, its patterns 48,345 RE2 instructions.
 MAX_RULES = 1000
 MAX_PATTERN_PROGRAMS = 200_000
@@ -80,24 +85,27 @@ def _hint_for(item: Any) -> str:
     return ""
 
 
-def _rule_files(directory: Path) -> list[Path]:
-    return sorted(
-        p for p in directory.rglob("*.yaml")
-        if not p.name.startswith("_") and p.relative_to(directory).parts[0] != SCENARIO_DIR
-    )
+def _rule_files(files: Mapping[str, Any]) -> list[str]:
+    """The rule files of a rule set: YAML not named _*, outside the scenarios folder, in path order."""
+    return sorted((name for name in files
+                   if name.endswith(".yaml") and not name.rsplit("/", 1)[-1].startswith("_")
+                   and name.split("/")[0] != SCENARIO_DIR),
+                  key=file_order)
 
 
-def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Rulebook | None, list[Diagnostic]]:
-    """Validate every file; the Rulebook is returned only when there is no error."""
+def check_files(files: Mapping[str, str | bytes], *, root: str = ROOT,
+                today: dt.date | None = None) -> tuple[Rulebook | None, list[Diagnostic]]:
+    """Validate every file of a rule set (relative POSIX path → text, or bytes as read); the Rulebook is
+    returned only when there is no error. Diagnostics name the files `root/path`."""
     diagnostics: list[Diagnostic] = []
-    precedence, name, thresholds = _load_manifest(directory, diagnostics)
+    precedence, name, thresholds = _load_manifest(files, root, diagnostics)
     rules: list[Rule] = []
     declared: list[tuple[str, int, Any]] = []  # every rule entry, loadable or not: (file, line, id)
     seen: dict[str, Rule] = {}
     statutes = load_statutes(data_dir() / "statutes")
-    for path in _rule_files(directory):
-        display = display_path(path, directory)
-        located = load_located(path, display)
+    for path in _rule_files(files):
+        display = f"{root}/{path}"
+        located = parse_located(files[path], display)
         if isinstance(located, Diagnostic):
             diagnostics.append(located)
             continue
@@ -105,7 +113,7 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
         entries = located.data.get("rules") if isinstance(located.data, dict) else None
         for i, raw in enumerate(entries if isinstance(entries, list) else ()):
             declared.append((display, located.position(("rules", i))[0], raw.get("id") if isinstance(raw, dict) else None))
-        folder = path.relative_to(directory).parts[0] if len(path.relative_to(directory).parts) > 1 else None
+        folder = path.split("/")[0] if "/" in path else None
         for rule in _load_rule_file(located, collector, folder, statutes, today or dt.date.today()):
             if rule.id in seen:
                 first = seen[rule.id]
@@ -115,11 +123,21 @@ def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Ru
             seen[rule.id] = rule
             rules.append(rule)
     diagnostics += _size_problems(declared, rules)
-    scenarios = _load_scenarios(directory, diagnostics)
+    scenarios = _load_scenarios(files, root, diagnostics)
     if any(d.severity == "error" for d in diagnostics) or precedence is None:
         return None, diagnostics
-    book = Rulebook(tuple(rules), precedence, revision_of(directory), name, tuple(scenarios), thresholds)
+    book = Rulebook(tuple(rules), precedence, revision(files), name, tuple(scenarios), thresholds)
     return book, diagnostics
+
+
+def directory_root(directory: Path) -> str:
+    """How diagnostics name the top of a rules directory: its own name (rules/withheld/x.yaml)."""
+    return directory.resolve().name or ROOT
+
+
+def check_rulebook(directory: Path, *, today: dt.date | None = None) -> tuple[Rulebook | None, list[Diagnostic]]:
+    """check_files on every file of a rules directory."""
+    return check_files(read_files(directory), root=directory_root(directory), today=today)
 
 
 def _size_problems(declared: list[tuple[str, int, Any]], rules: list[Rule]) -> list[Diagnostic]:
@@ -152,22 +170,27 @@ def _size_problems(declared: list[tuple[str, int, Any]], rules: list[Rule]) -> l
     return out
 
 
-def load_rulebook(directory: Path) -> Rulebook:
-    """A complete Rulebook, or RuleFileError carrying every diagnostic."""
-    book, diagnostics = check_rulebook(directory)
+def load_files(files: Mapping[str, str | bytes], *, root: str = ROOT) -> Rulebook:
+    """A complete Rulebook of a rule set, or RuleFileError carrying every diagnostic."""
+    book, diagnostics = check_files(files, root=root)
     if book is None:
         raise RuleFileError(diagnostics)
     return book
 
 
-def _load_manifest(directory: Path, out: list[Diagnostic]) -> tuple[Precedence | None, str, tuple[Threshold, ...]]:
-    path = directory / MANIFEST
-    display = display_path(path, directory)
-    if not path.exists():
+def load_rulebook(directory: Path) -> Rulebook:
+    """load_files on every file of a rules directory."""
+    return load_files(read_files(directory), root=directory_root(directory))
+
+
+def _load_manifest(files: Mapping[str, str | bytes], root: str,
+                   out: list[Diagnostic]) -> tuple[Precedence | None, str, tuple[Threshold, ...]]:
+    display = f"{root}/{MANIFEST}"
+    if MANIFEST not in files:
         out.append(Diagnostic(display, 1, 1, "R102", f"the manifest {MANIFEST} is missing",
                               "copy rules/_ruleset.yaml from the project"))
         return None, "", ()
-    located = load_located(path, display)
+    located = parse_located(files[MANIFEST], display)
     if isinstance(located, Diagnostic):
         out.append(located)
         return None, "", ()
@@ -302,12 +325,13 @@ def _check_outcome(spec: RuleSpec, loc: tuple[Any, ...], c: _Collector) -> None:
         c.add(loc + ("outcome",), "R206", problem, "see SCHEMA's consistency rules", spec.id)
 
 
-def _load_scenarios(directory: Path, out: list[Diagnostic]) -> list[Scenario]:
+def _load_scenarios(files: Mapping[str, str | bytes], root: str, out: list[Diagnostic]) -> list[Scenario]:
     scenarios: list[Scenario] = []
     allowed = set(DECIDED_FIELDS) | {"fired", "not_fired"}
-    for path in sorted((directory / SCENARIO_DIR).glob("*.yaml")):
-        display = display_path(path, directory)
-        located = load_located(path, display)
+    for path in sorted((name for name in files if name.startswith(SCENARIO_DIR + "/") and name.count("/") == 1
+                        and name.endswith(".yaml")), key=file_order):
+        display = f"{root}/{path}"
+        located = parse_located(files[path], display)
         if isinstance(located, Diagnostic):
             out.append(located)
             continue

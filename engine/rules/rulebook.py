@@ -133,22 +133,35 @@ class Rulebook:
         return {r.id: r for r in self.rules}
 
 
-def _paths(directory: Path) -> list[Path]:
-    """Every file of a rules directory, sorted: what its revision is the hash of."""
-    return sorted(p for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def read_files(directory: Path) -> dict[str, bytes]:
+    """The bytes of every file of a rules directory by its relative POSIX path (what the loader reads
+    and the revision hashes)."""
+    return {PurePosixPath(*p.relative_to(directory).parts).as_posix(): p.read_bytes()
+            for p in directory.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+
+def file_order(name: str) -> tuple[str, ...]:
+    """The sort key of a relative path: part by part, as pathlib sorts paths (`a/x` before `a-b/x`)."""
+    return tuple(name.split("/"))
+
+
+def revision(files: Mapping[str, str | bytes]) -> str:
+    """sha256 over the sorted (relative path, bytes) of every file of a rule set; text counts as its
+    UTF-8 bytes, so a directory and the same files sent as text have the same revision."""
+    digest = hashlib.sha256()
+    for name in sorted(files, key=file_order):
+        data = files[name]
+        digest.update(name.encode() + b"\0" + (data.encode("utf-8") if isinstance(data, str) else data) + b"\0")
+    return digest.hexdigest()
 
 
 def revision_of(directory: Path) -> str:
-    """sha256 over the sorted (relative path, bytes) of every file under the rules directory."""
-    digest = hashlib.sha256()
-    for path in _paths(directory):
-        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """The revision of every file under a rules directory."""
+    return revision(read_files(directory))
 
 
 def files_of(directory: Path) -> dict[str, str]:
     """The text of every file of a rules directory by its relative POSIX path: a whole rule set as
-    `gongkai rules bundle` prints it and the service stores each revision."""
-    return {str(PurePosixPath(*p.relative_to(directory).parts)): p.read_text(encoding="utf-8")
-            for p in _paths(directory)}
-
+    `gongkai rules bundle` prints it and the service stores each revision (line ends kept as written,
+    so the text has the directory's revision)."""
+    return {name: data.decode("utf-8") for name, data in read_files(directory).items()}

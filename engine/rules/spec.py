@@ -7,16 +7,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from engine.vocabulary import Category, Column, Exemption, RuleMode, Secrecy
+from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Column, Exemption, RuleMode, Secrecy
 
 RULE_FILE_SCHEMA = "gongkai-rules/1"
 MANIFEST_SCHEMA = "gongkai-ruleset/1"
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
-# A backtest figure (engine/evaluate.metric): a field's accuracy or macro_f1, a class's precision,
-# recall or f1, the secrecy flag's, or a count of violations. Class names are checked by the loader.
+# A backtest figure (engine/authoring/evaluate.metric): a field's accuracy or macro_f1, a class's
+# precision, recall or f1, the secrecy flag's, or a count of violations. Class names are checked by
+# metric_problem (the loader calls it).
 METRIC_PATTERN = (r"^((category|exemption|secrecy|column)\.(accuracy|macro_f1|[a-z_]+\.(precision|recall|f1))"
                   r"|secrecy_flag\.(precision|recall|f1)"
                   r"|violations\.(secret_suggested_proactive|withheld_suggested_proactive))$")
+
+
+def metric_problem(name: str) -> str | None:
+    """Why a metric name that matches METRIC_PATTERN still cannot be looked up (a class its field does
+    not have), or None."""
+    parts = name.split(".")
+    if parts[0] in DECIDED_FIELDS and len(parts) == 3 and parts[1] not in FIELD_VOCABULARY[parts[0]]:
+        return f"{parts[1]!r} is not a class of {parts[0]} (one of {', '.join(FIELD_VOCABULARY[parts[0]])})"
+    return None
 
 
 class _Strict(BaseModel):

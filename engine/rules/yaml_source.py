@@ -49,9 +49,9 @@ else:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Located:
-    """Plain data from one YAML file, and the position of every value in it."""
+    """Plain data from one YAML file (by its display name), and the position of every value in it."""
 
-    path: Path
+    file: str
     data: Any
     positions: dict[Loc, tuple[int, int]]
     lines: list[str]
@@ -110,10 +110,11 @@ def _build(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]], nam
     return _SCALARS.construct_object(node, deep=True)
 
 
-def load_located(path: Path, display: str) -> Located | Diagnostic:
-    """Parse one file; a Diagnostic instead of data when it cannot be read as YAML at all."""
+def parse_located(source: str | bytes, display: str) -> Located | Diagnostic:
+    """Parse one file's text (or its bytes as read, decoded as UTF-8); a Diagnostic instead of data
+    when it cannot be read as YAML at all. `display` is the name diagnostics give the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = source.decode("utf-8") if isinstance(source, bytes) else source
     except UnicodeDecodeError as exc:
         return Diagnostic(display, 1, 1, "R001", f"the file is not valid UTF-8 (byte {exc.start})",
                           "save the file as UTF-8")
@@ -129,9 +130,14 @@ def load_located(path: Path, display: str) -> Located | Diagnostic:
         return Diagnostic(display, 1, 1, "R001", f"YAML error: {exc}", "")
     positions: dict[Loc, tuple[int, int]] = {}
     if root is None:
-        return Located(path, None, positions, lines)
+        return Located(display, None, positions, lines)
     try:
         data = _build(root, (), positions, display, set())
     except _Refused as refused:
         return refused.diagnostic
-    return Located(path, data, positions, lines)
+    return Located(display, data, positions, lines)
+
+
+def load_located(path: Path, display: str) -> Located | Diagnostic:
+    """parse_located on a file's bytes."""
+    return parse_located(path.read_bytes(), display)

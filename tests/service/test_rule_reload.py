@@ -4,9 +4,7 @@ under concurrent requests fails none of them; another worker follows an activati
 
 from __future__ import annotations
 
-import tempfile
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -247,12 +245,10 @@ def test_workers_reading_their_own_shards_give_the_serial_report(api: Api, app: 
     """`gongkai rules backtest --against URL` hands each worker process its slices of the database."""
     from api.rulesets.backtest_source import RoutedCases, routed_cases
     from engine.authoring.backtest import Comparer, run
-    from engine.rules.loader import load_rulebook
+    from engine.rules.loader import load_files, load_rulebook
 
     routed = [_route_notice(api, n) for n in range(3)]
-    with tempfile.TemporaryDirectory() as tmp:
-        candidate = load_rulebook(rulesets.materialize(_files(), Path(tmp)))
-    comparer = Comparer(load_rulebook(RULES), candidate, app.state.context.suggester.model)
+    comparer = Comparer(load_rulebook(RULES), load_files(_files()), app.state.context.suggester.model)
     serial = run(comparer, routed_cases(app.state.engine), "db", jobs=1).report()
     sharded = run(comparer, RoutedCases(database_url), "db", jobs=2).report()
     assert sharded == serial
@@ -290,3 +286,4 @@ def test_a_backtest_against_the_database_compares_with_the_rules_it_serves(
     out, err = capsys.readouterr()
     report = json.loads(out)
     assert report["active"]["revision"] == project and report["flips"] == [] and "database serves" not in err
+

@@ -1,0 +1,120 @@
+"""What the verbs share: results on stdout, messages and progress on stderr, diagnostics shown with
+their source lines, and the rules and model a verb runs on."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Mapping
+
+from engine.rules.diagnostics import Diagnostic
+from engine.rules.loader import ROOT, check_files, directory_root
+from engine.rules.rulebook import Rulebook, read_files
+from engine.suggest import Suggester
+
+# A rule set as a verb is given it: a rules directory, or the files of a revision (path → text).
+RuleSource = Path | Mapping[str, str | bytes]
+
+
+def emit(obj: Any) -> None:
+    """One JSON document on a line of stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A rule set as the loader found it: the rulebook (None when it has errors), every diagnostic,
+    and the files they point into (read once, so that each is shown with its source lines)."""
+
+    book: Rulebook | None
+    diagnostics: list[Diagnostic]
+    files: Mapping[str, str | bytes]
+    root: str
+
+    def print_diagnostics(self) -> None:
+        for d in self.diagnostics:
+            source = self.files.get(d.file.removeprefix(self.root + "/"))
+            text = source.decode("utf-8", errors="replace") if isinstance(source, bytes) else source
+            say(d.render(text.splitlines() if text is not None else None))
+
+
+def check(source: RuleSource) -> Checked:
+    """Every diagnostic of a rules directory or of a revision's files, and the rulebook if it loads."""
+    files, root = (read_files(source), directory_root(source)) if isinstance(source, Path) else (source, ROOT)
+    book, diagnostics = check_files(files, root=root)
+    return Checked(book, diagnostics, files, root)
+
+
+def rulebook(source: RuleSource, failure: str) -> Rulebook | None:
+    """The rulebook, or None after printing every diagnostic and then `failure`."""
+    checked = check(source)
+    if checked.book is None:
+        checked.print_diagnostics()
+        say(failure)
+    return checked.book
+
+
+def load_model(args: argparse.Namespace, who: str) -> Any:
+    """The model of --model, or None after saying why it cannot be loaded."""
+    from engine.classifier.model import ModelError
+    from engine.classifier.model import load_model as load
+
+    try:
+        return load(args.model)
+    except ModelError as exc:
+        say(f"{who}: {exc}")
+        say(f"{who}: (or pass --rules-only to use the rules alone)")
+        return None
+
+
+def load_suggester(args: argparse.Namespace, backend: str = "durable") -> Suggester | None:
+    """The suggester for --rules (and --model unless --rules-only), or None after saying why not."""
+    book = rulebook(args.rules, f"gongkai: the rules in {args.rules} have errors; nothing was evaluated")
+    if book is None:
+        return None
+    model = None
+    if not getattr(args, "rules_only", True):
+        model = load_model(args, "gongkai")
+        if model is None:
+            return None
+        trained_on = model.metadata.get("ruleset", {}).get("revision")
+        if trained_on and trained_on != book.revision:
+            say(f"gongkai: note: the model was cross-validated with rules {trained_on[:12]}, "
+                f"these are {book.revision[:12]} (its weights do not depend on the rules)")
+    return Suggester(book, backend, model)
+
+
+def open_records(path: Path) -> BinaryIO | None:
+    """The records file ('-' for stdin), or None after saying why it cannot be opened."""
+    try:
+        return sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    except OSError as exc:
+        say(f"gongkai: cannot open {path}: {exc.strerror}")
+        return None
+
+
+class Progress:
+    """One status line on stderr: rewritten in place on a terminal, one line per step otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.width = 0
+
+    def __call__(self, text: str) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + text.ljust(self.width))
+            self.width = len(text)
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.tty and self.width:
+            sys.stderr.write("\n")

@@ -1,0 +1,159 @@
+"""The verbs on documents: explain one, suggest for each record of a file, evaluate against labels."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.authoring.evaluate import Evaluation, LabelError, read_labelled_record
+from engine.authoring.records import read_jsonl
+from engine.commands.common import emit, load_suggester, open_records, say
+from engine.facts.document import RecordError, document_from_record
+from engine.rules.rulebook import Rulebook
+from engine.vocabulary import DECIDED_FIELDS
+
+
+def _read_document(path: Path) -> Any:
+    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    return json.loads(raw.decode("utf-8"))
+
+
+def explain(args: argparse.Namespace) -> int:
+    try:
+        record = _read_document(args.document)
+        document = document_from_record(record)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecordError) as exc:
+        say(f"gongkai: cannot read {args.document}: {exc}")
+        return 1
+    suggester = load_suggester(args)
+    if suggester is None:
+        return 1
+    out = suggester.explain(document)
+    if args.format == "json":
+        emit(out)
+    else:
+        print(render_explanation(out))
+    return 0
+
+
+def render_explanation(out: dict[str, Any]) -> str:
+    """A reader's view of an explanation: facts, hits with citations and evidence, decision."""
+    lines = [f"文件 {out['id'] or '(no id)'}: {out['title']}", "", "Facts:"]
+    for key, value in out["facts"].items():
+        if key != "title":
+            lines.append(f"  {key}: {value}")
+    for ev in out["fact_evidence"]:
+        lines.append(f"    · {ev['fact']}={ev['value']} from {ev['field']} {ev['span']}: {ev['text']}")
+    lines += ["", f"Rule hits ({len(out['hits'])}):"]
+    for hit in out["hits"]:
+        outcome = ", ".join(f"{k}={v}" for k, v in hit["outcome"].items())
+        lines.append(f"  [{hit['mode']}] {hit['id']} → {outcome}")
+        lines.append(f"      {hit['title']}  ({hit['citation']})")
+        for ev in hit["evidence"]:
+            matched = ", ".join(m.get("text") or str(m.get("value")) for m in ev.get("matched", []))
+            neg = "not " if ev["negated"] else ""
+            lines.append(f"      · {neg}{ev['field']} {ev['op']} {ev['expected']}" + (f"  ← {matched}" if matched else ""))
+    lines += ["", "Decision:"]
+    for name in DECIDED_FIELDS:
+        lines += _decided_field(name, out["suggestion"][name])
+    for adj in out["adjustments"]:
+        lines.append(f"  adjusted: {adj}")
+    for warning in out["warnings"]:
+        lines.append(f"  warning: {warning}")
+    if out.get("attention"):
+        lines.append("  review first: " + "; ".join(out["attention"]))
+    return "\n".join(lines)
+
+
+def _decided_field(name: str, f: dict[str, Any]) -> list[str]:
+    """One decided field of an explanation: value, confidence, source, the rules, the model's view."""
+    value = f["value"] if f["status"] == "decided" else f["status"]
+    by = ", ".join(r["id"] for r in f["rules"])
+    contested = f"; contested by {', '.join(c['id'] + '=' + c['value'] for c in f['contested_by'])}" if f["contested_by"] else ""
+    lines = [f"  {name}: {value} ({f['label'] or ''}) confidence {f['confidence']}, from {f['source']}"
+             + (f" by {by}" if by else "") + contested]
+    if f.get("model"):
+        model = f["model"]
+        terms = "、".join(t["term"] for t in model["terms"])
+        lines.append(f"      model: {model['value']} {model['probability']:.2f}" + (f"  (weighed most: {terms})" if terms else ""))
+    if f.get("disagreement"):
+        lines.append(f"      disagreement: {f['disagreement']}")
+    return lines
+
+
+def suggest(args: argparse.Namespace) -> int:
+    suggester = load_suggester(args)
+    if suggester is None:
+        return 1
+    problems = 0
+    stream = open_records(args.file)
+    if stream is None:
+        return 1
+    with stream:
+        for line in read_jsonl(stream):
+            if line.error is None:
+                try:
+                    document = document_from_record(line.record)
+                except RecordError as exc:
+                    line = type(line)(line.number, error=str(exc))
+                else:
+                    emit({"line": line.number, **suggester.suggest(document)})
+                    continue
+            problems += 1
+            emit({"line": line.number, "error": line.error})
+            say(f"{args.file}:{line.number}: {line.error}")
+    return 1 if problems else 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    suggester = load_suggester(args)
+    if suggester is None:
+        return 1
+    evaluation = Evaluation()
+    stream = open_records(args.file)
+    if stream is None:
+        return 1
+    with stream:
+        for line in read_jsonl(stream):
+            if line.error is not None:
+                evaluation.skip(line.number, line.error)
+                continue
+            try:
+                document, gold = read_labelled_record(line.record)
+            except (LabelError, RecordError) as exc:
+                evaluation.skip(line.number, str(exc))
+                continue
+            facts, decision = suggester.run(document)
+            evaluation.add_decision(document.id or f"line {line.number}", gold, decision, facts["marking_level"])
+    report = evaluation.report()  # the same keys with or without a model; the mode is said on stderr
+    say(f"gongkai evaluate: {'rules alone' if suggester.model is None else 'rules and model ' + suggester.model.model_id}")
+    if args.format == "json":
+        emit(report)
+    else:
+        print(render_report(report, suggester.book))
+        for wrong in evaluation.wrong[: args.show_wrong]:
+            diffs = ", ".join(f"{n}: {wrong['gold'][n]}→{wrong['suggested'][n]}" for n in DECIDED_FIELDS
+                              if wrong["gold"][n] != wrong["suggested"][n])
+            print(f"  wrong {wrong['id']}: {diffs}")
+    for skipped in report["skipped"]:
+        say(f"{args.file}:{skipped['line']}: skipped: {skipped['error']}")
+    return 0
+
+
+def render_report(report: dict[str, Any], book: Rulebook) -> str:
+    lines = [f"records: {report['records']}   skipped: {len(report['skipped'])}   rules: {book.name} {book.revision[:12]}"]
+    for name in DECIDED_FIELDS:
+        field = report[name]
+        lines.append(f"\n{name}: accuracy {field['accuracy']:.3f}  macro-F1 {field['macro_f1']:.3f}")
+        lines.append(f"  {'class':<22}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}  undecided")
+        for label, c in field["per_class"].items():
+            undecided = field["confusion"].get(label, {}).get("undecided", 0)
+            lines.append(f"  {label:<22}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}{c['support']:>9}  {undecided}")
+    flag = report["secrecy_flag"]
+    lines.append(f"\nsecrecy flag: precision {flag['precision']:.3f}  recall {flag['recall']:.3f}  f1 {flag['f1']:.3f}")
+    lines.append(f"violations: secret suggested proactive = {report['violations']['secret_suggested_proactive']}, "
+                 f"withheld suggested proactive = {report['violations']['withheld_suggested_proactive']}")
+    return "\n".join(lines)
