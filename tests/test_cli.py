@@ -112,6 +112,24 @@ def test_evaluate_json_has_exactly_the_documented_keys(tmp_path: Path, capsys: p
     assert set(rules_only) == set(report) and set(rules_only["category"]) == set(report["category"])
 
 
+def test_evaluate_without_labels_says_nothing_was_evaluated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Records to suggest for are not decisions to measure against: no report of zeros, and exit 1."""
+    path = tmp_path / "unlabelled.jsonl"
+    path.write_bytes((SAMPLES / "closures.jsonl").read_bytes() + b"not json\n")
+    records = len((SAMPLES / "closures.jsonl").read_bytes().splitlines())
+    assert main(["evaluate", str(path), "--rules-only"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (f"nothing was evaluated: {records} of the {records + 1} records had no labels, 1 could not be used"
+            in captured.err)
+    assert f"{path}:1: skipped: labels: missing" in captured.err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert main(["evaluate", str(empty), "--rules-only", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "nothing was evaluated: the file has no records" in captured.err
+
+
 def test_console_script_runs_as_a_process() -> None:
     result = subprocess.run([sys.executable, "-m", "engine", "suggest", str(SAMPLES / "closures.jsonl")],
                             capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)

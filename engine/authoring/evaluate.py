@@ -24,11 +24,17 @@ class LabelError(ValueError):
     """A record whose labels cannot be compared."""
 
 
+class NoLabels(LabelError):
+    """A record without labels at all: a document to suggest for, not a decision to evaluate against."""
+
+
 def read_labels(record: Mapping[str, Any]) -> dict[str, str]:
     """The four gold labels as strings (null → "null"); LabelError naming the field if invalid."""
     labels = record.get("labels")
+    if labels is None:
+        raise NoLabels("labels: missing")
     if not isinstance(labels, Mapping):
-        raise LabelError("labels: missing or not an object")
+        raise LabelError("labels: not an object")
     out: dict[str, str] = {}
     for name in DECIDED_FIELDS:
         value = labels.get(name)

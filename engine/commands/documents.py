@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.authoring.evaluate import Evaluation, LabelError, read_labelled_record
+from engine.authoring.evaluate import Evaluation, LabelError, NoLabels, read_labelled_record
 from engine.authoring.records import read_jsonl
 from engine.commands.common import emit, load_suggester, open_records, say
 from engine.facts.document import RecordError, document_from_record
@@ -109,10 +109,12 @@ def suggest(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
+    """Metrics of the suggestions against labelled records; exit 1 when no record could be evaluated
+    (a report of zeros over nothing would read as a measurement)."""
     suggester = load_suggester(args)
     if suggester is None:
         return 1
-    evaluation = Evaluation()
+    evaluation, unlabelled = Evaluation(), 0
     stream = open_records(args.file)
     if stream is None:
         return 1
@@ -124,11 +126,17 @@ def evaluate(args: argparse.Namespace) -> int:
             try:
                 document, gold = read_labelled_record(line.record)
             except (LabelError, RecordError) as exc:
+                unlabelled += isinstance(exc, NoLabels)
                 evaluation.skip(line.number, str(exc))
                 continue
             facts, decision = suggester.run(document)
             evaluation.add_decision(document.id or f"line {line.number}", gold, decision, facts["marking_level"])
     report = evaluation.report()  # the same keys with or without a model; the mode is said on stderr
+    for skipped in report["skipped"]:
+        say(f"{args.file}:{skipped['line']}: skipped: {skipped['error']}")
+    if not evaluation.records:
+        say(f"gongkai evaluate: nothing was evaluated: {_nothing(len(report['skipped']), unlabelled)}")
+        return 1
     say(f"gongkai evaluate: {'rules alone' if suggester.model is None else 'rules and model ' + suggester.model.model_id}")
     if args.format == "json":
         emit(report)
@@ -138,9 +146,19 @@ def evaluate(args: argparse.Namespace) -> int:
             diffs = ", ".join(f"{n}: {wrong['gold'][n]}→{wrong['suggested'][n]}" for n in DECIDED_FIELDS
                               if wrong["gold"][n] != wrong["suggested"][n])
             print(f"  wrong {wrong['id']}: {diffs}")
-    for skipped in report["skipped"]:
-        say(f"{args.file}:{skipped['line']}: skipped: {skipped['error']}")
     return 0
+
+
+def _nothing(records: int, unlabelled: int) -> str:
+    """Why no record was evaluated, in numbers."""
+    if not records:
+        return "the file has no records"
+    parts = [f"{unlabelled} of the {records} records had no labels"] if unlabelled else []
+    if records > unlabelled:
+        parts.append(f"{records - unlabelled} could not be used (above)")
+    hint = ("; evaluate compares suggestions with reviewers' labels (each record needs labels: {category, "
+            "secrecy, exemption, column}); for suggestions alone use `gongkai suggest`") if unlabelled else ""
+    return ", ".join(parts) + hint
 
 
 def render_report(report: dict[str, Any], book: Rulebook) -> str:
