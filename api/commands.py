@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from sqlalchemy import func, make_url, select
+from sqlalchemy import func, select
 
 from api.audit_key import AuditKeyError, audit_key
 from api.context import Actor
@@ -222,17 +222,12 @@ def rules_backtest(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from api.rulesets import activation as rulesets
-    from api.rulesets.backtest_source import RoutedCases
+    from api.rulesets.backtest_source import RoutedCases, open_database
     from engine.commands.backtest import Decisions
     from engine.commands.backtest import rules_backtest as run_backtest
 
     def database(url: str | None) -> Decisions:
-        settings = Settings(database_url=url) if url else Settings()
-        engine = make_engine(settings.database_url)
-        if drift(engine):
-            raise ValueError(f"the database {engine.url.render_as_string(hide_password=True)} is not at the "
-                             "current schema: run `gongkai db upgrade` first")
-        url_text = engine.url.render_as_string(hide_password=False)
+        engine = open_database((Settings(database_url=url) if url else Settings()).database_url)
         served = None
         with Session(engine) as session:
             found = rulesets.served(session) if args.active is None else None  # --active DIR: not needed
@@ -243,9 +238,8 @@ def rules_backtest(args: argparse.Namespace) -> int:
                       f"{ruleset.revision[:12]} ({activation.action} by {activation.actor} at "
                       f"{activation.at:%Y-%m-%d %H:%M} UTC)", file=sys.stderr)
         engine.dispose()  # the workers open their own connections
-        cases = RoutedCases(url_text)
-        return Decisions(cases, f"{len(cases)} routed items in {make_url(url_text).render_as_string()}", len(cases),
-                         served)
+        cases = RoutedCases(engine.url.render_as_string(hide_password=False))
+        return Decisions(cases, f"{len(cases)} routed items in {engine.url.render_as_string()}", len(cases), served)
 
     return run_backtest(args, database)
 

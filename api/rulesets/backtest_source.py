@@ -15,17 +15,42 @@ the answer whatever their text; only their number is said, the same for every pr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, Select, Text, cast, func, select
+from sqlalchemy import Engine, Select, Text, cast, func, make_url, select
+from sqlalchemy.exc import DBAPIError
 
 from api.access.visibility import not_secret
 from engine.authoring.comparer import Case
 from engine.authoring.evaluate import NULL
+from models.migrate import drift
 from models.session import make_engine
 from models.tables import ItemRow, ItemVersionRow, ReviewRow
 
 STREAM = 1000  # rows fetched at a time
+
+
+def open_database(url: str) -> Engine:
+    """An engine on a service database to backtest against; ValueError saying why it cannot be used:
+    no database file at a SQLite path (nothing is created: connecting would leave an empty file, and
+    make_engine its folder), no connection, or a schema that is not the current one."""
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not path.startswith("file:") and not Path(path).is_file():
+        raise ValueError(f"there is no database at {path} ({shown}): give the service's database URL "
+                         "(GONGKAI_DATABASE_URL) or a labelled FILE.jsonl")
+    engine = make_engine(url)
+    try:
+        differences = drift(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ValueError(f"cannot read the database {shown}: {exc.orig}") from None
+    if differences:
+        engine.dispose()
+        raise ValueError(f"the database {shown} is not at the current schema: run `gongkai db upgrade` first")
+    return engine
 
 
 def not_readable(engine: Engine) -> int:

@@ -5,6 +5,7 @@ under concurrent requests fails none of them; another worker follows an activati
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -287,3 +288,17 @@ def test_a_backtest_against_the_database_compares_with_the_rules_it_serves(
     report = json.loads(out)
     assert report["active"]["revision"] == project and report["flips"] == [] and "database serves" not in err
 
+
+def test_a_backtest_against_a_missing_database_says_so_and_creates_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--against sqlite:///data/gongkai.db` where there is none: said so, exit 1, and neither the file
+    nor its folder is left behind (connecting would make an empty database)."""
+    from api import cli
+
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["rules", "backtest", "--rules", str(RULES), "--against", "sqlite:///data/gongkai.db",
+                     "--rules-only"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert "there is no database at data/gongkai.db" in err and "schema" not in err
+    assert list(tmp_path.iterdir()) == []
