@@ -9,6 +9,7 @@ import datetime as dt
 import sys
 from typing import Sequence
 
+from api.access.roles import Role
 from engine import cli as engine_cli
 
 SERVICE_VERBS = {"serve", "token", "audit", "db", "report", "demo"}
@@ -24,9 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = verbs.add_parser("token", help="bearer tokens").add_subparsers(dest="token_verb", required=True)
     create = token.add_parser("create", help="issue a token and print it (once)")
-    create.add_argument("--role", required=True, choices=["document_system", "clerk", "secrecy_reviewer",
-                                                            "disclosure_reviewer", "office", "rule_author",
-                                                            "supervisor", "admin"])
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.add_argument("--name", required=True)
     create.add_argument("--division", default=None)
     create.add_argument("--days", type=_days, default=None,

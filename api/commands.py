@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from api.access.roles import Role
 from api.audit_key import AuditKeyError, audit_key
 from api.context import Actor
 from api.settings import Settings
@@ -21,7 +22,7 @@ from models.tables import TokenRow
 if TYPE_CHECKING:
     from models.audit import ChainReport, ExternalCheckpoint
 
-CLI_ACTOR = Actor(name="cli", role="admin")
+CLI_ACTOR = Actor(name="cli", role=Role.ADMIN)
 
 
 def settings_problem(exc: AuditKeyError | ValidationError) -> str:
@@ -57,7 +58,7 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     with app.state.sessions() as session:
         admins = session.scalar(select(func.count()).select_from(TokenRow).where(
-            TokenRow.role == "admin", TokenRow.revoked_at.is_(None)))
+            TokenRow.role == Role.ADMIN, TokenRow.revoked_at.is_(None)))
     print(f"gongkai: database {app.state.engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
     print(f"gongkai: serving on http://{args.host}:{args.port}  (API documentation: /docs, /openapi.json)",
           file=sys.stderr)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from engine.vocabulary import Category, Column, Exemption, Secrecy
+from api.access.roles import Role
+from engine.facts.document import DOCUMENT_FIELDS, FIELD
+from engine.vocabulary import Category, Column, Exemption, Origin, ReviewStage, Secrecy
 
 # Ids, sequence numbers and cursors are INTEGER columns: 32 bits on PostgreSQL, where a larger value in a
 # query fails with "integer out of range" (a 500; on SQLite, past 64 bits, OverflowError). Bound them.
@@ -37,36 +39,56 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A date as the OpenAPI document says (a string, format date): YYYY-MM-DD and nothing else."""
 
 
+def _document_field(name: str, default: Any = None, **extra: Any) -> Any:
+    """A field of DocumentIn as engine/facts/document.DOCUMENT_FIELDS registers it: its Chinese name
+    (the title in the OpenAPI document) and the length accepted."""
+    spec = FIELD[name]
+    return Field(default=default, title=spec.label_zh, max_length=spec.max_length, **extra)
+
+
+# PostgreSQL text cannot hold NUL characters: every text field of the document is checked for them.
+_TEXT_FIELDS = tuple(f.name for f in DOCUMENT_FIELDS if f.kind == "text")
+
+
 class DocumentIn(BaseModel):
-    """A document as the document system sends it at closure (办结), or a clerk enters it."""
+    """A document as the document system sends it at closure (办结), or a clerk enters it: SCHEMA's
+    record, plus the date of closure. Its fields are those of engine/facts/document.DOCUMENT_FIELDS
+    (tests/service/test_document_fields.py keeps the two in step)."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=10 * 1024 * 1024)
 
-    id: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^\S(.*\S)?$",
-                           description="the document system's own id (required for pushes; optional for hand entry)")
-    title: str = Field(default="", max_length=2000)
-    doc_number: str | None = Field(default=None, max_length=200)
-    doc_type: str | None = Field(default=None, max_length=50)
-    division: str | None = Field(default=None, max_length=100)
-    agency: str | None = Field(default=None, max_length=200)
-    date: IsoDate | None = Field(default=None, description="成文日期, YYYY-MM-DD")
-    secrecy_marking: str | None = Field(default=None, max_length=100)
-    body: str = ""
+    id: str | None = _document_field("id", min_length=1, pattern=r"^\S(.*\S)?$",
+                                     description="the document system's own id (required for pushes; optional for "
+                                                 "hand entry)")
+    title: str = _document_field("title", "")
+    doc_number: str | None = _document_field("doc_number")
+    doc_type: str | None = _document_field("doc_type")
+    division: str | None = _document_field("division")
+    agency: str | None = _document_field("agency")
+    date: IsoDate | None = _document_field("date", description="成文日期, YYYY-MM-DD")
+    secrecy_marking: str | None = _document_field("secrecy_marking")
+    # SCHEMA's exchange records carry `source`. How the item came in is the route it was sent to
+    # (/v1/closures: closure, /v1/entries: manual), never what the sender says; what it says is kept.
+    source: Origin | None = _document_field("source", description=(
+        "SCHEMA's source as the sender declares it (closure or manual): kept with the version as "
+        "declared_source. The item's own source is the route it was sent to (/v1/closures: closure, "
+        "/v1/entries: manual), whatever this says"))
+    body: str = _document_field("body", "")
     # Bounded so that the Art. 26 working-day clock cannot run past the calendar (9999-12-31 was a 500).
-    closed_on: IsoDate | None = Field(default=None, ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31),
-                                      description="date of closure (办结), 1900-01-01 to 2999-12-31; "
-                                                  "default: today, China time")
+    closed_on: IsoDate | None = _document_field("closed_on", ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31),
+                                                description="date of closure (办结), 1900-01-01 to 2999-12-31; "
+                                                            "default: today, China time")
 
-    @field_validator("id", "title", "body", "doc_number", "doc_type", "division", "agency", "secrecy_marking")
-    @classmethod
-    def _no_nul(cls, value: str | None) -> str | None:
-        return without_nul(value)
+    _no_nul = field_validator(*_TEXT_FIELDS)(without_nul)
 
-    def record(self, source: str) -> dict[str, Any]:
-        """The record in SCHEMA's exchange shape, as the engine reads it."""
-        out = self.model_dump(exclude={"closed_on"})
+    def record(self, origin: Origin) -> dict[str, Any]:
+        """The record in SCHEMA's exchange shape, as the engine reads it: its `source` is `origin`, how
+        the item came in; the sender's own `source`, if it sent one, is kept as declared_source."""
+        out = self.model_dump(exclude={f.name for f in DOCUMENT_FIELDS if f.part == "push"} | {"source"})
         out["date"] = self.date.isoformat() if self.date else None
-        out["source"] = source
+        out["source"] = Origin(origin).value
+        if self.source is not None:
+            out["declared_source"] = self.source.value
         return out
 
 
@@ -104,7 +126,7 @@ class ReopenIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stage: Literal["secrecy_review", "disclosure_review"] = Field(
+    stage: ReviewStage = Field(
         description="the stage to review again: secrecy_review redoes both reviews, disclosure_review only the second")
     reason: str = Field(min_length=1, max_length=4000, description="why the decision is reopened (required)")
     expected_version: int | None = Field(default=None, ge=1, description="the item's lock_version you read; 409 if it moved on")
@@ -116,8 +138,7 @@ class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")
-    role: Literal["document_system", "clerk", "secrecy_reviewer", "disclosure_reviewer", "office", "rule_author",
-                  "supervisor", "admin"]
+    role: Role
     division: str | None = Field(default=None, max_length=100, description="a clerk's division: entries are limited to it")
     days: int | None = Field(default=None, ge=1, le=3650, description="days the token works (default GONGKAI_TOKEN_DAYS, 180)")
 

@@ -15,7 +15,8 @@ The database's CHECK constraint (models/tables.py: proactive_unclassified) stays
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Final, Literal, Mapping
 
 from engine.vocabulary import CLASSIFIED, Category, Exemption, Secrecy, Store, secrecy_rank
@@ -65,7 +66,7 @@ class Requirement:
     rule_problem: str | None = None
     rule_states_all: bool = False
     correction: Literal["set", "withdraw"] | None = None
-    sets: Mapping[str, Value] = field(default_factory=dict)
+    sets: Mapping[str, Value] = dataclasses.field(default_factory=dict)
     reason: str = ""
     implied: bool = False
 

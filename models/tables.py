@@ -14,10 +14,14 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.vocabulary import ItemStatus, ReviewStage, Secrecy, Store
 from models.base import Base, Json, UtcDateTime, utc_now
 
-STORES = ("proactive", "on_request", "withheld", "not_government_info")
-STATUSES = ("secrecy_review", "disclosure_review", "routed")
+# The closed lists of engine/vocabulary.py, in the CHECK constraints' order (the migrations wrote the
+# same constraints out: `gongkai db check` and tests/service/test_migrations.py keep the two equal).
+STORES = tuple(s.value for s in Store)
+STATUSES = tuple(s.value for s in ItemStatus)
+STAGES = tuple(s.value for s in ReviewStage)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -31,14 +35,15 @@ class ItemRow(Base):
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint(f"store IS NULL OR {_in('store', STORES)}", name="store"),
         # 条例第十四条 and the secrecy law: nothing with a secrecy level or any marking is proactive.
-        CheckConstraint("store IS NULL OR store <> 'proactive' OR (secrecy = 'none' AND marked = false)",
-                        name="proactive_unclassified"),
-        CheckConstraint("(store IS NULL) = (status <> 'routed')", name="routed_has_store"),
-        CheckConstraint("status = 'secrecy_review' OR secrecy IS NOT NULL", name="secrecy_before_disclosure"),
+        CheckConstraint(f"store IS NULL OR store <> '{Store.PROACTIVE}' OR "
+                        f"(secrecy = '{Secrecy.NONE}' AND marked = false)", name="proactive_unclassified"),
+        CheckConstraint(f"(store IS NULL) = (status <> '{ItemStatus.ROUTED}')", name="routed_has_store"),
+        CheckConstraint(f"status = '{ItemStatus.SECRECY_REVIEW}' OR secrecy IS NOT NULL",
+                        name="secrecy_before_disclosure"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    origin: Mapped[str] = mapped_column(String(16))  # closure | manual
+    origin: Mapped[str] = mapped_column(String(16))  # engine.vocabulary.Origin
     source_id: Mapped[str] = mapped_column(String(200))
     # The account (token holder) that first pushed or entered it: only that account may send new versions.
     owner: Mapped[str | None] = mapped_column(String(100))
@@ -48,10 +53,10 @@ class ItemRow(Base):
     closed_on: Mapped[dt.date] = mapped_column(Date, index=True)
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
     due_warnings: Mapped[list[str]] = mapped_column(Json, default=list)
-    status: Mapped[str] = mapped_column(String(32), default="secrecy_review", index=True)
+    status: Mapped[str] = mapped_column(String(32), default=ItemStatus.SECRECY_REVIEW.value, index=True)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     # The strictest marking any version carried (none | internal | confidential | ...): sticky.
-    marking: Mapped[str] = mapped_column(String(16), default="none")
+    marking: Mapped[str] = mapped_column(String(16), default=Secrecy.NONE.value)
     marked: Mapped[bool] = mapped_column(Boolean, default=False)
     # The secrecy suggested for the current version: with `marked` and `secrecy`, what decides in SQL
     # whether a caller may read the item (api/access/visibility.py), so searches and counts never touch the rest.
@@ -159,7 +164,7 @@ class ReviewRow(Base):
     """One review action: what was suggested, what the reviewer decided, and why. Append-only."""
 
     __tablename__ = "review"
-    __table_args__ = (CheckConstraint(_in("stage", ("secrecy_review", "disclosure_review")), name="stage"),)
+    __table_args__ = (CheckConstraint(_in("stage", STAGES), name="stage"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)

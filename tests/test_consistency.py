@@ -85,7 +85,7 @@ def test_routing_names_every_problem_and_refuses_a_marked_document_on_the_websit
         "secrecy secret is a state secret: category must be withheld with exemption state_secret; "
         "the document carries a secrecy marking (secret): it can never be proactive")
     # a marking nobody foresaw is a marking
-    assert final_problems({"secrecy": "none", "category": "proactive", "exemption": None, "column": "budget",
-                           "marking": "绝密★"}) == ["the document carries a secrecy marking (绝密★): it can never be proactive"]
+    unforeseen = {"secrecy": "none", "category": "proactive", "exemption": None, "column": "budget", "marking": "绝密★"}
+    assert final_problems(unforeseen) == ["the document carries a secrecy marking (绝密★): it can never be proactive"]
     assert store_for(secrecy="internal", category="withheld", exemption="internal_affairs", column="other",
                      marking="internal") == "withheld"

@@ -7,8 +7,6 @@ version with a new suggestion, and never overwrites a decision a person already 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from typing import Any
 
@@ -24,9 +22,9 @@ from api.items.queries import CURRENT_VERSION
 from api.items.review import send_back
 from api.rulesets import activation as rulesets
 from api.schemas import DocumentIn
-from engine.facts.document import TEXT_FIELDS, document_from_record
+from engine.facts.document import content_hash, content_hashes, document_from_record
 from engine.suggest import Suggester
-from engine.vocabulary import secrecy_rank
+from engine.vocabulary import ItemStatus, Origin, ReviewStage, Secrecy, secrecy_rank
 from engine.workflow.priority import review_priority
 from engine.workflow.working_days import today_in_china
 from models import audit
@@ -41,9 +39,7 @@ class _NotOwner(Exception):
         self.item_id, self.source_id, self.problem = item.id, item.source_id, problem
 
 
-def content_hash(record: dict[str, Any]) -> str:
-    canonical = json.dumps({k: record.get(k) for k in TEXT_FIELDS}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+__all__ = ["content_hash", "receive"]  # content_hash: the identity stored with each version (engine/facts/document.py)
 
 
 def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None, str | None]:
@@ -54,24 +50,24 @@ def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None
     return (row[0], row[1]) if row is not None else (None, None)
 
 
-def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: str,
+def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origin: Origin,
             reader: Session | None = None) -> tuple[ItemRow, str]:
     """Store the document and its suggestion; returns the item and what happened:
     created | unchanged | new_version. Commits. With a `reader` session the first look (is this the
     same document again?) takes no write lock; the write transaction looks again before storing."""
-    if origin == "manual" and actor.division and doc.division not in (None, actor.division):
+    if origin == Origin.MANUAL and actor.division and doc.division not in (None, actor.division):
         raise Forbidden(f"this token enters items for division {actor.division!r}, not {doc.division!r}")
-    if origin == "manual" and actor.division and doc.division is None:
+    if origin == Origin.MANUAL and actor.division and doc.division is None:
         doc = doc.model_copy(update={"division": actor.division})
     source_id = doc.id or f"manual-{uuid.uuid4().hex}"
     record = doc.model_copy(update={"id": source_id}).record(origin)
-    digest = content_hash(record)
+    digest, same = content_hash(record), content_hashes(record)
     look = reader if reader is not None else session
     existing, current_hash = _find(look, origin, source_id)
     if existing is not None and (problem := ownership_problem(existing, actor, record)) is not None:
         look.rollback()
         _refuse(session, actor, origin, existing.id, source_id, problem)
-    if existing is not None and current_hash == digest:
+    if existing is not None and current_hash in same:
         look.rollback()
         return existing, "unchanged"
     # The rules in service for this whole request, even if a new set is activated meanwhile.
@@ -82,7 +78,8 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     closed_on = doc.closed_on or today_in_china()
     for attempt in range(3):
         try:
-            result = _store(session, ctx, suggester, actor, origin, source_id, record, digest, suggestion, closed_on)
+            result = _store(session, ctx, suggester, actor, origin, source_id, record, digest, same, suggestion,
+                            closed_on)
             session.commit()
             return result
         except _NotOwner as refused:  # another account created it between the first look and this one
@@ -119,23 +116,24 @@ def _refuse(session: Session, actor: Actor, origin: str, item_id: int, source_id
                    "it cannot be replaced from this token")
 
 
-def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: str, source_id: str,
-           record: dict[str, Any], digest: str, suggestion: dict[str, Any], closed_on: dt.date) -> tuple[ItemRow, str]:
+def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: Origin, source_id: str,
+           record: dict[str, Any], digest: str, same: frozenset[str], suggestion: dict[str, Any], closed_on: dt.date
+           ) -> tuple[ItemRow, str]:
     model = suggester.model
-    marking = suggestion.get("marking") or "none"
+    marking = suggestion.get("marking") or Secrecy.NONE
     item, current_hash = _find(session, origin, source_id)
     if item is not None and (problem := ownership_problem(item, actor, record)) is not None:
         raise _NotOwner(item, problem)
-    if item is not None and current_hash == digest:
+    if item is not None and current_hash in same:
         return item, "unchanged"
     suggested_secrecy = suggestion["suggestion"]["secrecy"]["value"]
     if item is None:
         due = ctx.due(closed_on)
         item = ItemRow(origin=origin, source_id=source_id, division=record.get("division"), agency=record.get("agency"),
                        title=record.get("title") or "", closed_on=closed_on, due_on=due.due_on,
-                       due_warnings=list(due.warnings), status="secrecy_review", current_version=1, marking=marking,
-                       marked=marking != "none", risk=review_priority(suggestion), changed_after_review=False,
-                       owner=actor.name, suggested_secrecy=suggested_secrecy)
+                       due_warnings=list(due.warnings), status=ItemStatus.SECRECY_REVIEW, current_version=1,
+                       marking=marking, marked=marking != Secrecy.NONE, risk=review_priority(suggestion),
+                       changed_after_review=False, owner=actor.name, suggested_secrecy=suggested_secrecy)
         session.add(item)
         session.flush()
         outcome, before = "created", None
@@ -145,14 +143,14 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
         item.title = record.get("title") or ""
         item.agency = record.get("agency")
         item.suggested_secrecy = suggested_secrecy
-        if item.status != "secrecy_review" or item.secrecy is not None:
+        if item.status != ItemStatus.SECRECY_REVIEW or item.secrecy is not None:
             # The reviews were of the old text. A new version is a new document: back to secrecy review,
             # and out of its store at once (a published one is withdrawn from the website's feed) before
             # anything of the new text can be served (engine/workflow/publication.py: both reviews of this version).
             item.changed_after_review = True
-            send_back(session, item, "secrecy_review")
+            send_back(session, item, ReviewStage.SECRECY_REVIEW)
         strictest = max(item.marking, marking, key=secrecy_rank)
-        item.marking, item.marked = strictest, strictest != "none"
+        item.marking, item.marked = strictest, strictest != Secrecy.NONE
         item.risk = review_priority(suggestion)
         outcome = "new_version"
     version = ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,

@@ -19,6 +19,7 @@ from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.schemas import DisclosureReviewIn, ReopenIn, SecrecyReviewIn
 from engine.workflow import publication
 from engine.workflow.index_number import format_index_number
+from engine.vocabulary import ItemStatus, ReviewStage, Secrecy, Store
 from engine.workflow.routing import RoutingError, store_for
 from models import audit
 from models.base import utc_now
@@ -39,28 +40,33 @@ def _item(session: Session, item_id: int, expected_version: int | None, submitte
     return item, state
 
 
-def _load(session: Session, item_id: int, expected_version: int | None, stage: str, submitted: dict[str, Any]
+# A reviewer acts on a stage the item is not at: (the stage, where the item is) -> why not.
+_NOT_AT_STAGE: dict[tuple[str, str], str] = {
+    (ReviewStage.SECRECY_REVIEW, ItemStatus.DISCLOSURE_REVIEW): "the secrecy review of this item is already done",
+    (ReviewStage.SECRECY_REVIEW, ItemStatus.ROUTED): "this item is already reviewed and routed",
+    (ReviewStage.DISCLOSURE_REVIEW, ItemStatus.SECRECY_REVIEW): "the secrecy review (保密审核) must come first",
+    (ReviewStage.DISCLOSURE_REVIEW, ItemStatus.ROUTED): "the disclosure review of this item is already done",
+}
+
+
+def _load(session: Session, item_id: int, expected_version: int | None, stage: ReviewStage, submitted: dict[str, Any]
           ) -> tuple[ItemRow, dict[str, Any]]:
     item, state = _item(session, item_id, expected_version, submitted)
     if item.status != stage:
-        detail = {
-            ("secrecy_review", "disclosure_review"): "the secrecy review of this item is already done",
-            ("secrecy_review", "routed"): "this item is already reviewed and routed",
-            ("disclosure_review", "secrecy_review"): "the secrecy review (保密审核) must come first",
-            ("disclosure_review", "routed"): "the disclosure review of this item is already done",
-        }[(stage, item.status)]
-        raise Conflict(f"item {item_id}: {detail}", current=state, submitted=submitted)
+        raise Conflict(f"item {item_id}: {_NOT_AT_STAGE[(stage, item.status)]}", current=state, submitted=submitted)
     version = session.scalars(select(ItemVersionRow).where(
         ItemVersionRow.item_id == item.id, ItemVersionRow.number == item.current_version)).one()
     return item, version.suggestion
 
 
 def _last_secrecy_review(session: Session, item: ItemRow) -> ReviewRow | None:
-    return session.scalars(select(ReviewRow).where(ReviewRow.item_id == item.id, ReviewRow.stage == "secrecy_review")
+    return session.scalars(select(ReviewRow)
+                           .where(ReviewRow.item_id == item.id, ReviewRow.stage == ReviewStage.SECRECY_REVIEW)
                            .order_by(ReviewRow.id.desc()).limit(1)).first()
 
 
-def _separate(session: Session, ctx: Context, actor: Actor, item: ItemRow, stage: str, submitted: dict[str, Any]) -> None:
+def _separate(session: Session, ctx: Context, actor: Actor, item: ItemRow, stage: ReviewStage,
+              submitted: dict[str, Any]) -> None:
     """Separation of duties (GONGKAI_SEPARATE_DUTIES, on by default): whoever pushed or entered a version
     of the item does not review it, and the disclosure reviewer is not the person who did the secrecy
     review of the same item. A person is a token's holder name: one person's two tokens are one person."""
@@ -70,7 +76,7 @@ def _separate(session: Session, ctx: Context, actor: Actor, item: ItemRow, stage
     if actor.name in entrants:
         raise Forbidden(f"{actor.name} entered item {item.id} and may not review it (separation of duties)",
                         submitted=submitted)
-    if stage == "disclosure_review":
+    if stage == ReviewStage.DISCLOSURE_REVIEW:
         last = _last_secrecy_review(session, item)
         if last is not None and last.actor == actor.name:
             raise Forbidden(f"{actor.name} did the secrecy review of item {item.id}; the disclosure review needs "
@@ -101,29 +107,29 @@ def _needs_reason(changed: list[str], reason: str | None, submitted: dict[str, A
 
 def review_secrecy(session: Session, ctx: Context, actor: Actor, item_id: int, body: SecrecyReviewIn) -> ItemRow:
     submitted = body.model_dump(mode="json", exclude_unset=True)
-    item, suggestion = _load(session, item_id, body.expected_version, "secrecy_review", submitted)
-    _separate(session, ctx, actor, item, "secrecy_review", submitted)
+    item, suggestion = _load(session, item_id, body.expected_version, ReviewStage.SECRECY_REVIEW, submitted)
+    _separate(session, ctx, actor, item, ReviewStage.SECRECY_REVIEW, submitted)
     suggested = suggestion["suggestion"]["secrecy"]["value"]
     changed = ["secrecy"] if suggested is not None and body.secrecy != suggested else []
     # Signals of secret-looking content stay until the reviewer clears them, with a reason: until then
     # the version cannot be published (engine/workflow/publication.py).
     cues = publication.risk_cues(suggestion.get("secrecy_signals") or ())
-    cleared = cues if body.clear_signals and body.secrecy == "none" else []
+    cleared = cues if body.clear_signals and body.secrecy == Secrecy.NONE else []
     reason = _needs_reason(changed + (["the secrecy-risk signals"] if cleared else []), body.reason, submitted)
     decided: dict[str, Any] = {"secrecy": body.secrecy.value}
     if cleared:
         decided["cleared_signals"] = cleared
     with _first_wins(session, item_id, submitted):
         item.secrecy = body.secrecy.value
-        item.status = "disclosure_review"
-        _write(session, actor, item, "secrecy_review", {"secrecy": suggested}, decided, changed, reason, None)
+        item.status = ItemStatus.DISCLOSURE_REVIEW
+        _write(session, actor, item, ReviewStage.SECRECY_REVIEW, {"secrecy": suggested}, decided, changed, reason, None)
     return item
 
 
 def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int, body: DisclosureReviewIn) -> ItemRow:
     submitted = body.model_dump(mode="json", exclude_unset=True)
-    item, suggestion = _load(session, item_id, body.expected_version, "disclosure_review", submitted)
-    _separate(session, ctx, actor, item, "disclosure_review", submitted)
+    item, suggestion = _load(session, item_id, body.expected_version, ReviewStage.DISCLOSURE_REVIEW, submitted)
+    _separate(session, ctx, actor, item, ReviewStage.DISCLOSURE_REVIEW, submitted)
     fields = suggestion["suggestion"]
     suggested = {name: fields[name]["value"] for name in ("category", "exemption", "column")}
     decided = {name: (getattr(body, name).value if getattr(body, name) is not None else None)
@@ -135,21 +141,22 @@ def review_disclosure(session: Session, ctx: Context, actor: Actor, item_id: int
     changed = [name for name in suggested if suggested[name] is not None and decided[name] != suggested[name]]
     reason = _needs_reason(changed, body.reason, submitted)
     try:
-        store = store_for(secrecy=item.secrecy or "none", category=decided["category"], exemption=decided["exemption"],
-                          column=decided["column"], marking=item.marking)
+        store = store_for(secrecy=item.secrecy or Secrecy.NONE, category=decided["category"],
+                          exemption=decided["exemption"], column=decided["column"], marking=item.marking)
     except RoutingError as exc:
         raise Invalid(f"item {item_id} cannot be routed: {exc}", errors=[{"field": "category", "message": str(exc)}],
                       submitted=submitted) from None
-    if store == "proactive":
+    if store == Store.PROACTIVE:
         _guard(session, item, suggestion, submitted)
     with _first_wins(session, item_id, submitted):
         item.category, item.exemption, item.column = decided["category"], decided["exemption"], decided["column"]
-        _write(session, actor, item, "disclosure_review", suggested, decided, changed, reason, body.leader_instruction)
+        _write(session, actor, item, ReviewStage.DISCLOSURE_REVIEW, suggested, decided, changed, reason,
+               body.leader_instruction)
         _route(session, ctx, actor, item, store)
     return item
 
 
-def _write(session: Session, actor: Actor, item: ItemRow, stage: str, suggested: dict[str, Any],
+def _write(session: Session, actor: Actor, item: ItemRow, stage: ReviewStage, suggested: dict[str, Any],
            decided: dict[str, Any], changed: list[str], reason: str | None, leader_instruction: str | None) -> None:
     review = ReviewRow(item_id=item.id, stage=stage, version_number=item.current_version, actor=actor.name,
                        role=actor.role, suggested=suggested, decided=decided, changed=bool(changed), reason=reason,
@@ -182,9 +189,9 @@ def _route(session: Session, ctx: Context, actor: Actor, item: ItemRow, store: s
         serial = next_value(session, f"index:{agency}:{item.closed_on.year}")
         item.index_number = format_index_number(ctx.settings.index_template, agency=agency,
                                                 year=item.closed_on.year, serial=serial)
-    item.store, item.status, item.routed_at = store, "routed", utc_now()
+    item.store, item.status, item.routed_at = store, ItemStatus.ROUTED, utc_now()
     session.flush()
-    if store == "proactive":
+    if store == Store.PROACTIVE:
         session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="publish",
                                  version=item.current_version))
     audit.record(session, actor=actor.name, role=actor.role, action="routed", item_id=item.id,
@@ -192,8 +199,8 @@ def _route(session: Session, ctx: Context, actor: Actor, item: ItemRow, store: s
 
 
 # What each stage decides: reopening a stage undoes its decisions and those of the stages after it.
-DECIDED_AT = {"secrecy_review": ("secrecy", "category", "exemption", "column"),
-              "disclosure_review": ("category", "exemption", "column")}
+DECIDED_AT = {ReviewStage.SECRECY_REVIEW: ("secrecy", "category", "exemption", "column"),
+              ReviewStage.DISCLOSURE_REVIEW: ("category", "exemption", "column")}
 
 
 def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: ReopenIn) -> ItemRow:
@@ -205,7 +212,7 @@ def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: Reo
     """
     submitted = body.model_dump(mode="json", exclude_unset=True)
     item, state = _item(session, item_id, body.expected_version, submitted)
-    order = ("secrecy_review", "disclosure_review", "routed")
+    order = tuple(ItemStatus)  # the workflow's order
     if order.index(item.status) <= order.index(body.stage):
         raise Conflict(f"item {item_id} is at {item.status}: only a later stage can be sent back to {body.stage}",
                        current=state, submitted=submitted)
@@ -213,7 +220,8 @@ def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: Reo
     if not reason:
         raise Invalid("reopening a decision needs a reason",
                       errors=[{"field": "reason", "message": "must not be blank"}], submitted=submitted)
-    before = {"status": item.status, "store": item.store, **{k: getattr(item, k) for k in DECIDED_AT["secrecy_review"]}}
+    before = {"status": item.status, "store": item.store,
+              **{k: getattr(item, k) for k in DECIDED_AT[ReviewStage.SECRECY_REVIEW]}}
     with _first_wins(session, item_id, submitted):
         send_back(session, item, body.stage)
         session.flush()
@@ -222,12 +230,12 @@ def reopen(session: Session, ctx: Context, actor: Actor, item_id: int, body: Reo
     return item
 
 
-def send_back(session: Session, item: ItemRow, stage: str) -> None:
+def send_back(session: Session, item: ItemRow, stage: ReviewStage) -> None:
     """Back to a review stage: out of its store (a published item gets a withdraw entry in the
     website's feed), the decisions of that stage and later ones undone. The index number stays (it is
     reused when the item is routed again) and so does the review history. Used by a reopening and by
     a marked new version of a published document (api/items/intake.py)."""
-    if item.store == "proactive":
+    if item.store == Store.PROACTIVE:
         session.add(FeedEntryRow(seq=next_value(session, "feed"), item_id=item.id, action="withdraw",
                                  version=item.current_version))
     for name in DECIDED_AT[stage]:

@@ -9,6 +9,7 @@ from typing import Any
 from api.access.visibility import may_read
 from api.context import Actor
 from api.settings import Settings
+from engine.vocabulary import ItemStatus, Store
 from engine.workflow.working_days import published_late, today_in_china
 from models.tables import AuditEventRow, ItemRow, ItemVersionRow, ReviewRow
 
@@ -21,8 +22,8 @@ def clock(item: ItemRow, today: dt.date | None = None) -> dict[str, Any]:
     today = today or today_in_china()
     return {
         "closed_on": item.closed_on.isoformat(), "due_on": item.due_on.isoformat(),
-        "overdue": item.status != "routed" and today > item.due_on,
-        "published_late": item.store == "proactive" and published_late(item.routed_at, item.due_on),
+        "overdue": item.status != ItemStatus.ROUTED and today > item.due_on,
+        "published_late": item.store == Store.PROACTIVE and published_late(item.routed_at, item.due_on),
         "warnings": list(item.due_warnings or []),
     }
 

@@ -12,6 +12,7 @@ from api.deps import ContextDep, allow
 from api.errors import Invalid
 from api.items import intake, views
 from api.schemas import DocumentIn
+from engine.vocabulary import Origin
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 # 201 for a new item; 200 for the same document again (unchanged) or a changed one (new_version).
@@ -19,7 +20,7 @@ AGAIN = {200: {"description": "The same document again (`outcome`: unchanged) or
                "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}}}
 
 
-def _answer(app, ctx, actor, doc: DocumentIn, origin: str) -> Response:  # type: ignore[no-untyped-def]
+def _answer(app, ctx, actor, doc: DocumentIn, origin: Origin) -> Response:  # type: ignore[no-untyped-def]
     with app.state.readers() as reader, app.state.sessions() as session:
         item, outcome = intake.receive(session, ctx, actor, doc, origin, reader=reader)
         out = views.full(item, actor, ctx.settings)
@@ -42,10 +43,10 @@ async def push(doc: DocumentIn, request: Request, ctx: ContextDep, actor: Actor 
     The same document again: 200 and the same item. A changed one: 200 and a new version."""
     if doc.id is None:
         raise Invalid("a pushed document needs its id", errors=[{"field": "id", "message": "required for pushes"}])
-    return await run_in_threadpool(_answer, request.app, ctx, actor, doc, "closure")  # type: ignore[no-any-return]
+    return await run_in_threadpool(_answer, request.app, ctx, actor, doc, Origin.CLOSURE)  # type: ignore[no-any-return]
 
 
 @router.post("/entries", status_code=201, responses=AGAIN, summary="Enter an item by hand")
 async def enter(doc: DocumentIn, request: Request, ctx: ContextDep, actor: Actor = Depends(allow("enter"))) -> dict:
     """A clerk's hand entry (工作动态, 机构职能, 法规 …): suggested and reviewed like a pushed document."""
-    return await run_in_threadpool(_answer, request.app, ctx, actor, doc, "manual")  # type: ignore[no-any-return]
+    return await run_in_threadpool(_answer, request.app, ctx, actor, doc, Origin.MANUAL)  # type: ignore[no-any-return]

@@ -16,7 +16,7 @@ from api.items import queries, views
 from api.reports import exports
 from api.reports.registry import MEDIA_TYPES
 from api.schemas import MAX_ID, IsoDate
-from engine.vocabulary import Category, Column
+from engine.vocabulary import Category, Column, ItemStatus, ReviewStage
 from models.tables import ItemRow
 
 router = APIRouter(prefix="/v1", tags=["items"])
@@ -43,7 +43,6 @@ Filters = Annotated[dict[str, Any], Depends(_filters)]
 Page = Annotated[dict[str, int], Depends(_page)]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(
     alias="format", description="json: one page; csv or xlsx: the whole filtered list (up to 100,000 rows)")]
-Stage = Literal["secrecy_review", "disclosure_review"]
 
 
 def paging(page: dict[str, int], fmt: str) -> dict[str, int]:
@@ -91,7 +90,7 @@ def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Acto
             responses=exports.RESPONSES)
 def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                actor: Actor = Depends(allow("list_items")),
-               status: Literal["secrecy_review", "disclosure_review", "routed"] | None = None,
+               status: ItemStatus | None = None,
                category: Category | None = None, column: Column | None = None,
                reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL, description="reviewed by (any stage)"),
                changed: bool | None = Query(None, description="true: some decision differs from the suggestion"),
@@ -104,7 +103,7 @@ def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Pag
 @router.get("/reviews", summary="Search and export the review history (by stage, reviewer, changed, item filters)",
             responses=exports.RESPONSES)
 def list_reviews(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page, actor: Actor = Depends(allow("read_reviews")),
-                 stage: Stage | None = None,
+                 stage: ReviewStage | None = None,
                  reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL),
                  changed: bool | None = None, q: str | None = Search, fmt: Format = "json") -> Any:
     total, rows = queries.reviews(session, Viewer(actor, ctx.settings), **paging(page, fmt), stage=stage, actor=reviewer, changed=changed, q=q,
@@ -117,7 +116,7 @@ def list_reviews(session: SessionDep, ctx: ContextDep, filters: Filters, page: P
     return {"total": total, **page, "reviews": reviews}
 
 
-def _queue(stage: str, session, ctx, actor, filters, page, fmt) -> Any:  # type: ignore[no-untyped-def]
+def _queue(stage: ReviewStage, session, ctx, actor, filters, page, fmt) -> Any:  # type: ignore[no-untyped-def]
     total, rows = queries.queue(session, Viewer(actor, ctx.settings), stage, views.today_in_china(), **paging(page, fmt), **filters)
     return _listing(session, ctx, actor, total, rows, page, fmt, stage)
 
@@ -126,11 +125,11 @@ def _queue(stage: str, session, ctx, actor, filters, page, fmt) -> Any:  # type:
             responses=exports.RESPONSES)
 def secrecy_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                   actor: Actor = Depends(allow("secrecy_queue")), fmt: Format = "json") -> Any:
-    return _queue("secrecy_review", session, ctx, actor, filters, page, fmt)
+    return _queue(ReviewStage.SECRECY_REVIEW, session, ctx, actor, filters, page, fmt)
 
 
 @router.get("/queues/disclosure_review", summary="Items waiting for disclosure review (公开方式审核), riskiest first",
             responses=exports.RESPONSES)
 def disclosure_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                      actor: Actor = Depends(allow("disclosure_queue")), fmt: Format = "json") -> Any:
-    return _queue("disclosure_review", session, ctx, actor, filters, page, fmt)
+    return _queue(ReviewStage.DISCLOSURE_REVIEW, session, ctx, actor, filters, page, fmt)

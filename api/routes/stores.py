@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -13,13 +13,13 @@ from api.items import queries
 from api.reports import exports
 from api.routes.items import Filters, Format, Page, Search, _listing, paging
 from api.schemas import MAX_ID
+from engine.vocabulary import Secrecy, Store
 
 router = APIRouter(prefix="/v1", tags=["stores"])
-StoreName = Literal["proactive", "on_request", "withheld", "not_government_info"]
 
 
 @router.get("/stores/{store}", summary="List, search and export one store", responses=exports.RESPONSES)
-def read_store(store: StoreName, session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
+def read_store(store: Store, session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                actor: Actor = Depends(allow("read_store")), q: str | None = Search, fmt: Format = "json") -> Any:
     total, rows = queries.store(session, Viewer(actor, ctx.settings), store, **paging(page, fmt), q=q, **filters)
     return _listing(session, ctx, actor, total, rows, page, fmt, f"store-{store}")
@@ -29,8 +29,8 @@ def still_published(entry, item, document) -> bool:  # type: ignore[no-untyped-d
     """What a publish entry put on the website is still there: the item is in the proactive store with
     the very version the entry published (a new version withdraws it until both reviews of that version),
     unmarked and decided non-secret. Checked again here, at the last boundary before the website."""
-    return (document is not None and item.store == "proactive" and entry.version == item.current_version
-            and item.secrecy == "none" and not item.marked and item.marking == "none")
+    return (document is not None and item.store == Store.PROACTIVE and entry.version == item.current_version
+            and item.secrecy == Secrecy.NONE and not item.marked and item.marking == Secrecy.NONE)
 
 
 @router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")
