@@ -1,6 +1,11 @@
 """Shared fixtures: the project's real rulebook, compiled once, with both backends, and a model
-really trained on data/training (fit only, no cross-validation: a few seconds), which every test,
-the CLI's included, finds through GONGKAI_MODEL."""
+really trained on data/training (fit only, no cross-validation).
+
+The model is trained only for runs with a test that asks for it (`model`, `combined`, or `model_dir`
+for the apps and CLIs that find it through GONGKAI_MODEL), and then once: it is kept in
+.cache/test-model/ under a digest of everything it depends on (tests/model_cache.py). Other tests
+see GONGKAI_MODEL name a directory that does not exist, so a test that needs the model without
+asking for it fails instead of passing only after another test has asked."""
 
 from __future__ import annotations
 
@@ -17,23 +22,43 @@ from engine.paths import PROJECT_ROOT
 from engine.rules.loader import load_rulebook
 from engine.rules.rulebook import Rulebook
 from engine.suggest import Suggester
+from tests.model_cache import cached_model
 
 RULES = PROJECT_ROOT / "rules"
 TRAINING = PROJECT_ROOT / "data" / "training" / "records.jsonl"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A model trained once per session on the real training corpus; GONGKAI_MODEL points at it."""
-    from engine.classifier.build import train_model
+_MODEL_NOTES: list[str] = []  # what this run did about the model, for the summary
 
-    directory = tmp_path_factory.mktemp("model")
-    model, problems = train_model([TRAINING], suggester=Suggester(load_rulebook(RULES), "reference"), folds=0)
-    assert not problems
-    model.save(directory)
+
+@pytest.fixture(scope="session")
+def trained_model_dir() -> Path:
+    """The model trained on the real training corpus, from .cache/test-model/ or trained now."""
+
+    def train(directory: Path) -> None:
+        from engine.classifier.build import train_model
+
+        model, problems = train_model([TRAINING], suggester=Suggester(load_rulebook(RULES), "reference"), folds=0)
+        assert not problems
+        model.save(directory)
+
+    return cached_model([TRAINING], RULES, train, say=_MODEL_NOTES.append)
+
+
+@pytest.fixture
+def model_dir(trained_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The trained model's directory; GONGKAI_MODEL points at it for the test's apps, CLI calls and processes."""
+    monkeypatch.setenv("GONGKAI_MODEL", str(trained_model_dir))
+    return trained_model_dir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_model_unless_requested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """GONGKAI_MODEL names a missing directory unless the test asks for `model_dir` (a developer's own
+    model in data/artifacts/ is never used by accident)."""
     previous = os.environ.get("GONGKAI_MODEL")
-    os.environ["GONGKAI_MODEL"] = str(directory)
-    yield directory
+    os.environ["GONGKAI_MODEL"] = str(tmp_path_factory.getbasetemp() / "no-model--ask-for-the-model_dir-fixture")
+    yield
     if previous is None:
         os.environ.pop("GONGKAI_MODEL", None)
     else:
@@ -55,8 +80,8 @@ def audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def model(model_dir: Path) -> Model:
-    return load_model(model_dir)
+def model(trained_model_dir: Path) -> Model:
+    return load_model(trained_model_dir)
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +126,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     from tests.databases import KINDS
 
     return f"service tests run on: {', '.join(KINDS)}" + ("" if len(KINDS) > 1 else " (set TEST_DATABASE_URL for PostgreSQL)")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line("test model: " + ("; ".join(_MODEL_NOTES) or "not needed by the tests that ran"))

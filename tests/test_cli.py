@@ -40,6 +40,7 @@ def test_rules_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(b["verified"] for r in listing for b in r["legal_basis"])
 
 
+@pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_explain_shows_facts_hits_citations_and_decision(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(SAMPLES / "document.json")]) == 0
     text = capsys.readouterr().out
@@ -52,6 +53,7 @@ def test_explain_shows_facts_hits_citations_and_decision(capsys: pytest.CaptureF
     assert out["facts"]["doc_type"] == "请示"
 
 
+@pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_explain_evidence_has_spans_and_masks_personal_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc = tmp_path / "doc.json"
     doc.write_text(json.dumps({"title": "低保申请家庭经济状况核对报告", "doc_type": "报告",
@@ -64,6 +66,7 @@ def test_explain_evidence_has_spans_and_masks_personal_data(tmp_path: Path, caps
     assert "11010519491231002X" not in json.dumps(out, ensure_ascii=False)
 
 
+@pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_suggest_one_line_per_record_including_bad_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     big = "第一条 为规范管理，制定本办法。\n" * 700_000  # ~10 MB
     lines = [
@@ -88,6 +91,7 @@ def test_suggest_one_line_per_record_including_bad_ones(tmp_path: Path, capsys: 
     assert "in.jsonl:2:" in captured.err
 
 
+@pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_evaluate_json_has_exactly_the_documented_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = TRAINING.read_bytes().splitlines()[:40]  # starter set A, as data/training keeps it
     records += [b"not json", json.dumps({"title": "no labels"}).encode(),
@@ -130,6 +134,7 @@ def test_evaluate_without_labels_says_nothing_was_evaluated(tmp_path: Path, caps
     assert captured.out == "" and "nothing was evaluated: the file has no records" in captured.err
 
 
+@pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_console_script_runs_as_a_process() -> None:
     result = subprocess.run([sys.executable, "-m", "engine", "suggest", str(SAMPLES / "closures.jsonl")],
                             capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
@@ -181,6 +186,7 @@ def test_without_a_model_suggest_says_what_to_do(tmp_path: Path, capsys: pytest.
     assert all(f["model"] is None for s in suggestions for f in s["suggestion"].values())
 
 
+@pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_suggest_uses_rules_and_model_with_evidence_of_both(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["suggest", str(SAMPLES / "closures.jsonl")]) == 0
     suggestions = _json_lines(capsys.readouterr().out)
