@@ -125,4 +125,3 @@ def _prune(keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     for leftover in CACHE.glob(".tmp-*"):  # the lock is held: no other run is writing one
         shutil.rmtree(leftover, ignore_errors=True)
-

@@ -239,6 +239,7 @@ def test_with_the_model_each_side_is_what_the_service_would_suggest(tmp_path: Pa
             assert getattr(outcome, side) == expected, (outcome.id, side)
 
 
+@pytest.mark.slow  # 1,200 cases, serially and in worker processes
 def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     active, candidate = load_rulebook(RULES), load_rulebook(_candidate(tmp_path))
     lines = (RULES.parent / "data" / "holdout" / "records.jsonl").read_text(encoding="utf-8").splitlines() * 10

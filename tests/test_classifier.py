@@ -103,6 +103,7 @@ def test_head_probabilities_equal_logistic_regression() -> None:
         np.testing.assert_allclose(ours, sk.predict_proba(X), rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.slow  # trains a second model
 def test_training_is_deterministic_and_the_saved_model_round_trips(tmp_path: Path, model: Model,
                                                                    model_dir: Path) -> None:
     again, _ = train_model([TRAINING], suggester=Suggester.from_directory(PROJECT_ROOT / "rules", "reference"),

@@ -148,6 +148,7 @@ def test_usage_error_exits_2() -> None:
     assert raised.value.code == 2
 
 
+@pytest.mark.slow  # cross-validated training
 def test_train_prints_cross_validated_metrics_and_writes_a_model(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     from tests.conftest import TRAINING

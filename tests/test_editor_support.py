@@ -79,6 +79,7 @@ def test_a_rule_being_written_is_underlined_where_it_is_wrong(server: LanguageSe
     assert set(found) == {5, 6, 8, 10, 12, 16, 19}
 
 
+@pytest.mark.slow  # every rules file through the language server
 def test_every_real_rules_file_opens_clean(server: LanguageServer) -> None:
     files = sorted(RULES.rglob("*.yaml"))
     assert len(files) >= 25

@@ -173,6 +173,7 @@ def test_mistyped_records_are_evaluated_with_a_warning(record: dict[str, object]
     assert facts["year"] == 0 or record.get("date") is None
 
 
+@pytest.mark.slow  # a 10 MB body
 def test_ten_megabyte_body_is_evaluated() -> None:
     body = ("第一条 为规范管理，制定本办法。联系电话010-87654321。\n" * 350_000)[: 10 * 1024 * 1024]
     facts = facts_of(title="关于印发某办法的通知", body=body)

@@ -290,6 +290,7 @@ def test_a_risk_cue_is_a_signal_and_needs_attention(suggester: Suggester) -> Non
 # --- Properties over the spellings and places intake uses (tests/marking_spellings.py).
 
 
+@pytest.mark.slow  # 3,000 generated documents
 @given(marked_records())
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_every_generated_marking_is_found(marked: tuple[dict[str, Any], str]) -> None:
@@ -299,6 +300,7 @@ def test_every_generated_marking_is_found(marked: tuple[dict[str, Any], str]) ->
     assert any(s["kind"] == "marking" and s["origin"] != "metadata" for s in facts.signals)
 
 
+@pytest.mark.slow  # 2,000 generated documents
 @given(unmarked_lookalikes())
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_talking_about_secrets_in_real_documents_is_never_a_marking(record: dict[str, Any]) -> None:
@@ -314,6 +316,7 @@ def test_the_real_documents_marked_records_start_from_are_suggested_proactive(co
     assert sum(proactive) >= 0.8 * len(bases)
 
 
+@pytest.mark.slow  # 600 generated documents through rules and model
 @given(marked_records())
 @settings(max_examples=600, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])

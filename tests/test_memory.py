@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.suggest import Suggester
 from tests.conftest import make_doc
 
@@ -15,6 +17,7 @@ def _rss_kb() -> int:
     raise RuntimeError("no VmRSS")
 
 
+@pytest.mark.slow  # 15,000 evaluations
 def test_rss_is_flat_over_many_evaluations(suggester: Suggester) -> None:
     docs = [make_doc(**e.document) for r in suggester.book.active() for e in r.examples]
     facts = [suggester.run(d)[0] for d in docs]

@@ -88,6 +88,7 @@ def test_marked_documents_are_never_proactive() -> None:
             assert out["suggestion"]["category"]["value"] == "withheld", (fields["title"], marking)
 
 
+@pytest.mark.slow  # threads over 1,000 evaluations
 def test_real_rulebook_is_correct_under_concurrent_calls() -> None:
     reference = Suggester(BOOK, "reference")
     docs = [make_doc(**e.document) for r in BOOK.active() for e in r.examples][:200]

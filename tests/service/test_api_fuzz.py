@@ -319,6 +319,7 @@ def quick_selection(identity: str) -> set[str]:
     return {op for op in allowed if not op.startswith("GET ")} | (allowed & {"GET /v1/whoami"})
 
 
+@pytest.mark.slow  # schemathesis over every operation: about 20 s
 def test_no_input_gives_a_server_error(app: Any, api: Any) -> None:
     role_tokens = issue_tokens(app, {role: token for role, token in api.tokens.items() if role in ORDER})
     seed(api.client, role_tokens)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.marking_spellings import marked_records
@@ -22,6 +23,7 @@ def _nothing_published(api: Api) -> None:
     assert api.as_("office").get("/v1/feed/proactive").json()["entries"] == []
 
 
+@pytest.mark.slow  # 150 generated documents through the API
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(case=marked_records())

@@ -578,6 +578,7 @@ def test_export_and_search_of_lists(month: Scenario) -> None:
     assert reviews[0][:6] == ("审核记录编号", "信息编号", "索引号", "处室", "审核环节", "审核人") and len(reviews) == 1 + 6
 
 
+@pytest.mark.slow  # a CLI process per format
 def test_report_command_writes_every_format(month: Scenario, database_url: str, tmp_path: Path) -> None:
     import json
     import os

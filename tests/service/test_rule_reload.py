@@ -168,6 +168,7 @@ def test_a_failed_activation_leaves_the_old_set_serving(api: Api, app: Any) -> N
     assert PROJECTS not in _hit_ids(pushed.json())
 
 
+@pytest.mark.slow  # threads of requests during reloads
 def test_reload_under_concurrent_requests_fails_none(api: Api) -> None:
     """Pushers keep going while the rules are activated, rolled back and activated again. Every push
     succeeds, and each was suggested wholly by one set: the revision it records and the hits it shows

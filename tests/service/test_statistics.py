@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from api.items.views import today_in_china
 from tests.service.conftest import Api, push_item, review_item, sample_documents
 
@@ -100,6 +102,7 @@ def test_accuracy_of_suggestions_against_final_decisions(api: Api) -> None:
     assert list(report["by"]["week"]) == ["2026-W45"]  # 2–4 November 2026
 
 
+@pytest.mark.slow  # CLI processes
 def test_report_command_prints_json_and_supervision_csv(api: Api, database_url: str) -> None:
     import csv
     import io
