@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from api.access.roles import Role
-from engine.facts.document import DOCUMENT_FIELDS, FIELD
+from engine.facts.document import DOCUMENT_FIELDS, FIELD_BY_NAME
 from engine.vocabulary import Category, Column, Exemption, Origin, ReviewStage, Secrecy
 
 # Ids, sequence numbers and cursors are INTEGER columns: 32 bits on PostgreSQL, where a larger value in a
@@ -42,7 +42,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 def _document_field(name: str, default: Any = None, **extra: Any) -> Any:
     """A field of DocumentIn as engine/facts/document.DOCUMENT_FIELDS registers it: its Chinese name
     (the title in the OpenAPI document) and the length accepted."""
-    spec = FIELD[name]
+    spec = FIELD_BY_NAME[name]
     return Field(default=default, title=spec.label_zh, max_length=spec.max_length, **extra)
 
 

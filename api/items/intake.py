@@ -22,7 +22,8 @@ from api.items.queries import CURRENT_VERSION
 from api.items.review import send_back
 from api.rulesets import activation as rulesets
 from api.schemas import DocumentIn
-from engine.facts.document import content_hash, content_hashes, document_from_record
+from engine.facts.document import content_hash as content_hash  # re-exported: bench/report_data.py stores versions
+from engine.facts.document import content_hashes, document_from_record
 from engine.suggest import Suggester
 from engine.vocabulary import ItemStatus, Origin, ReviewStage, Secrecy, secrecy_rank
 from engine.workflow.priority import review_priority
@@ -37,9 +38,6 @@ class _NotOwner(Exception):
     def __init__(self, item: ItemRow, problem: str) -> None:
         super().__init__(problem)
         self.item_id, self.source_id, self.problem = item.id, item.source_id, problem
-
-
-__all__ = ["content_hash", "receive"]  # content_hash: the identity stored with each version (engine/facts/document.py)
 
 
 def _find(session: Session, origin: str, source_id: str) -> tuple[ItemRow | None, str | None]:
@@ -61,7 +59,7 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
         doc = doc.model_copy(update={"division": actor.division})
     source_id = doc.id or f"manual-{uuid.uuid4().hex}"
     record = doc.model_copy(update={"id": source_id}).record(origin)
-    digest, same = content_hash(record), content_hashes(record)
+    same = content_hashes(record)  # the first is the one stored with a new version
     look = reader if reader is not None else session
     existing, current_hash = _find(look, origin, source_id)
     if existing is not None and (problem := ownership_problem(existing, actor, record)) is not None:
@@ -78,8 +76,7 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     closed_on = doc.closed_on or today_in_china()
     for attempt in range(3):
         try:
-            result = _store(session, ctx, suggester, actor, origin, source_id, record, digest, same, suggestion,
-                            closed_on)
+            result = _store(session, ctx, suggester, actor, origin, source_id, record, same, suggestion, closed_on)
             session.commit()
             return result
         except _NotOwner as refused:  # another account created it between the first look and this one
@@ -117,7 +114,7 @@ def _refuse(session: Session, actor: Actor, origin: str, item_id: int, source_id
 
 
 def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: Origin, source_id: str,
-           record: dict[str, Any], digest: str, same: frozenset[str], suggestion: dict[str, Any], closed_on: dt.date
+           record: dict[str, Any], same: tuple[str, ...], suggestion: dict[str, Any], closed_on: dt.date
            ) -> tuple[ItemRow, str]:
     model = suggester.model
     marking = suggestion.get("marking") or Secrecy.NONE
@@ -126,6 +123,7 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
         raise _NotOwner(item, problem)
     if item is not None and current_hash in same:
         return item, "unchanged"
+    digest = same[0]
     suggested_secrecy = suggestion["suggestion"]["secrecy"]["value"]
     if item is None:
         due = ctx.due(closed_on)

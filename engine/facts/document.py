@@ -55,7 +55,7 @@ DOCUMENT_FIELDS: Final = (
     DocumentField("declared_source", "choice", "kept", False),
     DocumentField("closed_on", "date", "push", False),  # 办结日期 (default: today, China time)
 )
-FIELD: Final[Mapping[str, DocumentField]] = {f.name: f for f in DOCUMENT_FIELDS}
+FIELD_BY_NAME: Final[Mapping[str, DocumentField]] = {f.name: f for f in DOCUMENT_FIELDS}
 TEXT_FIELDS: Final = tuple(f.name for f in DOCUMENT_FIELDS if f.part == "record")
 SOURCES: Final = tuple(Origin)
 
@@ -136,7 +136,7 @@ def document_from_record(record: Any) -> Document:
 #   a document that sends the new field with content is, rightly, a new version.
 # - Fields that are not content (declared_source, closed_on) never take part.
 # - A change that would give an existing record another hash (a new canonical form, a field dropped)
-#   is a new CONTENT_IDENTITY_VERSION; content_hashes keeps the old versions' hashes so that stored
+#   is a new CONTENT_IDENTITY_VERSION; content_hashes gives the old versions' hashes too, so that stored
 #   hashes still match (the hash column has no room for a version prefix, and needs none this way).
 CONTENT_IDENTITY_VERSION: Final = 1
 _IDENTITY_V1: Final = ("id", "title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking",
@@ -162,13 +162,12 @@ def content_identity(record: Mapping[str, Any], version: int = CONTENT_IDENTITY_
     return json.dumps(identity, sort_keys=True, ensure_ascii=False)
 
 
-def content_hash(record: Mapping[str, Any]) -> str:
-    """The SHA-256 (hex) of the record's content identity under the current version: what is stored."""
-    return hashlib.sha256(content_identity(record).encode("utf-8")).hexdigest()
+def content_hash(record: Mapping[str, Any], version: int = CONTENT_IDENTITY_VERSION) -> str:
+    """The SHA-256 (hex) of the record's content identity: under the current version, what is stored."""
+    return hashlib.sha256(content_identity(record, version).encode("utf-8")).hexdigest()
 
 
-def content_hashes(record: Mapping[str, Any]) -> frozenset[str]:
-    """The record's hash under every identity version there has been: a stored hash among them is the
-    same content (with one version so far, this is {content_hash(record)})."""
-    return frozenset(hashlib.sha256(content_identity(record, v).encode("utf-8")).hexdigest()
-                     for v in range(1, CONTENT_IDENTITY_VERSION + 1))
+def content_hashes(record: Mapping[str, Any]) -> tuple[str, ...]:
+    """The record's hash under every identity version there has been, the current one first (the one to
+    store): a stored hash among them is the same content. With one version so far, one hash."""
+    return tuple(content_hash(record, v) for v in range(CONTENT_IDENTITY_VERSION, 0, -1))
