@@ -14,7 +14,7 @@ bidi controls, BOM …) inserted inside and around it.
 `unmarked_lookalikes()` draws records that mention secrets in ordinary text and titles ("不得泄露国家
 秘密", "关于加强机密文件管理的通知"), with the same line breaks and invisible characters: none is marked.
 
-Used by tests/test_marking.py and by the API's end-to-end publication test.
+Used by tests/engine/test_marking.py and by the API's end-to-end publication test.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ class DocumentField:
 
 
 # Every field, in SCHEMA's order. The push model (api/schemas.DocumentIn), the engine's Document, the
-# content identity and the Chinese headers read this list; tests/test_facts.py keeps them in step.
+# content identity and the Chinese headers read this list; tests/engine/test_facts.py keeps them in step.
 DOCUMENT_FIELDS: Final = (
     DocumentField("id", "text", "record", True, 200),  # the document system's own id
     DocumentField("title", "text", "record", True, 2000),

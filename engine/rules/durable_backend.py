@@ -1,7 +1,7 @@
 """The durable-rules backend: the ONLY module that imports durable_rules_engine.
 
 durable-rules 2.0.28 (frozen since 2020) has sharp edges, all pinned by
-tests/test_durable_characterization.py (see notes/durable-rules.md):
+tests/engine/test_durable_characterization.py (see notes/durable-rules.md):
 - facts, not events: `post` consumes an event at the first matching rule, and we need every hit;
 - one fixed session id, each fact retracted after its evaluation: a session per document costs
   a C state each (a hard cap of 1024, then a segfault), and facts left behind grow memory;

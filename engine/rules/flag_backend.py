@@ -6,7 +6,7 @@ and hashable) are evaluated once. Text leaves come from one RE2 set pass per fie
 durable backend (predicates.TextPredicates); every other leaf is the reference evaluator's
 `leaf_holds`. It is pure Python, needs no compiled ruleset (each durable-rules version leaks 5–20 MB,
 notes/durable-rules.md §6) and is about four times faster than either backend; the property test in
-tests/test_backends_agree.py holds it to the reference evaluator's meaning.
+tests/engine/test_backends_agree.py holds it to the reference evaluator's meaning.
 """
 
 from __future__ import annotations

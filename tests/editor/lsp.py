@@ -1,6 +1,6 @@
 """A minimal Language Server Protocol client over stdio: what an editor does with yaml-language-server
 (open a document, receive its diagnostics, ask for completions and hover), for
-tests/test_editor_support.py. JSON-RPC messages are `Content-Length`-framed; a reader thread queues
+tests/engine/test_editor_support.py. JSON-RPC messages are `Content-Length`-framed; a reader thread queues
 them, and requests the server makes of the client (its configuration, capability registration) are
 answered as VS Code answers them with default YAML settings."""
 

@@ -9,7 +9,7 @@ from engine.paths import PROJECT_ROOT
 from engine.rules.loader import MAX_RULES
 from engine.rules.rulebook import Rulebook, files_of, revision_of
 from tests.service.conftest import Api
-from tests.test_rule_limits import _rule
+from tests.engine.test_rule_limits import _rule
 
 RULES = PROJECT_ROOT / "rules"
 

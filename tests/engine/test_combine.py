@@ -13,7 +13,7 @@ from engine.prediction import FieldPrediction, Prediction
 from engine.suggest import Suggester
 from engine.vocabulary import CLASSIFIED, FIELD_VOCABULARY, Category, RuleMode, Secrecy
 from tests.conftest import make_doc
-from tests.test_decision import PRECEDENCE, hit
+from tests.engine.test_decision import PRECEDENCE, hit
 
 CLASSES = {
     "category": tuple(FIELD_VOCABULARY["category"]),

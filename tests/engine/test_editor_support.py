@@ -1,7 +1,7 @@
 """Editor support as an editor sees it: the YAML language server that VS Code (Red Hat YAML), Neovim
 (yamlls) and Helix run, reading the modeline of a rule file, underlines what is wrong while the author
 types, completes operators and values, and explains fields and values on hover. The schema's content is
-checked against the models and the loader in tests/test_rule_schema.py; this checks the consumer.
+checked against the models and the loader in tests/engine/test_rule_schema.py; this checks the consumer.
 
 The server is yaml-language-server, pinned in tests/editor/package.json and installed there with npm
 the first time (Node.js is on this project's machines; without npm the module is skipped).
@@ -20,7 +20,7 @@ from engine.paths import PROJECT_ROOT
 from tests.conftest import RULES
 from tests.editor.lsp import LanguageServer
 
-EDITOR = Path(__file__).resolve().parent / "editor"
+EDITOR = Path(__file__).resolve().parents[1] / "editor"
 SERVER = EDITOR / "node_modules" / ".bin" / "yaml-language-server"
 NEW_FILE = RULES / "proactive" / "zz_being_written.yaml"  # opened in the editor, never written to disk
 

@@ -18,7 +18,7 @@ from engine.rules.loader import load_rulebook
 from engine.suggest import Suggester
 from engine.vocabulary import DECIDED_FIELDS
 
-RULES = Path(__file__).resolve().parent.parent / "rules"
+RULES = Path(__file__).resolve().parents[2] / "rules"
 
 # The candidate's edit: 公告/通告 no longer proactive by their form alone (proactive.general.public_notices
 # disabled), and a new rule: notices about the agency's own canteen are internal (on_request).

@@ -13,7 +13,7 @@ from engine.rules.loader import check_files, check_rulebook, load_files, load_ru
 from engine.rules.rulebook import files_of, read_files, revision, revision_of
 from tests.conftest import RULES
 
-BAD = Path(__file__).parent / "rule_files" / "bad"
+BAD = Path(__file__).parents[1] / "rule_files" / "bad"
 
 
 def _as_found(diagnostics: list) -> list[tuple[str, int, int, str, str]]:  # type: ignore[type-arg]
