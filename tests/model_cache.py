@@ -3,9 +3,10 @@
 The digest covers everything the trained model depends on, so a stale model is never used:
 the training data, the rules (their decisions and facts feed training), the statutes the rules
 load, the segmenter's dictionaries, the source of the whole engine package (the classifier, and
-the facts, text normalisation and rules it learns from), the library versions the model is
-pinned to (engine/classifier/model.PINNED_LIBRARIES: scikit-learn, numpy, scipy, jieba, rjieba),
-the Python version and the recipe below. Change any of them and the next run trains a new model.
+the facts, text normalisation and rules it learns from; as syntax trees, so that an edited comment
+trains nothing), the library versions the model is pinned to (engine/classifier/model.py's
+PINNED_LIBRARIES: scikit-learn, numpy, scipy, jieba, rjieba), the Python version and the recipe
+below. Change any of them and the next run trains a new model.
 
 A model is written to a temporary directory and renamed into place, so a run never sees half a
 model; a lock makes a second run started meanwhile wait for the first one's model instead of
@@ -15,6 +16,7 @@ no longer match. Only the KEEP most recently used models are kept.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -53,8 +55,18 @@ def digest(training: Sequence[Path], rules: Path) -> str:
     for path in inputs(training, rules):
         name = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
         h.update(f"\0{name}\0".encode())
-        h.update(path.read_bytes())
+        h.update(_content(path))
     return h.hexdigest()[:24]
+
+
+def _content(path: Path) -> bytes:
+    """A file's bytes; for Python source its syntax tree, so that an edited comment trains nothing."""
+    if path.suffix == ".py":
+        try:
+            return ast.dump(ast.parse(path.read_bytes(), str(path))).encode()
+        except SyntaxError:
+            pass
+    return path.read_bytes()
 
 
 def _hashes(directory: Path) -> dict[str, str]:
