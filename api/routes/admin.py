@@ -13,6 +13,8 @@ from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Conflict, NotFound
 from api.items import views
+from api.access.schemas import (AuditCheckOut, AuditOut, IssuedTokenOut, RotatedTokenOut, TokenListOut, TokenOut,
+                                WhoamiOut)
 from api.schemas import MAX_ID, RotateIn, TokenIn
 from models.audit import verify_chain
 from models.tables import AuditEventRow, ItemRow, TokenRow
@@ -24,7 +26,7 @@ def _token_view(row: TokenRow) -> dict:
     return tokens.view(row)
 
 
-@router.post("/tokens", status_code=201, summary="Issue a token (shown once)")
+@router.post("/tokens", status_code=201, response_model=IssuedTokenOut, summary="Issue a token (shown once)")
 def issue_token(body: TokenIn, session: SessionDep, ctx: ContextDep,
                 actor: Actor = Depends(allow("manage_tokens"))) -> dict:
     """The token works for `days` days (default GONGKAI_TOKEN_DAYS)."""
@@ -34,12 +36,13 @@ def issue_token(body: TokenIn, session: SessionDep, ctx: ContextDep,
     return {**_token_view(row), "token": token}
 
 
-@router.get("/tokens", summary="List tokens (never their values), with expiry and status")
+@router.get("/tokens", response_model=TokenListOut,
+            summary="List tokens (never their values), with expiry and status")
 def list_tokens(session: SessionDep, actor: Actor = Depends(allow("manage_tokens"))) -> dict:
     return {"tokens": [_token_view(r) for r in session.scalars(select(TokenRow).order_by(TokenRow.id))]}
 
 
-@router.delete("/tokens/{token_id}", summary="Revoke a token")
+@router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke a token")
 def revoke_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: SessionDep, request: Request,
                  actor: Actor = Depends(allow("manage_tokens"))) -> dict:
     row = session.get(TokenRow, token_id)
@@ -52,7 +55,8 @@ def revoke_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: Sessi
     return _token_view(row)
 
 
-@router.post("/tokens/{token_id}/rotate", status_code=201, summary="Rotate a token: a new one (shown once), the old one revoked")
+@router.post("/tokens/{token_id}/rotate", status_code=201, response_model=RotatedTokenOut,
+             summary="Rotate a token: a new one (shown once), the old one revoked")
 def rotate_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: SessionDep, request: Request,
                  ctx: ContextDep, body: RotateIn | None = None,
                  actor: Actor = Depends(allow("manage_tokens"))) -> dict:
@@ -71,7 +75,7 @@ def rotate_token(token_id: Annotated[int, Path(ge=0, le=MAX_ID)], session: Sessi
     return {**_token_view(new), "token": token, "replaces": _token_view(row)}
 
 
-@router.get("/audit", summary="The audit log, in order")
+@router.get("/audit", response_model=AuditOut, summary="The audit log, in order")
 def read_audit(request: Request, session: SessionDep, actor: Actor = Depends(allow("read_audit")),
                item_id: int | None = Query(None, ge=0, le=MAX_ID), after: int = Query(0, ge=0, le=MAX_ID),
                limit: int = Query(100, ge=1, le=1000)) -> dict:
@@ -87,12 +91,12 @@ def read_audit(request: Request, session: SessionDep, actor: Actor = Depends(all
             "cursor": rows[-1].seq if rows else after}
 
 
-@router.get("/audit/verify", summary="Verify the audit log's hash chain")
+@router.get("/audit/verify", response_model=AuditCheckOut, summary="Verify the audit log's hash chain")
 def verify_audit(session: SessionDep, actor: Actor = Depends(allow("read_audit"))) -> dict:
     report = verify_chain(session)
     return {"events": report.events, "intact": report.intact, "broken_at": report.broken_at, "problem": report.problem}
 
 
-@router.get("/whoami", summary="The caller's name and role")
+@router.get("/whoami", response_model=WhoamiOut, summary="The caller's name and role")
 def whoami(actor: Actor = Depends(allow("whoami"))) -> dict:
     return {"name": actor.name, "role": actor.role, "division": actor.division}

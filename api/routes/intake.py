@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -11,13 +12,14 @@ from api.context import Actor
 from api.deps import ContextDep, allow
 from api.errors import Invalid
 from api.items import intake, views
+from api.items.schemas import Received
 from api.schemas import DocumentIn
 from engine.vocabulary import Origin
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 # 201 for a new item; 200 for the same document again (unchanged) or a changed one (new_version).
-AGAIN = {200: {"description": "The same document again (`outcome`: unchanged) or a changed one (new_version)",
-               "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}}}
+AGAIN: dict[int | str, dict[str, Any]] = {200: {
+    "model": Received, "description": "The same document again (`outcome`: unchanged) or a changed one (new_version)"}}
 
 
 def _answer(app, ctx, actor, doc: DocumentIn, origin: Origin) -> Response:  # type: ignore[no-untyped-def]
@@ -37,7 +39,8 @@ def _answer(app, ctx, actor, doc: DocumentIn, origin: Origin) -> Response:  # ty
 # suggestion, storage, answer): each thread-pool hop costs a context switch on a busy 2-core machine,
 # and a sync route with a sync session dependency makes three of them (bench/service_bench.py).
 
-@router.post("/closures", status_code=201, responses=AGAIN, summary="Push a closed (办结) document")
+@router.post("/closures", status_code=201, response_model=Received, responses=AGAIN,
+             summary="Push a closed (办结) document")
 async def push(doc: DocumentIn, request: Request, ctx: ContextDep, actor: Actor = Depends(allow("push"))) -> dict:
     """The document system sends a closed document; the answer is the stored item with its suggestion.
     The same document again: 200 and the same item. A changed one: 200 and a new version."""
@@ -46,7 +49,8 @@ async def push(doc: DocumentIn, request: Request, ctx: ContextDep, actor: Actor 
     return await run_in_threadpool(_answer, request.app, ctx, actor, doc, Origin.CLOSURE)  # type: ignore[no-any-return]
 
 
-@router.post("/entries", status_code=201, responses=AGAIN, summary="Enter an item by hand")
+@router.post("/entries", status_code=201, response_model=Received, responses=AGAIN,
+             summary="Enter an item by hand")
 async def enter(doc: DocumentIn, request: Request, ctx: ContextDep, actor: Actor = Depends(allow("enter"))) -> dict:
     """A clerk's hand entry (工作动态, 机构职能, 法规 …): suggested and reviewed like a pushed document."""
     return await run_in_threadpool(_answer, request.app, ctx, actor, doc, Origin.MANUAL)  # type: ignore[no-any-return]

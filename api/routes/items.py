@@ -13,6 +13,7 @@ from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Invalid, NotFound
 from api.items import queries, views
+from api.items.schemas import Item, ItemPage, ReviewPage
 from api.reports import exports
 from api.reports.registry import MEDIA_TYPES
 from api.schemas import MAX_ID, IsoDate
@@ -78,7 +79,7 @@ def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: 
     return {"total": total, **page, "items": items}
 
 
-@router.get("/items/{item_id}", summary="One item: versions, suggestion, evidence, review history")
+@router.get("/items/{item_id}", response_model=Item, summary="One item: versions, suggestion, evidence, review history")
 def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_item"))) -> dict:
     item = session.get(ItemRow, item_id, options=[selectinload(ItemRow.versions), selectinload(ItemRow.reviews)])
     if item is None or not in_scope(actor, item, ctx.settings):  # out of scope: not even its existence
@@ -87,7 +88,7 @@ def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Acto
 
 
 @router.get("/items", summary="List, search and export items (by division, dates, status, category, column, reviewer)",
-            responses=exports.RESPONSES)
+            response_model=ItemPage, responses=exports.RESPONSES)
 def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                actor: Actor = Depends(allow("list_items")),
                status: ItemStatus | None = None,
@@ -101,7 +102,7 @@ def list_items(session: SessionDep, ctx: ContextDep, filters: Filters, page: Pag
 
 
 @router.get("/reviews", summary="Search and export the review history (by stage, reviewer, changed, item filters)",
-            responses=exports.RESPONSES)
+            response_model=ReviewPage, responses=exports.RESPONSES)
 def list_reviews(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page, actor: Actor = Depends(allow("read_reviews")),
                  stage: ReviewStage | None = None,
                  reviewer: str | None = Query(None, max_length=100, pattern=NO_NUL),
@@ -122,14 +123,14 @@ def _queue(stage: ReviewStage, session, ctx, actor, filters, page, fmt) -> Any: 
 
 
 @router.get("/queues/secrecy_review", summary="Items waiting for secrecy review (保密审核), riskiest first",
-            responses=exports.RESPONSES)
+            response_model=ItemPage, responses=exports.RESPONSES)
 def secrecy_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                   actor: Actor = Depends(allow("secrecy_queue")), fmt: Format = "json") -> Any:
     return _queue(ReviewStage.SECRECY_REVIEW, session, ctx, actor, filters, page, fmt)
 
 
 @router.get("/queues/disclosure_review", summary="Items waiting for disclosure review (公开方式审核), riskiest first",
-            responses=exports.RESPONSES)
+            response_model=ItemPage, responses=exports.RESPONSES)
 def disclosure_queue(session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                      actor: Actor = Depends(allow("disclosure_queue")), fmt: Format = "json") -> Any:
     return _queue(ReviewStage.DISCLOSURE_REVIEW, session, ctx, actor, filters, page, fmt)

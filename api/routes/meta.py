@@ -5,16 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ContextDep
+from api.responses import HealthOut, VersionOut
 
 router = APIRouter(tags=["meta"])
 
 
-@router.get("/healthz", summary="Liveness")
+@router.get("/healthz", response_model=HealthOut, summary="Liveness")
 def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/v1/version", summary="Service, ruleset and model versions")
+@router.get("/v1/version", response_model=VersionOut, summary="Service, ruleset and model versions")
 def version(ctx: ContextDep) -> dict:
     from engine.version import __version__
 

@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.rulesets import activation as rulesets
+from api.rulesets.schemas import ActivationOut, RevisionFiles, RevisionsOut, RulesOut, ValidationOut
 from api.schemas import CandidateIn, RollbackIn
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"])
 
 
-@router.get("", summary="The rules in service, with their revision")
+@router.get("", response_model=RulesOut, summary="The rules in service, with their revision")
 def rules(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_rules"))) -> dict:
     suggester = rulesets.serving(ctx, session)
     book = suggester.book
@@ -24,7 +25,8 @@ def rules(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("re
             "rules": [rule.describe() for rule in book.rules]}
 
 
-@router.post("/validate", summary="Check a candidate rule set and backtest it against past decisions")
+@router.post("/validate", response_model=ValidationOut,
+             summary="Check a candidate rule set and backtest it against past decisions")
 def validate(body: CandidateIn, request: Request, session: SessionDep, ctx: ContextDep,
              items: Annotated[int, Query(ge=0, le=1_000_000, description="the latest routed items to backtest "
                                          "(0: every one; the command `gongkai rules backtest` suits all of them)")]
@@ -40,7 +42,7 @@ def validate(body: CandidateIn, request: Request, session: SessionDep, ctx: Cont
     return rulesets.validate(ctx, request.app.state.reader_engine, body.files, items or None, actor)
 
 
-@router.post("/activate", status_code=201, summary="Put a candidate rule set in service")
+@router.post("/activate", status_code=201, response_model=ActivationOut, summary="Put a candidate rule set in service")
 def activate(body: CandidateIn, request: Request, ctx: ContextDep,
              actor: Actor = Depends(allow("activate_rules"))) -> JSONResponse:
     """Checked, compiled and tested (its examples and scenarios) before anything changes: a set that
@@ -50,19 +52,21 @@ def activate(body: CandidateIn, request: Request, ctx: ContextDep,
     return JSONResponse(out, status_code=201, headers={"X-Ruleset-Revision": out["revision"]})
 
 
-@router.post("/rollback", status_code=201, summary="Serve an earlier revision again")
+@router.post("/rollback", status_code=201, response_model=ActivationOut, summary="Serve an earlier revision again")
 def rollback(body: RollbackIn, request: Request, ctx: ContextDep,
              actor: Actor = Depends(allow("activate_rules"))) -> JSONResponse:
     out = rulesets.rollback(ctx, request.app.state.sessions, actor, body.to, body.note)
     return JSONResponse(out, status_code=201, headers={"X-Ruleset-Revision": out["revision"]})
 
 
-@router.get("/revisions", summary="Every activation, newest first: revision, who, when, how, why")
+@router.get("/revisions", response_model=RevisionsOut,
+            summary="Every activation, newest first: revision, who, when, how, why")
 def revisions(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_rules"))) -> dict:
     return rulesets.revisions(session, ctx)
 
 
-@router.get("/revisions/{revision}", summary="The files of a revision (to edit it, or to backtest against it)")
+@router.get("/revisions/{revision}", response_model=RevisionFiles,
+            summary="The files of a revision (to edit it, or to backtest against it)")
 def revision(revision: str, session: SessionDep,
              actor: Actor = Depends(allow("read_rules"))) -> dict:
     return rulesets.revision_files(session, revision)

@@ -10,6 +10,7 @@ from api.access.visibility import Viewer
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.items import queries
+from api.items.schemas import FeedOut, ItemPage
 from api.reports import exports
 from api.routes.items import Filters, Format, Page, Search, _listing, paging
 from api.schemas import MAX_ID
@@ -18,7 +19,8 @@ from engine.vocabulary import Secrecy, Store
 router = APIRouter(prefix="/v1", tags=["stores"])
 
 
-@router.get("/stores/{store}", summary="List, search and export one store", responses=exports.RESPONSES)
+@router.get("/stores/{store}", summary="List, search and export one store", response_model=ItemPage,
+            responses=exports.RESPONSES)
 def read_store(store: Store, session: SessionDep, ctx: ContextDep, filters: Filters, page: Page,
                actor: Actor = Depends(allow("read_store")), q: str | None = Search, fmt: Format = "json") -> Any:
     total, rows = queries.store(session, Viewer(actor, ctx.settings), store, **paging(page, fmt), q=q, **filters)
@@ -33,7 +35,7 @@ def still_published(entry, item, document) -> bool:  # type: ignore[no-untyped-d
             and item.secrecy == Secrecy.NONE and not item.marked and item.marking == Secrecy.NONE)
 
 
-@router.get("/feed/proactive", summary="Incremental feed of the proactive store (cursor based)")
+@router.get("/feed/proactive", response_model=FeedOut, summary="Incremental feed of the proactive store (cursor based)")
 def feed(session: SessionDep, actor: Actor = Depends(allow("feed")),
          after: int = Query(0, ge=0, le=MAX_ID, description="the `cursor` of the previous page (0 from the start)"),
          limit: int = Query(100, ge=1, le=1000)) -> dict:

@@ -5,11 +5,14 @@ role (and a clerk limited to a division), against the real app on a real databas
 database, this test with a few (on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set).
 
 What is checked on every response: no server error (a 5xx, or an exception escaping the app), the
-status code, content type, headers and body against the OpenAPI document, that negative data
-(values the document forbids) is refused, that a request without its token is refused, and that
-unsupported methods answer 405 with an Allow header. Positive data acceptance is not checked: the
-service refuses inputs the document cannot express (a push without its id, a changed decision
-without a reason, a review out of order), and says so with a 4xx problem.
+status code, content type, headers and body against the OpenAPI document (every operation declares
+its answer's schema: api/responses.py), that negative data (values the document forbids) is refused,
+that a request without its token is refused, and that unsupported methods answer 405 with an Allow
+header. Positive data acceptance is not checked: the service refuses inputs the document cannot
+express (a push without its id, a changed decision without a reason, a review out of order), and
+says so with a 4xx problem. For the same reason generated requests seldom reach the 2xx answer of a
+review or of rule validation and activation: tests/service/test_contract.py checks a real 2xx answer
+of every operation against the document.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Report:
     identities: list[str] = dataclasses.field(default_factory=list)
     operations: set[str] = dataclasses.field(default_factory=set)
     per_operation: Counter[str] = dataclasses.field(default_factory=Counter)
+    answered: Counter[str] = dataclasses.field(default_factory=Counter)  # 2xx answers (checked against their schema)
     statuses: Counter[int] = dataclasses.field(default_factory=Counter)
     server_errors: list[str] = dataclasses.field(default_factory=list)  # 5xx responses
     crashes: list[str] = dataclasses.field(default_factory=list)  # exceptions that escaped the app, with tracebacks
@@ -76,8 +80,8 @@ class Report:
             lines.append(f"  FAILED {name} at {where}: {text}")
         for text in self.engine_errors[:20]:
             lines.append("  ENGINE ERROR " + text)
-        lines.append("per operation:")
-        lines += [f"  {n:7d}  {label}" for label, n in sorted(self.per_operation.items())]
+        lines.append("per operation (requests, 2xx answers):")
+        lines += [f"  {n:7d} {self.answered[label]:6d}  {label}" for label, n in sorted(self.per_operation.items())]
         return "\n".join(lines)
 
 
@@ -248,6 +252,8 @@ def _record(report: Report, recorder: Any, identity: str, seen: set[str], failur
         report.operations.add(label)
         report.per_operation[label] += 1
         report.statuses[status] += 1
+        if 200 <= status < 300:
+            report.answered[label] += 1
         if status >= 500:
             body = interaction.response.content[:300] if interaction.response.content else b""
             report.server_errors.append(f"[{identity}] {status} {interaction.request.method} "
