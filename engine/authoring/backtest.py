@@ -72,10 +72,10 @@ class Backtest:
         self.fired["active"].update(outcome.active_hits)
         self.fired["candidate"].update(outcome.candidate_hits)
         if outcome.active_hits != outcome.candidate_hits:
-            before, after = set(outcome.active_hits), set(outcome.candidate_hits)
-            for rule_id in after - before:
+            was, now = set(outcome.active_hits), set(outcome.candidate_hits)
+            for rule_id in now - was:
                 self.new_hits.setdefault(rule_id, []).append((outcome.seq, outcome.id))
-            for rule_id in before - after:
+            for rule_id in was - now:
                 self.lost_hits.setdefault(rule_id, []).append((outcome.seq, outcome.id))
 
     def report(self) -> dict[str, Any]:

@@ -114,7 +114,7 @@ class Comparer:
             if error is None:
                 try:
                     document = document_from_record(record)
-                    gold = dict(case.gold) if case.gold is not None else read_labels(record)
+                    gold: Mapping[str, str] = dict(case.gold) if case.gold is not None else read_labels(record)
                 except (RecordError, LabelError) as exc:
                     error = str(exc)
             if error is not None:

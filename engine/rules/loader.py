@@ -26,7 +26,7 @@ from engine.rules.spec import (MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, 
                                metric_problem)
 from engine.rules.yaml_source import Located, parse_located
 from engine.statutes import check_citation, load_statutes
-from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
+from engine.vocabulary import DECIDED_FIELDS, EXEMPTION_ARTICLE, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
 
 MANIFEST = "_ruleset.yaml"
 ROOT = "rules"  # how diagnostics name the top of a rule set given as a mapping
@@ -39,14 +39,6 @@ _ERROR_CODES = {
     "string_pattern_mismatch": "R104", "greater_than_equal": "R104", "less_than_equal": "R104",
     "too_short": "R102", "value_error": "R104",
 }
-# 条例第十四条 > 第十五条 > 第十六条: the manifest may reorder within an article, never across.
-_ARTICLE_OF = {
-    Exemption.STATE_SECRET: 14, Exemption.LAW_PROHIBITED: 14, Exemption.SECURITY_STABILITY: 14,
-    Exemption.THIRD_PARTY: 15, Exemption.INTERNAL_AFFAIRS: 16, Exemption.PROCESS_INFO: 16,
-    Exemption.ENFORCEMENT_CASE: 16, Exemption.ADMINISTRATIVE_QUERY: 36,
-}
-
-
 class _Collector:
     """Gathers diagnostics for one file, turning locations into line and column."""
 
@@ -214,7 +206,8 @@ def _load_manifest(files: Mapping[str, str | bytes], root: str,
             collector.add(("precedence", field_name), "R203",
                           f"precedence.{field_name} must list every value once; missing {missing}, repeated {sorted(dupes)}")
         order[field_name] = tuple(values)
-    articles = [_ARTICLE_OF[Exemption(v)] for v in order["exemption"]]
+    # 条例第十四条 > 第十五条 > 第十六条: the manifest may reorder within an article, never across.
+    articles = [EXEMPTION_ARTICLE[Exemption(v)] for v in order["exemption"]]
     if articles != sorted(articles):
         collector.add(("precedence", "exemption"), "R203",
                       "exemptions must keep the legal order: 第十四条, then 第十五条, then 第十六条",
