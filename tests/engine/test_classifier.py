@@ -41,6 +41,7 @@ def segmenters() -> tuple[Segmenter, Segmenter]:
     return default_segmenter("rjieba"), default_segmenter("jieba")
 
 
+@pytest.mark.slow  # every corpus through both segmenters
 def test_rjieba_gives_jiebas_tokens_on_every_corpus(segmenters: tuple[Segmenter, Segmenter]) -> None:
     fast, reference = segmenters
     texts = _texts()

@@ -66,6 +66,7 @@ def test_explain_evidence_has_spans_and_masks_personal_data(tmp_path: Path, caps
     assert "11010519491231002X" not in json.dumps(out, ensure_ascii=False)
 
 
+@pytest.mark.slow  # a 10 MB record
 @pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_suggest_one_line_per_record_including_bad_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     big = "第一条 为规范管理，制定本办法。\n" * 700_000  # ~10 MB
@@ -134,6 +135,7 @@ def test_evaluate_without_labels_says_nothing_was_evaluated(tmp_path: Path, caps
     assert captured.out == "" and "nothing was evaluated: the file has no records" in captured.err
 
 
+@pytest.mark.slow  # a process
 @pytest.mark.usefixtures("model_dir")  # the model, through GONGKAI_MODEL
 def test_console_script_runs_as_a_process() -> None:
     result = subprocess.run([sys.executable, "-m", "engine", "suggest", str(SAMPLES / "closures.jsonl")],

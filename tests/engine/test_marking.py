@@ -340,6 +340,7 @@ def test_the_model_reads_the_text_as_the_detectors_do(model: Model) -> None:
         assert text_terms(model.segmenter, title, body) == plain
 
 
+@pytest.mark.slow  # a 10 MB body
 def test_a_ten_megabyte_body_on_one_line_is_read_in_bounded_time() -> None:
     """A body pasted without line breaks: its marked beginning is found, and nothing reads it whole
     character by character (the 版头 scan looks at the first characters of a long line only)."""

@@ -64,6 +64,7 @@ ALPHABET = st.sampled_from(
 TEXTS = st.lists(ALPHABET, max_size=40).map("".join)
 
 
+@pytest.mark.slow  # 2,000 generated texts
 @given(TEXTS)
 @settings(max_examples=2000, deadline=None)
 def test_normalising_twice_changes_nothing(text: str) -> None:
@@ -71,6 +72,7 @@ def test_normalising_twice_changes_nothing(text: str) -> None:
     assert for_matching(once).text == once
 
 
+@pytest.mark.slow  # 2,000 generated texts
 @given(TEXTS, st.data())
 @settings(max_examples=2000, deadline=None)
 def test_spans_point_back_at_what_produced_them(text: str, data: st.DataObject) -> None:
@@ -85,6 +87,7 @@ def test_spans_point_back_at_what_produced_them(text: str, data: st.DataObject) 
         assert for_matching(text[:begin] + text[finish:]).text.strip() == ""
 
 
+@pytest.mark.slow  # 1,000 generated texts
 @given(TEXTS, st.data())
 @settings(max_examples=1000, deadline=None)
 def test_unwrapped_spans_point_back_at_what_produced_them(text: str, data: st.DataObject) -> None:

@@ -191,6 +191,7 @@ def test_deleting_the_last_events_is_named(api: Api, database_url: str) -> None:
             f"the audit counter says {head} events were written")
 
 
+@pytest.mark.slow  # CLI processes
 def test_a_replayed_checkpoint_is_caught_by_the_rows_written_since_and_by_a_checkpoint_file(
         api: Api, database_url: str, tmp_path: Path) -> None:
     """The attacker kept a copy of the checkpoint row; later they cut the log back to it, put the copy
@@ -295,6 +296,7 @@ def test_the_checkpoint_is_never_deleted_and_its_removal_or_change_is_named(api:
     _broken(api, database_url, "the checkpoint is missing, though events 1-")
 
 
+@pytest.mark.slow  # CLI processes
 def test_a_wrong_or_missing_key_is_named(api: Api, database_url: str, tmp_path: Path) -> None:
     _flow(api)
     assert "wrong audit key" in (_verify(api, OTHER_KEY.encode()).problem or "")

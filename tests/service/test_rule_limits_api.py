@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from engine.paths import PROJECT_ROOT
 from engine.rules.loader import MAX_RULES
 from engine.rules.rulebook import Rulebook, files_of, revision_of
-from tests.service.conftest import Api
 from tests.engine.test_rule_limits import _rule
+from tests.service.conftest import Api
 
 RULES = PROJECT_ROOT / "rules"
 
@@ -42,6 +44,7 @@ def test_an_expensive_pattern_is_refused(api: Api) -> None:
     assert (found["file"], found["line"]) == ("rules/proactive/probe.yaml", 9)
 
 
+@pytest.mark.slow  # 1,001 rules through the API
 def test_too_many_rules_are_refused(api: Api, rulebook: Rulebook) -> None:
     extra = [_rule(n, f"{{field: title, contains_any: [探测{n}]}}") for n in range(MAX_RULES + 1 - len(rulebook.rules))]
     _refused(api, _with("many.yaml", extra), "R109", "the rulebook has 1,001 rules, more than the limit of 1,000")

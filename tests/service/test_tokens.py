@@ -11,6 +11,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -66,6 +67,7 @@ def test_the_cache_does_not_keep_an_expired_token_alive() -> None:
         assert cache.get("t") is None and cache.get("old") == actor
 
 
+@pytest.mark.slow  # CLI processes
 def test_rotation_revokes_the_old_token_and_issues_a_new_one(api: Api, database_url: str) -> None:
     first = _issue(api)
     assert _whoami(api, first["token"]).status_code == 200
@@ -118,6 +120,7 @@ def test_tokens_from_before_expiry_keep_working_and_are_listed_for_rotation(api:
     assert listed[made["id"]]["expires_at"] is None and listed[made["id"]]["status"] == "no expiry: rotate"
 
 
+@pytest.mark.slow  # CLI processes
 def test_days_are_bounded_everywhere(api: Api, database_url: str) -> None:
     for days in (0, 3651, "x"):
         assert api.as_("admin").post("/v1/tokens", json={"name": "a", "role": "clerk", "days": days}).status_code == 422
