@@ -27,7 +27,7 @@ from typing import Sequence
 from engine.decision import CONTESTED_FACTOR, Decision, FieldDecision, RuleHit, evolve, make_consistent, resolve
 from engine.prediction import FieldPrediction, Prediction
 from engine.rules.rulebook import Precedence
-from engine.vocabulary import SECRECY_ORDER, Category, Secrecy
+from engine.vocabulary import SECRECY_ORDER, Category, DecisionSource, FieldStatus, Secrecy
 
 
 @dataclass(frozen=True)
@@ -78,27 +78,29 @@ def _witness(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> Fie
 
 
 def _from_model(rule: FieldDecision, model: FieldPrediction, value: str | None, confidence: float) -> FieldDecision:
-    return evolve(rule, value=value, status="decided", confidence=round(confidence, 4), source="model", model=model)
+    return evolve(rule, value=value, status=FieldStatus.DECIDED, confidence=round(confidence, 4),
+                  source=DecisionSource.MODEL, model=model)
 
 
 def _field(rule: FieldDecision, model: FieldPrediction, policy: Policy, *, fill: bool) -> FieldDecision:
-    if rule.source == "rules":
+    if rule.source == DecisionSource.RULES:
         return _witness(rule, model, policy)
     if not fill:
         return evolve(rule, model=model)
-    if rule.source == "baseline" and (model.value == rule.value or model.confidence < policy.replace_baseline_at):
+    model_defers = model.value == rule.value or model.confidence < policy.replace_baseline_at
+    if rule.source == DecisionSource.BASELINE and model_defers:
         return evolve(rule, model=model)
     return _from_model(rule, model, model.value, model.confidence)
 
 
 def _category(rule: FieldDecision, model: FieldPrediction, policy: Policy) -> FieldDecision:
     withheld = model.p(Category.WITHHELD)
-    if rule.source == "rules" and rule.value == Category.PROACTIVE and withheld >= policy.hold_back_at:
+    if rule.source == DecisionSource.RULES and rule.value == Category.PROACTIVE and withheld >= policy.hold_back_at:
         why = (f"held back from proactive: the rules say proactive, the model withheld ({withheld:.2f}); "
                "review decides")
         held = _from_model(rule, model, Category.WITHHELD.value, withheld * CONTESTED_FACTOR)
         return evolve(held, disagreement=why)
-    if rule.source == "rules":
+    if rule.source == DecisionSource.RULES:
         return _witness(rule, model, policy)
     value: str | None = model.value
     confidence = model.confidence
@@ -113,16 +115,16 @@ def _secrecy(rule: FieldDecision, model: FieldPrediction, marking_level: str, po
     floor = Secrecy(rule.value) if rule.value else Secrecy(marking_level)
     stricter = frozenset(s.value for s in SECRECY_ORDER[SECRECY_ORDER.index(floor) + 1:])
     level, mass = model.best_of(stricter)
-    threshold = policy.stricter_secrecy_at if rule.source == "rules" else policy.secrecy_flag_at
+    threshold = policy.stricter_secrecy_at if rule.source == DecisionSource.RULES else policy.secrecy_flag_at
     if level is not None and mass >= threshold:
         raised = _from_model(rule, model, level, mass)
-        if rule.source == "rules":
+        if rule.source == DecisionSource.RULES:
             why = f"the rules say {rule.value}, the model a stricter {level} ({mass:.2f}); the stricter wins"
             raised = evolve(raised, disagreement=why)
         return raised
-    if rule.source == "rules":
+    if rule.source == DecisionSource.RULES:
         return _witness(rule, model, policy)
-    if rule.source == "baseline":
+    if rule.source == DecisionSource.BASELINE:
         return evolve(rule, model=model)
     return _from_model(rule, model, floor.value, model.p(floor.value))
 

@@ -14,7 +14,7 @@ from engine.prediction import Prediction
 from engine.rules.loader import load_rulebook
 from engine.rules.reference_backend import ReferenceBackend, evidence
 from engine.rules.rulebook import Rulebook
-from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, Secrecy, secrecy_rank
+from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, FieldStatus, Secrecy, secrecy_rank
 
 
 class RuleBackend(Protocol):
@@ -106,7 +106,7 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
             "model": fd.model.as_dict() if fd.model is not None else None,
             "disagreement": fd.disagreement,
         }
-        if fd.status == "undecided":
+        if fd.status == FieldStatus.UNDECIDED:
             attention.append(f"{name}: undecided")
         if fd.contested_by:
             attention.append(f"{name}: rules disagree")
@@ -159,7 +159,8 @@ def model_signals(decision: Decision, policy: Policy) -> list[dict[str, Any]]:
              "text": f"模型判断可能涉密（{LABELS_ZH.get(level, level)}等，概率{mass:.2f}）", "start": -1, "end": -1}]
 
 
-_MARK_WORD = {"top_secret": "绝密", "secret": "机密", "confidential": "秘密", "internal": "内部"}
+_MARK_WORD: Mapping[str, str] = {Secrecy.TOP_SECRET: "绝密", Secrecy.SECRET: "机密", Secrecy.CONFIDENTIAL: "秘密",
+                                 Secrecy.INTERNAL: "内部"}
 _WHERE = {"body": "the header", "title": "the title", "attachment": "an attachment"}
 
 

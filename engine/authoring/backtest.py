@@ -32,7 +32,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 from engine.authoring.comparer import Case, Comparer, Outcome
 from engine.authoring.evaluate import NULL, UNDECIDED, Evaluation, metric
 from engine.rules.rulebook import Rule, Rulebook
-from engine.vocabulary import DECIDED_FIELDS, Category
+from engine.vocabulary import DECIDED_FIELDS, Category, FieldStatus
 
 BATCH = 500  # cases per worker task: large enough to amortise the hand-over, small enough to stream
 
@@ -58,7 +58,8 @@ class Backtest:
             return
         for side, shown in (("active", outcome.active), ("candidate", outcome.candidate)):
             predicted = {n: (None if v in (NULL, UNDECIDED) else v) for n, v in zip(DECIDED_FIELDS, shown, strict=True)}
-            statuses = {n: ("undecided" if v == UNDECIDED else "decided") for n, v in zip(DECIDED_FIELDS, shown, strict=True)}
+            statuses = {n: (FieldStatus.UNDECIDED if v == UNDECIDED else FieldStatus.DECIDED)
+                        for n, v in zip(DECIDED_FIELDS, shown, strict=True)}
             self.evaluations[side].add(outcome.id, outcome.gold, predicted, statuses, outcome.marked)
         if outcome.active != outcome.candidate:
             for i, (name, before, after) in enumerate(zip(DECIDED_FIELDS, outcome.active, outcome.candidate,

@@ -22,7 +22,7 @@ from engine.facts.derive import derive_facts
 from engine.facts.document import RecordError, document_from_record
 from engine.rules.flag_backend import ConditionSet
 from engine.rules.rulebook import Rule, Rulebook
-from engine.vocabulary import DECIDED_FIELDS
+from engine.vocabulary import DECIDED_FIELDS, FieldStatus, Secrecy
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _title(facts: Any, gold: Mapping[str, str], *shown: tuple[str, ...]) -> str 
     undecided is not known to be none, so it hides the title too."""
     secrecy = DECIDED_FIELDS.index("secrecy")
     levels = {gold.get("secrecy", NULL), *(s[secrecy] for s in shown)}
-    if facts["marking_level"] != "none" or not levels <= {"none", NULL}:
+    if facts["marking_level"] != Secrecy.NONE or not levels <= {Secrecy.NONE, NULL}:
         return None
     return facts["title"]
 
@@ -74,7 +74,7 @@ def _shown(decision: Decision) -> tuple[str, ...]:
     out = []
     for name in DECIDED_FIELDS:
         fd = decision.fields[name]
-        out.append(UNDECIDED if fd.status == "undecided" else (fd.value or NULL))
+        out.append(UNDECIDED if fd.status == FieldStatus.UNDECIDED else (fd.value or NULL))
     return tuple(out)
 
 
@@ -146,7 +146,7 @@ class Comparer:
                 shown_c = shown_a
             else:
                 shown_c = _shown(combine(hits_c, self.candidate_book.precedence, marking, prediction, self.policy))
-            out.append(Outcome(case.id, None, gold, marking != "none", shown_a, shown_c,
+            out.append(Outcome(case.id, None, gold, marking != Secrecy.NONE, shown_a, shown_c,
                                tuple(h.rule.id for h in hits_a), tuple(h.rule.id for h in hits_c), case.seq,
                                _title(facts, gold, shown_a, shown_c) if shown_a != shown_c else None))
         return out

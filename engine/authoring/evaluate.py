@@ -14,9 +14,9 @@ from typing import Any, Mapping
 
 from engine.decision import Decision
 from engine.facts.document import Document, document_from_record
-from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Secrecy
+from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, FieldStatus, Secrecy
 
-UNDECIDED = "undecided"
+UNDECIDED = FieldStatus.UNDECIDED.value  # an undecided field is shown as its status
 NULL = "null"
 
 
@@ -124,7 +124,7 @@ class Evaluation:
         self.records += 1
         shown: dict[str, str] = {}
         for name in DECIDED_FIELDS:
-            pred = UNDECIDED if statuses[name] == "undecided" else (predicted[name] or NULL)
+            pred = UNDECIDED if statuses[name] == FieldStatus.UNDECIDED else (predicted[name] or NULL)
             shown[name] = pred
             self.fields[name].pairs.append((gold[name], pred))
         gold_flag = gold["secrecy"] != Secrecy.NONE
@@ -141,7 +141,7 @@ class Evaluation:
     def add_decision(self, record_id: str, gold: Mapping[str, str], decision: Decision, marking_level: str) -> None:
         """add() for a decision as the suggester made it."""
         self.add(record_id, gold, {n: decision.fields[n].value for n in DECIDED_FIELDS},
-                 {n: decision.fields[n].status for n in DECIDED_FIELDS}, marking_level != "none")
+                 {n: decision.fields[n].status for n in DECIDED_FIELDS}, marking_level != Secrecy.NONE)
 
     def skip(self, line: int, error: str) -> None:
         self.skipped.append({"line": line, "error": error})

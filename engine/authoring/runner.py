@@ -11,6 +11,7 @@ from engine.rules.conditions import Condition, Leaf
 from engine.rules.reference_backend import leaf_holds
 from engine.rules.rulebook import Rule
 from engine.suggest import Suggester
+from engine.vocabulary import DECIDED_FIELDS, FieldStatus
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,11 @@ def run_scenarios(suggester: Suggester) -> Iterator[Outcome]:
         facts, decision = suggester.run(document)
         fired = {hit.rule.id for hit in decision.hits}
         problems = []
-        for name in ("category", "exemption", "secrecy", "column"):
+        for name in DECIDED_FIELDS:
             if name in case.expect:
                 want = case.expect[name]
                 fd = decision.fields[name]
-                got = "undecided" if fd.status == "undecided" else fd.value
+                got = FieldStatus.UNDECIDED.value if fd.status == FieldStatus.UNDECIDED else fd.value
                 if got != want:
                     problems.append((f"{name}={want}", f"{name}={got}"))
         for rule_id in case.expect.get("fired", []) or []:

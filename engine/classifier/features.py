@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from engine.classifier.segment import Segmenter
 from engine.facts.derive import Facts
 from engine.facts.text import for_matching
+from engine.vocabulary import Origin, Secrecy
 
 # A 10 MB body is read in part: the head holds the matter and the tail the 附注 and signature.
 HEAD_CHARS, TAIL_CHARS = 16_000, 4_000
@@ -56,7 +57,7 @@ def meta_terms(facts: Facts) -> list[str]:
     terms = [f"文种:{facts['doc_type'] or '无'}"]
     if facts["doc_type_source"] != "given":  # inferred from the title, or missing
         terms.append(f"文种来源:{facts['doc_type_source']}")
-    if facts["source"] != "closure":  # hand entry
+    if facts["source"] != Origin.CLOSURE:  # hand entry
         terms.append(f"来源:{facts['source']}")
     if facts["division"]:
         terms.append(f"处室:{facts['division']}")
@@ -64,7 +65,7 @@ def meta_terms(facts: Facts) -> list[str]:
     # Facts enter only when they depart from the ordinary case: "no marking" as a term became the
     # strongest reason for proactive on a corpus where one set is marked more often than the other,
     # and defaults make poor explanations ("weighed most: closure").
-    if facts["marking_level"] != "none":
+    if facts["marking_level"] != Secrecy.NONE:
         terms.append(f"标密:{facts['marking_level']}")
     terms += [f"个人信息:{kind}" for kind in facts["personal_data"]]
     terms += [f"发文主体:{body}" for body in facts["issuer_bodies"]]

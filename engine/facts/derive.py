@@ -19,7 +19,7 @@ from engine.facts.normalize import infer_doc_type, normalize_text
 from engine.facts.personal_data import KINDS, find_personal_data
 from engine.facts.secrecy_risk import CUE_IDS, distinct_count, find_risk_cues
 from engine.facts.text import for_matching
-from engine.vocabulary import Secrecy
+from engine.vocabulary import Origin, Secrecy
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ DETECTORS: Final = (
     Detector({"title": _TEXT, "body": _TEXT, "doc_number": _TEXT, "addressee": _TEXT, "closing": _TEXT,
               "doc_type": FieldSpec("keyword"), "doc_type_source": FieldSpec("enum", ("given", "title", "missing")),
               "division": FieldSpec("keyword"), "agency": FieldSpec("keyword"),
-              "secrecy_marking": FieldSpec("keyword"), "source": FieldSpec("enum", ("closure", "manual")),
+              "secrecy_marking": FieldSpec("keyword"), "source": FieldSpec("enum", tuple(Origin)),
               "date": FieldSpec("keyword"), "year": FieldSpec("number"), "body_chars": FieldSpec("number")},
              _document),
     Detector({"marking_level": FieldSpec("enum", tuple(Secrecy)), "marking_origin": FieldSpec("list", ORIGINS)},

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from engine.vocabulary import FieldStatus, Secrecy
+
 
 def review_priority(suggestion: Mapping[str, Any]) -> float:
     """Higher means review sooner; about 0 for a confident, uncontested, unmarked suggestion.
@@ -21,8 +23,9 @@ def review_priority(suggestion: Mapping[str, Any]) -> float:
         2.5
     """
     fields = suggestion.get("suggestion", {})
-    confidences = [f.get("confidence") or 0.0 for f in fields.values() if f.get("status", "decided") != "not_applicable"]
+    confidences = [f.get("confidence") or 0.0 for f in fields.values()
+                   if f.get("status", FieldStatus.DECIDED) != FieldStatus.NOT_APPLICABLE]
     uncertainty = 1.0 - min(confidences, default=0.0)
     attention = len(suggestion.get("attention", ()))
-    marked = 1.0 if suggestion.get("marking", "none") not in ("none", None) else 0.0
+    marked = 1.0 if suggestion.get("marking", Secrecy.NONE) not in (Secrecy.NONE, None) else 0.0
     return round(uncertainty + attention + marked, 4)
