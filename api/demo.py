@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from sqlalchemy import func, make_url, select
 
+from api.access.roles import Role
 from api.access.visibility import is_secret
 from api.context import Actor, Context
 from api.errors import ServiceError
@@ -30,12 +31,13 @@ from api.schemas import DisclosureReviewIn, DocumentIn, SecrecyReviewIn
 from api.settings import Settings
 from engine.paths import data_dir
 from engine.suggest import Suggester
+from engine.vocabulary import ItemStatus, Origin, ReviewStage, Secrecy, Store
 from models.tables import FeedEntryRow, ItemRow
 
-PUSHER = Actor(name="演示公文系统", role="document_system")
-SECRECY_REVIEWER = Actor(name="演示保密审核员", role="secrecy_reviewer")
-DISCLOSURE_REVIEWER = Actor(name="演示公开审核员", role="disclosure_reviewer")
-ORDER = ("secrecy_review", "disclosure_review", "routed")
+PUSHER = Actor(name="演示公文系统", role=Role.DOCUMENT_SYSTEM)
+SECRECY_REVIEWER = Actor(name="演示保密审核员", role=Role.SECRECY_REVIEWER)
+DISCLOSURE_REVIEWER = Actor(name="演示公开审核员", role=Role.DISCLOSURE_REVIEWER)
+ORDER = tuple(ItemStatus)  # in workflow order: a stage reached is one at or past the one aimed at
 
 
 @dataclass(frozen=True)
@@ -44,23 +46,25 @@ class Sample:
 
     file: str  # under data/
     id: str  # its id there; pushed as demo-<id>
-    stop_at: str  # secrecy_review (pushed only), disclosure_review (secrecy reviewed), routed (both reviews)
+    stop_at: ItemStatus  # secrecy_review (pushed only), disclosure_review (secrecy reviewed), routed (both reviews)
     why: str
 
 
 SAMPLES = (
-    Sample("samples/closures.jsonl", "s-001", "routed", "a normative document marked 此件公开发布: published"),
-    Sample("samples/closures.jsonl", "s-006", "routed", "a statistics bulletin: published"),
-    Sample("samples/closures.jsonl", "s-004", "routed", "an administrative penalty decision: published"),
-    Sample("samples/closures.jsonl", "s-002", "routed", "a request for instructions (请示): withheld, process information"),
-    Sample("samples/closures.jsonl", "s-005", "routed", "a Party meeting notice: not government information"),
-    Sample("samples/closures.jsonl", "s-007", "disclosure_review", "a household means test: personal data, waits "
-                                                                   "for the disclosure review"),
-    Sample("samples/closures.jsonl", "s-008", "disclosure_review", "an approval where rules and model disagree: waits "
-                                                                   "for the disclosure review"),
-    Sample("samples/closures.jsonl", "s-003", "secrecy_review", "marked 内部: waits for the secrecy review"),
-    Sample("training/records.jsonl", "a-0018", "secrecy_review", "marked 秘密★1个月: waits for the secrecy review; "
-                                                                  "readers who are not cleared see no title"),
+    Sample("samples/closures.jsonl", "s-001", ItemStatus.ROUTED,
+           "a normative document marked 此件公开发布: published"),
+    Sample("samples/closures.jsonl", "s-006", ItemStatus.ROUTED, "a statistics bulletin: published"),
+    Sample("samples/closures.jsonl", "s-004", ItemStatus.ROUTED, "an administrative penalty decision: published"),
+    Sample("samples/closures.jsonl", "s-002", ItemStatus.ROUTED,
+           "a request for instructions (请示): withheld, process information"),
+    Sample("samples/closures.jsonl", "s-005", ItemStatus.ROUTED, "a Party meeting notice: not government information"),
+    Sample("samples/closures.jsonl", "s-007", ItemStatus.DISCLOSURE_REVIEW,
+           "a household means test: personal data, waits for the disclosure review"),
+    Sample("samples/closures.jsonl", "s-008", ItemStatus.DISCLOSURE_REVIEW,
+           "an approval where rules and model disagree: waits for the disclosure review"),
+    Sample("samples/closures.jsonl", "s-003", ItemStatus.SECRECY_REVIEW, "marked 内部: waits for the secrecy review"),
+    Sample("training/records.jsonl", "a-0018", ItemStatus.SECRECY_REVIEW,
+           "marked 秘密★1个月: waits for the secrecy review; readers who are not cleared see no title"),
 )
 
 
@@ -99,7 +103,7 @@ def bring(sessions: Callable[[], Any], ctx: Context, sample: Sample, doc: Docume
     out = Outcome(sample)
     try:
         with sessions() as session:
-            item, pushed = intake.receive(session, ctx, PUSHER, doc, "closure")
+            item, pushed = intake.receive(session, ctx, PUSHER, doc, Origin.CLOSURE)
             out.item_id = item.id
             out.steps.append(f"pushed: {pushed}")
             _review(session, ctx, item, sample.stop_at, out)
@@ -111,15 +115,15 @@ def bring(sessions: Callable[[], Any], ctx: Context, sample: Sample, doc: Docume
     return out
 
 
-def _review(session: Any, ctx: Context, item: ItemRow, stop_at: str, out: Outcome) -> None:
+def _review(session: Any, ctx: Context, item: ItemRow, stop_at: ItemStatus, out: Outcome) -> None:
     """The reviews the item still needs to reach `stop_at`, each confirming the suggestion."""
     if ORDER.index(item.status) >= ORDER.index(stop_at):
         return
-    if item.status == "secrecy_review":
-        suggested = item.versions[-1].suggestion["suggestion"]["secrecy"]["value"]
-        review.review_secrecy(session, ctx, SECRECY_REVIEWER, item.id, SecrecyReviewIn(secrecy=suggested or "none"))
-        out.steps.append(f"secrecy review: {suggested or 'none'} (as suggested)")
-    if ORDER.index(stop_at) >= ORDER.index("routed"):
+    if item.status == ItemStatus.SECRECY_REVIEW:
+        suggested = item.versions[-1].suggestion["suggestion"]["secrecy"]["value"] or Secrecy.NONE
+        review.review_secrecy(session, ctx, SECRECY_REVIEWER, item.id, SecrecyReviewIn(secrecy=suggested))
+        out.steps.append(f"secrecy review: {suggested} (as suggested)")
+    if ORDER.index(stop_at) >= ORDER.index(ItemStatus.ROUTED):
         routed = review.review_disclosure(session, ctx, DISCLOSURE_REVIEWER, item.id, DisclosureReviewIn())
         out.steps.append(f"disclosure review: {routed.category} (as suggested), {routed.index_number}")
 
@@ -160,10 +164,9 @@ def _totals(session: Any) -> str:
     stores = dict(session.execute(select(ItemRow.store, func.count()).where(ItemRow.store.is_not(None))
                                   .group_by(ItemRow.store)).all())
     feed = session.scalar(select(func.count()).select_from(FeedEntryRow))
-    store_text = ", ".join(f"{name} {stores.get(name, 0)}"
-                           for name in ("proactive", "on_request", "withheld", "not_government_info"))
-    return (f"the database now holds: queues secrecy_review {status['secrecy_review']}, disclosure_review "
-            f"{status['disclosure_review']}; stores {store_text}; {feed} feed entries")
+    queue_text = ", ".join(f"{stage} {status[stage]}" for stage in ReviewStage)
+    store_text = ", ".join(f"{name} {stores.get(name, 0)}" for name in Store)
+    return f"the database now holds: queues {queue_text}; stores {store_text}; {feed} feed entries"
 
 
 HINT = """\

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.paths import data_dir, model_dir, rules_dir
+from engine.vocabulary import ReviewStage
 from engine.workflow.index_number import DEFAULT_TEMPLATE, check_template
 
 
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
     separate_duties: bool = True
     migrate_on_start: bool = True
     # Supervision: calendar days an item may wait at a review stage before it is reported.
-    review_wait_days: dict[str, int] = Field(default_factory=lambda: {"secrecy_review": 5, "disclosure_review": 5})
+    review_wait_days: dict[str, int] = Field(default_factory=lambda: {stage.value: 5 for stage in ReviewStage})
     # The key of the audit log's HMACs, kept outside the database (api/audit_key.py says how): a file
     # holding it, or the key itself. Neither set: on SQLite, data/runtime/audit.key is made at first start.
     audit_key_file: Path | None = None

@@ -26,13 +26,14 @@ from sqlalchemy import ColumnElement, and_, false, func, true
 from api.access.roles import PERMISSIONS, Role
 from api.context import Actor
 from api.settings import Settings
+from engine.vocabulary import FieldStatus, Secrecy
 from models.tables import ItemRow
 
 
 def is_secret(item: ItemRow) -> bool:
     """Any secrecy marking, or a level other than none (decided, else suggested; undecided counts)."""
     level = item.secrecy if item.secrecy is not None else item.suggested_secrecy
-    return item.marked or level != "none"
+    return item.marked or level != Secrecy.NONE
 
 
 def cleared(actor: Actor, settings: Settings) -> bool:
@@ -63,8 +64,8 @@ def scope_clause(actor: Actor, settings: Settings) -> ColumnElement[bool]:
 def not_secret() -> ColumnElement[bool]:
     """`not is_secret` in SQL: what a caller who is not cleared may read (NULL-safe: an undecided level is
     not 'none', so it is not readable)."""
-    level = func.coalesce(ItemRow.secrecy, ItemRow.suggested_secrecy, "undecided")
-    return and_(ItemRow.marked.is_(false()), level == "none")
+    level = func.coalesce(ItemRow.secrecy, ItemRow.suggested_secrecy, FieldStatus.UNDECIDED.value)
+    return and_(ItemRow.marked.is_(false()), level == Secrecy.NONE.value)
 
 
 def readable_clause(actor: Actor, settings: Settings) -> ColumnElement[bool]:

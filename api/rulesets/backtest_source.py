@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from api.access.visibility import not_secret
 from engine.authoring.comparer import Case
 from engine.authoring.evaluate import NULL
+from engine.vocabulary import ItemStatus, ReviewStage
 from models.migrate import drift
 from models.session import make_engine
 from models.tables import ItemRow, ItemVersionRow, ReviewRow
@@ -57,11 +58,11 @@ def not_readable(engine: Engine) -> int:
     """How many routed items a caller who is not cleared may not read."""
     with engine.connect() as connection:
         return int(connection.scalar(select(func.count()).select_from(ItemRow).where(
-            ItemRow.status == "routed", ~not_secret())) or 0)
+            ItemRow.status == ItemStatus.ROUTED, ~not_secret())) or 0)
 
 
 def _routed(limit: int | None, ids: tuple[int, int] | None = None, cleared: bool = True) -> Select:
-    query = select(ItemRow.id).where(ItemRow.status == "routed")
+    query = select(ItemRow.id).where(ItemRow.status == ItemStatus.ROUTED)
     if not cleared:
         query = query.where(not_secret())
     if ids is not None:  # a range of ids, so that each read of a shard is an index range
@@ -122,7 +123,7 @@ def routed_cases(engine: Engine, limit: int | None = None, ids: tuple[int, int] 
         decided_on: dict[int, int] = {}  # the version the last disclosure review saw
         for item_id, number in connection.execute(
                 select(ReviewRow.item_id, ReviewRow.version_number)
-                .where(ReviewRow.stage == "disclosure_review", ReviewRow.item_id.in_(select(routed.c.id)))
+                .where(ReviewRow.stage == ReviewStage.DISCLOSURE_REVIEW, ReviewRow.item_id.in_(select(routed.c.id)))
                 .order_by(ReviewRow.id)):
             decided_on[item_id] = number
         rows = connection.execution_options(stream_results=True, yield_per=STREAM).execute(
