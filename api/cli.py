@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Sequence
+from typing import Sequence, TypeAlias
 
 from api.access.roles import Role
 from engine import cli as engine_cli
@@ -18,11 +18,24 @@ SERVICE_VERBS = {"serve", "token", "audit", "db", "report", "demo"}
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 service: serve and administer")
     verbs = parser.add_subparsers(dest="verb", required=True)
+    # In this order: `gongkai VERB -h` lists the verbs as they are added.
+    for add in (_serve_parser, _token_parsers, _audit_parsers, _report_parser, _db_parsers, _demo_parser):
+        add(verbs)
+    return parser
+
+
+# What build_parser's add_subparsers returns; a string, since argparse's class is not subscriptable at run time.
+Verbs: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _serve_parser(verbs: Verbs) -> None:
     serve = verbs.add_parser("serve", help="run the HTTP service (settings from GONGKAI_* variables)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL; SQLite has one writer)")
 
+
+def _token_parsers(verbs: Verbs) -> None:
     token = verbs.add_parser("token", help="bearer tokens").add_subparsers(dest="token_verb", required=True)
     create = token.add_parser("create", help="issue a token and print it (once)")
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
@@ -39,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--days", type=_days, default=None,
                         help="days the new token works (default: GONGKAI_TOKEN_DAYS, 180)")
 
+
+def _audit_parsers(verbs: Verbs) -> None:
     audit = verbs.add_parser("audit", help="the audit log").add_subparsers(dest="audit_verb", required=True)
     verify = audit.add_parser(
         "verify", help="check the keyed hash chain, its checkpoint and the reviews it records; exit 1 naming "
@@ -51,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "keep outside the database (for verify --against)")
     checkpoint.add_argument("--out", metavar="FILE", required=True)
 
+
+def _report_parser(verbs: Verbs) -> None:
     report = verbs.add_parser(
         "report", help="reports from the database (statistics, accuracy, supervision) as JSON, CSV, XLSX or HTML",
         description="--from/--to select items by closing date (办结日期) for statistics and accuracy, and events "
@@ -66,15 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", "-o", default=None,
                         help="write to this file (default: stdout; xlsx needs a file or a redirected stdout)")
 
+
+def _db_parsers(verbs: Verbs) -> None:
     db = verbs.add_parser("db", help="the database schema").add_subparsers(dest="db_verb", required=True)
     db.add_parser("upgrade", help="apply migrations (the service also does this at start)")
     db.add_parser("check", help="exit 1 when the tables and the migrations differ")
 
+
+def _demo_parser(verbs: Verbs) -> None:
     demo = verbs.add_parser("demo", help="load a few sample documents at every stage (queues, stores, feed); "
                                          "idempotent", description="api/demo.py: pushed and reviewed through the "
                                                                    "service's own use cases, on GONGKAI_DATABASE_URL")
     demo.add_argument("--force", action="store_true", help="also on a database other than SQLite")
-    return parser
 
 
 def _days(text: str) -> int:
