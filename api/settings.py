@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.access.roles import Role
 from engine.paths import data_dir, model_dir, rules_dir
 from engine.vocabulary import ReviewStage
 from engine.workflow.index_number import DEFAULT_TEMPLATE, check_template
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
     # Days a new token works (api/access/tokens.py); `token create --days` and POST /v1/tokens may ask for another span.
     token_days: int = Field(default=180, ge=1, le=3650, description="days a newly issued or rotated token works")
     # Roles that may read the bodies of items whose secrecy is not none.
-    cleared_roles: frozenset[str] = frozenset({"secrecy_reviewer", "disclosure_reviewer", "admin"})
+    cleared_roles: frozenset[Role] = frozenset({Role.SECRECY_REVIEWER, Role.DISCLOSURE_REVIEWER, Role.ADMIN})
     # Clerks (处室信息员) read their own division's items ("division"), or every division's ("all") for
     # agencies that want it; a clerk token without a division reads only the items it entered.
     clerk_scope: Literal["division", "all"] = "division"
