@@ -18,8 +18,20 @@ from typing_extensions import NotRequired, TypedDict  # pydantic needs typing_ex
 from api.access.roles import Role
 from api.responses import Day, Out, RulesetRef, Timestamp
 from api.rulesets.schemas import LegalBasis, Outcome
-from engine.vocabulary import (Category, Column, DecisionSource, Exemption, FieldStatus, ItemStatus, Origin, ReviewStage,
-                               RuleMode, Secrecy, Store)
+from engine.facts.marking import MarkingOrigin
+from engine.vocabulary import (
+    Category,
+    Column,
+    DecisionSource,
+    Exemption,
+    FieldStatus,
+    ItemStatus,
+    Origin,
+    ReviewStage,
+    RuleMode,
+    Secrecy,
+    Store,
+)
 
 V = TypeVar("V", Category, Exemption, Secrecy, Column)
 
@@ -81,7 +93,7 @@ class MarkingSignal(Out):
 
     kind: Literal["marking"]
     level: Secrecy
-    origin: Literal["metadata", "body", "title", "attachment"]
+    origin: MarkingOrigin
     field: str
     text: str
     start: int

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Literal, Mapping, get_args
 
 from engine.facts.text import Normalized, compact, for_matching
 from engine.vocabulary import SECRECY_ORDER, Secrecy
 
-ORIGINS = ("metadata", "body", "title", "attachment")
+# Where a marking was found: the metadata, the body's 版头, the title, an attachment's head.
+MarkingOrigin = Literal["metadata", "body", "title", "attachment"]
+ORIGINS: tuple[str, ...] = get_args(MarkingOrigin)
 FIELD_OF_ORIGIN = {"metadata": "secrecy_marking", "body": "body", "title": "title", "attachment": "body"}
 
 # The 版头 ends at the title, the 主送 line or the first sentence; before it come any number of blank
