@@ -68,18 +68,24 @@ def _audit_parsers(verbs: Verbs) -> None:
 
 
 def _report_parser(verbs: Verbs) -> None:
+    """`gongkai report KIND`: one choice per report of api/reports/registry.REPORTS."""
+    from api.reports.registry import MEDIA_TYPES, REPORTS
+
+    kinds = ", ".join(REPORTS)
+    dates = "; ".join(f"{', '.join(r.kind for r in REPORTS.values() if r.dates == d)}: {d.meaning}"
+                      for d in dict.fromkeys(r.dates for r in REPORTS.values()))
     report = verbs.add_parser(
-        "report", help="reports from the database (statistics, accuracy, supervision) as JSON, CSV, XLSX or HTML",
-        description="--from/--to select items by closing date (办结日期) for statistics and accuracy, and events "
-                    "by the date they happened for supervision (so a daily export of yesterday imports each "
+        "report", help=f"reports from the database ({kinds}) as JSON, CSV, XLSX or HTML",
+        description=f"--from/--to select {dates} (so a daily export of yesterday's events imports each "
                     "event once). Progress goes to stderr.")
-    report.add_argument("kind", choices=["statistics", "accuracy", "supervision"])
+    report.add_argument("kind", choices=list(REPORTS))
     report.add_argument("--from", dest="date_from", type=_date, default=None, help="from this date (YYYY-MM-DD)")
     report.add_argument("--to", dest="date_to", type=_date, default=None, help="to this date, inclusive (YYYY-MM-DD)")
     report.add_argument("--division", default=None)
-    report.add_argument("--format", choices=["json", "csv", "xlsx", "html"], default="json",
-                        help="csv: supervision events in their import layout (README), else the report's main "
-                             "table; xlsx: a sheet per table; html: a page with charts")
+    tables = "; ".join(f"{r.kind}: {'its import layout (README)' if r.csv_layout else r.csv_table}"
+                       for r in REPORTS.values())
+    report.add_argument("--format", choices=list(MEDIA_TYPES), default="json",
+                        help=f"csv: one table ({tables}); xlsx: a sheet per table; html: a page with charts")
     report.add_argument("--output", "-o", default=None,
                         help="write to this file (default: stdout; xlsx needs a file or a redirected stdout)")
 

@@ -250,7 +250,7 @@ def report(args: argparse.Namespace) -> int:
     import time
 
     from api.items.views import today_in_china
-    from api.reports import registry as reports
+    from api.reports import registry
 
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         print("gongkai: an XLSX workbook is binary: give --output FILE or redirect stdout", file=sys.stderr)
@@ -265,14 +265,12 @@ def report(args: argparse.Namespace) -> int:
               file=sys.stderr)
 
     settings = Settings()
-    dates = ({"since": args.date_from, "until": args.date_to} if args.kind == "supervision"
-             else {"closed_from": args.date_from, "closed_to": args.date_to})
     with _sessions(settings)() as session:
-        out = reports.build(args.kind, session, settings, today=today_in_china(), division=args.division,
-                            progress=progress, **dates)
+        out = registry.build(args.kind, session, settings, today=today_in_china(), division=args.division,
+                             start=args.date_from, end=args.date_to, progress=progress)
     built = time.perf_counter()
     print(f"gongkai: {args.kind} report built in {built - started:.1f} s; rendering {args.format}", file=sys.stderr)
-    data = reports.render(args.kind, out, args.format)
+    data = registry.render(args.kind, out, args.format)
     if args.output:
         with open(args.output, "wb") as f:
             f.write(data)

@@ -4,7 +4,7 @@ A title, division, reason or instruction is typed by people outside the office t
 Excel, LibreOffice and WPS read a cell that begins with = + - or @ (also after spaces, also the
 full-width ＝＋－＠ an IME types, and a leading tab or carriage return) as a formula, and a formula
 can open a link (=HYPERLINK) or start a program (=cmd|' /C calc'!A0, DDE). Both writers ask this
-module: the CSV writer (api/reports.table_csv) puts an apostrophe before such a cell, as OWASP
+module: the CSV writer (api/reports/registry.table_csv) puts an apostrophe before such a cell, as OWASP
 advises, so the spreadsheet shows it as text; the XLSX writer (api/reports/xlsx.py) stores it as a text cell,
 never as a formula. Only text is touched: numbers, negative ones included, stay numbers.
 """

@@ -7,6 +7,9 @@ same report gives the same page byte for byte.
 
 Three things about matplotlib decide how this is written:
 
+- matplotlib is imported when the first chart is drawn, not with this module: it costs 0.3 s and
+  40 MB, which a service that never draws a page (or `gongkai report --format json`) need not pay,
+  and the report modules that describe their pages import this one.
 - We build `matplotlib.figure.Figure` objects directly and never import pyplot: no backend is ever
   selected (savefig(format="svg") uses the SVG canvas), and no figure manager holds a figure after
   the chart function returns, so there is nothing to close or to leak in a long-running server.
@@ -31,16 +34,13 @@ import threading
 import unicodedata
 import warnings
 from contextlib import contextmanager
-from typing import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 from xml.sax.saxutils import escape
 
-import matplotlib as mpl
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.axis import Axis
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
 
 # Sizes in inches (matplotlib writes 72 pt per inch). The page shows every chart at its natural size
 # (shrunk only on a narrower screen), so chart text has the size FONT_PT says: two WIDTH charts side
@@ -77,6 +77,8 @@ _LOCK = threading.Lock()
 @functools.cache
 def cjk_font() -> str | None:
     """The installed CJK font matplotlib measures Chinese with, or None (then only the layout estimate counts)."""
+    from matplotlib import font_manager
+
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
@@ -90,13 +92,17 @@ def _rc(salt: str) -> dict[str, object]:
 
 
 @contextmanager
-def _drawing(salt: str) -> Iterator[None]:
+def _drawing(salt: str) -> Iterator[type[Figure]]:
+    """Draw one chart: under the lock and the chart's rcParams; yields the Figure class to draw on."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
     with _LOCK, mpl.rc_context(_rc(salt)), warnings.catch_warnings():
         # The browser draws the text (svg.fonttype none): a character the server's font lacks (no CJK
         # font at all, or a rare ideograph such as U+2340E in a division name) only affects
         # matplotlib's own measuring, which the layout does not rely on.
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
-        yield
+        yield Figure
 
 
 def _em(text: str) -> float:
@@ -157,7 +163,16 @@ def _svg(fig: Figure, title: str) -> str:
 
 
 def _percent_axis(axis: Axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+
+
+def _count_axis(axis: Axis) -> None:
+    """Whole numbers only, about six ticks: an axis of counts."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
 
 
 def _short(labels: Sequence[str]) -> list[str]:
@@ -209,7 +224,7 @@ def _legend(fig: Figure, ax: Axes, columns: int) -> None:
 def line(x: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, salt: str,
          percent: bool = False, height: float = HEIGHT) -> str:
     """Lines over ordered categories (months, ISO weeks); None is a gap. `percent`: values are 0..1."""
-    with _drawing(salt):
+    with _drawing(salt) as Figure:
         legend, top = _legend_columns(list(series))
         fig = Figure(figsize=(WIDTH, height + top - 0.4))
         ax = _axes(fig, left=0.6, right=0.2, top=top, bottom=0.45)
@@ -225,7 +240,7 @@ def line(x: Sequence[str], series: Mapping[str, Sequence[float | None]], *, titl
             _percent_axis(ax.yaxis)
         else:
             ax.set_ylim(bottom=0)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+            _count_axis(ax.yaxis)
         ax.grid(axis="y", color=GRID, linewidth=0.8)
         ax.set_axisbelow(True)
         _legend(fig, ax, legend)
@@ -243,7 +258,7 @@ def panels(x: Sequence[str], series: Mapping[str, Sequence[float | None]], *, ti
     accuracies that sit close together stay readable, where four lines in one plot would cross and hide."""
     top, gap, bottom = 0.1, 0.28, 0.45
     n = max(len(series), 1)
-    with _drawing(salt):
+    with _drawing(salt) as Figure:
         fig = Figure(figsize=(WIDTH, top + n * (panel_height + gap) + bottom))
         height = fig.get_size_inches()[1]
         for i, (name, values) in enumerate(series.items()):
@@ -268,7 +283,7 @@ def panels(x: Sequence[str], series: Mapping[str, Sequence[float | None]], *, ti
 def columns(x: Sequence[str], series: Mapping[str, Sequence[int]], *, title: str, salt: str,
             height: float = HEIGHT) -> str:
     """Stacked columns over ordered categories (events per month, one colour per kind)."""
-    with _drawing(salt):
+    with _drawing(salt) as Figure:
         legend, top = _legend_columns(list(series))
         fig = Figure(figsize=(WIDTH, height + top - 0.4))
         ax = _axes(fig, left=0.6, right=0.2, top=top, bottom=0.45)
@@ -278,7 +293,7 @@ def columns(x: Sequence[str], series: Mapping[str, Sequence[int]], *, title: str
             base = [b + v for b, v in zip(base, values, strict=True)]
         _sparse_ticks(ax, x, WIDTH - 0.8)
         ax.set_ylim(0, max(base, default=0) * 1.08 or 1)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        _count_axis(ax.yaxis)
         ax.grid(axis="y", color=GRID, linewidth=0.8)
         ax.set_axisbelow(True)
         _legend(fig, ax, legend)
@@ -294,7 +309,7 @@ def hbars(labels: Sequence[str], values: Sequence[float], *, title: str, salt: s
     notes = list(notes) or [f"{v:.1%}" if percent else f"{v:g}" for v in values]
     left = max((_inches(s) for s in labels), default=0) + 0.2
     right = max((_inches(n, SMALL_PT) for n in notes), default=0) + 0.25
-    with _drawing(salt):
+    with _drawing(salt) as Figure:
         fig = Figure(figsize=(max(WIDTH, left + BAR_AREA_IN + right), 0.55 + BAR_IN * max(len(labels), 1)))
         ax = _axes(fig, left=left, right=right, top=0.1, bottom=0.45)
         ys = range(len(labels))
@@ -310,7 +325,7 @@ def hbars(labels: Sequence[str], values: Sequence[float], *, title: str, salt: s
         if percent:
             _percent_axis(ax.xaxis)
         else:
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+            _count_axis(ax.xaxis)
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color=GRID, linewidth=0.8)
         ax.set_axisbelow(True)
@@ -335,9 +350,12 @@ def heatmap(rows: Sequence[str], cols: Sequence[str], counts: Mapping[str, Mappi
     bottom = 0.71 * max((_inches(s) for s in col_names), default=0) + 0.45  # the column labels stand at 45°
     cells = [(i, j, counts.get(g, {}).get(s, 0), g == s) for i, g in enumerate(rows) for j, s in enumerate(cols)]
     most = {agree: max((v for *_, v, a in cells if a == agree), default=0) or 1 for agree in (True, False)}
-    cmaps = {True: mpl.colormaps[RIGHT_CMAP], False: mpl.colormaps[WRONG_CMAP]}
     small = SMALL_PT if max(n_rows, n_cols) > 8 else FONT_PT
-    with _drawing(salt):
+    with _drawing(salt) as Figure:
+        from matplotlib import colormaps
+        from matplotlib.patches import Rectangle
+
+        cmaps = {True: colormaps[RIGHT_CMAP], False: colormaps[WRONG_CMAP]}
         fig = Figure(figsize=(max(left + n_cols * cell + right, 2.5), top + n_rows * cell + bottom))
         width, height = fig.get_size_inches()
         ax = fig.add_axes((left / width, bottom / height, n_cols * cell / width, n_rows * cell / height))

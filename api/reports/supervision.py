@@ -16,24 +16,40 @@ so exporting yesterday's events every morning imports each event once. The kinds
 - published_late: routed to the proactive store after its due date.
 - withdrawn: a published item left the proactive store because a later version arrived (marked or not).
 
-Columns (SUPERVISION_COLUMNS in api/reports/tables.py): event_id, kind, on, item_id, index_number,
+Columns (COLUMNS below, the CSV's import layout): event_id, kind, on, item_id, index_number,
 division, stage, who, at (UTC timestamp when the event has one), detail (JSON object).
+
+After the events: the report as tables and as a page, its JSON model, and its declaration (REPORT,
+api/reports/report.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
+from markupsafe import Markup
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.reports import charts
+from api.reports.page import Chart, KeyFigure, Page, months, num
+from api.reports.report import EVENT_DATES, Asked, Progress, Report
+from api.reports.tables import Table, china_time, label
+from api.responses import Day, Out, Timestamp
+from api.settings import Settings
 from engine.vocabulary import secrecy_rank
 from engine.workflow.working_days import china_date, published_late
 from models.tables import AuditEventRow, ItemRow, ItemVersionRow, ReviewRow
 
-Progress = Callable[[str, int, int], None]
+KIND_ZH = {"overdue": "逾期未办结", "waiting": "审核环节滞留", "never_reviewed": "推送后从未审核",
+           "secrecy_lowered": "密级被降低", "reopened": "决定被重新打开", "published_late": "超期公开",
+           "withdrawn": "已公开信息撤回"}
+COLUMNS = (("event_id", "事件标识"), ("kind", "类型"), ("on", "日期"), ("item_id", "信息编号"),
+           ("index_number", "索引号"), ("division", "处室"), ("stage", "环节"), ("who", "责任人"),
+           ("at", "时间"), ("detail", "详情"))
 PROGRESS_EVERY = 10_000
 DEFAULT_WAIT_DAYS = 5
 ONE_DAY = dt.timedelta(days=1)
@@ -168,3 +184,92 @@ def _events(item: Any, reviews: list[Any], moves: list[Any], markings: Mapping[t
                         "disclosure_review", who, item.routed_at, due_on=item.due_on.isoformat(),
                         days_late=(china_date(item.routed_at) - item.due_on).days))
     return out
+
+
+# ---------------------------------------------------------------- as tables, as a page
+
+
+def tables(report: Mapping[str, Any]) -> list[Table]:
+    counts = Table("概览", (("kind", "类型"), ("id", "标识"), ("n", "件数")),
+                   [{"kind": KIND_ZH.get(k, k), "id": k, "n": n} for k, n in report["counts"].items()])
+    rows = [{**r, "kind": label(r["kind"], KIND_ZH), "stage": label(r.get("stage")), "at": china_time(r.get("at"))}
+            for r in report["rows"]]
+    return [counts, Table("监察事项", COLUMNS, rows)]
+
+
+def import_layout(report: Mapping[str, Any]) -> Table:
+    """The CSV: the events as they are in the JSON, the column keys as the header, detail as JSON."""
+    return Table("events", tuple((key, key) for key, _ in COLUMNS), report["rows"])
+
+
+def page(report: Mapping[str, Any]) -> Page:
+    rows = [r for r in report.get("rows") or [] if isinstance(r, Mapping)]
+    counts: dict[str, int] = {k: num(n) for k, n in (report.get("counts") or {}).items()}
+    if not counts:  # counted from the rows when the report leaves the counts out
+        for row in rows:
+            counts[str(row.get("kind"))] = counts.get(str(row.get("kind")), 0) + 1
+    kinds = list(KIND_ZH) + sorted((set(counts) | {str(r.get("kind")) for r in rows}) - set(KIND_ZH))
+    shown = Page(summary=[KeyFigure("监察事项", str(sum(counts.values()) or len(rows)), "件", warn=bool(rows))])
+    shown.summary += [KeyFigure(KIND_ZH.get(k, k), str(counts.get(k, 0)), warn=counts.get(k, 0) > 0) for k in kinds]
+    if not rows and not any(counts.values()):
+        shown.empty = "所选范围内没有逾期、滞留、从未审核、密级降低、重新打开、超期公开或撤回事项。"
+        return shown
+    present = [k for k in kinds if counts.get(k)]
+    title = "各类监察事项件数"
+    shown.charts.append(Chart(title, Markup(charts.hbars(
+        [KIND_ZH.get(k, k) for k in present], [counts[k] for k in present], title=title, salt="supervision-kinds"))))
+    by_month: dict[str, dict[str, int]] = {}
+    for row in rows:
+        on = str(row.get("on") or row.get("when") or "")[:7]
+        by_month.setdefault(on, {}).setdefault(str(row.get("kind")), 0)
+        by_month[on][str(row.get("kind"))] += 1
+    periods = months(by_month)
+    if periods:
+        title = "每月监察事项（按类型）"
+        series = {KIND_ZH.get(k, k): [by_month.get(m, {}).get(k, 0) for m in periods]
+                  for k in kinds if any(k in v for v in by_month.values())}
+        svg = charts.columns(periods, series, title=title, salt="supervision-months")
+        shown.charts.append(Chart(title, Markup(svg), "按事项发生的日期（逾期为期限次日，滞留为超过时限的第一天）。"))
+    return shown
+
+
+# ---------------------------------------------------------------- as JSON, and the declaration
+
+
+class SupervisionEvent(Out):
+    """One event, in the import layout (the CSV has the same columns)."""
+
+    event_id: str = Field(description="stable: the same event always has the same id (upsert on it)")
+    kind: str = Field(json_schema_extra={"enum": list(KIND_ZH)})
+    on: Day = Field(description="the China date the event happened: what since and until select")
+    item_id: int
+    index_number: str | None
+    division: str | None
+    stage: str | None = Field(description="the review stage it concerns")
+    who: str | None = Field(description="who acted (null: nobody yet)")
+    at: Timestamp | None
+    detail: dict[str, Any] = Field(description="the kind's own facts (README: the supervision layout)")
+
+
+class SupervisionOut(Out):
+    """监察考核: dated events, selected by the day they happened."""
+
+    today: Day
+    since: Day | None
+    until: Day | None
+    division: str | None
+    counts: dict[str, int] = Field(description="events by kind")
+    rows: list[SupervisionEvent]
+
+
+def _build(session: Session, settings: Settings, asked: Asked) -> dict[str, Any]:
+    return supervision(session, today=asked.today, wait_days=settings.review_wait_days, since=asked.start,
+                       until=asked.end, division=asked.division, progress=asked.progress)
+
+
+REPORT = Report(
+    kind="supervision", title="监察考核报告", out=SupervisionOut, build=_build, tables=tables, page=page,
+    summary="监察考核: overdue, waiting too long, never reviewed, irregular events, by event date",
+    description="Dated events (`on`), each with a stable `event_id`: ask for since=until=yesterday every day "
+                "to import each event once (layout: api/reports/supervision.py, README).",
+    csv_table="监察事项", csv_layout=import_layout, action="read_supervision", dates=EVENT_DATES)

@@ -1,9 +1,10 @@
-"""Reports (issue 5): statistics, suggestion accuracy and supervision, as JSON or, with format=, as
-CSV, XLSX (a sheet per table) or an HTML page with charts, the same figures `gongkai report` gives."""
+"""Reports (issue 5): one route per report of api/reports/registry.REPORTS, /v1/reports/{kind}, as JSON
+(its `…Out` model) or, with format=, as CSV, XLSX (a sheet per table) or an HTML page with charts, the
+same figures `gongkai report` gives; and the accuracy report's drill-down, /v1/reports/accuracy/items."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -13,46 +14,47 @@ from api.deps import ContextDep, SessionDep, allow
 from api.errors import Invalid
 from api.headers import page_policy
 from api.items import views
-from api.reports import exports
-from api.reports import registry as reports
+from api.reports import exports, registry
 from api.reports.accuracy import Figure, behind
+from api.reports.accuracy_views import AccuracyItemsOut
+from api.reports.report import Report
 from api.routes.items import Division, Filters, download, exported, too_long
 from api.schemas import IsoDate
 
-router = APIRouter(prefix="/v1/reports", tags=["reports"])
 ReportFormat = Annotated[Literal["json", "csv", "xlsx", "html"], Query(
     alias="format", description="json (default); csv: the main table (supervision: the import layout); "
                                 "xlsx: a sheet per table with Chinese headers; html: a page with charts")]
 RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "the report", "content": {
-    "text/csv": {}, reports.MEDIA_TYPES["xlsx"]: {}, "text/html": {}}}}
+    "text/csv": {}, registry.MEDIA_TYPES["xlsx"]: {}, "text/html": {}}}}
 
 
 def _answer(kind: str, out: dict[str, Any], fmt: str) -> Any:
     if fmt == "json":
         return out
-    data = reports.render(kind, out, fmt)
+    data = registry.render(kind, out, fmt)
     response = download(data, fmt, f"gongkai-{kind}-{views.today_in_china().isoformat()}", inline=fmt == "html")
     if fmt == "html":  # the page's own <style> by its hash, nothing else (api/headers.py)
         response.headers["Content-Security-Policy"] = page_policy(data.decode())
     return response
 
 
-@router.get("/statistics", summary="查询统计: counts by division, category, column, status and month; proactive rate",
-            responses=RESPONSES)
-def read_statistics(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: ReportFormat = "json",
-                    actor: Actor = Depends(allow("read_statistics"))) -> Any:
-    out = reports.build("statistics", session, ctx.settings, today=views.today_in_china(), **filters)
-    return _answer("statistics", out, fmt)
+def _read(report: Report) -> Callable[..., Any]:
+    """The route of one report: its permission, its date range's parameters, its formats."""
+    dates = report.dates
 
+    def read(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow(report.action)),
+             division: str | None = Division,
+             start: IsoDate | None = Query(None, alias=dates.start, description=f"from this day: {dates.meaning}"),
+             end: IsoDate | None = Query(None, alias=dates.end, description="to this day, inclusive"),
+             fmt: ReportFormat = "json") -> Any:
+        only = rule_figures(actor, ctx.settings) if report.readable_only else None
+        out = registry.build(report.kind, session, ctx.settings, today=views.today_in_china(), division=division,
+                             start=start, end=end, only=only)
+        if report.readable_only:  # a rule author: figures over readable items only
+            out["readable_only"] = only is not None
+        return _answer(report.kind, out, fmt)
 
-@router.get("/accuracy", summary="Suggestions against the reviewers' final decisions; override rate per stage",
-            responses=RESPONSES)
-def read_accuracy(session: SessionDep, ctx: ContextDep, filters: Filters, fmt: ReportFormat = "json",
-                  actor: Actor = Depends(allow("read_accuracy"))) -> Any:
-    only = rule_figures(actor, ctx.settings)  # a rule author: figures over readable items only
-    out = reports.build("accuracy", session, ctx.settings, today=views.today_in_china(), only=only, **filters)
-    out["readable_only"] = only is not None
-    return _answer("accuracy", out, fmt)
+    return read
 
 
 FieldName = Literal["category", "exemption", "secrecy", "column"]
@@ -64,7 +66,6 @@ def _text() -> Any:
     return Query(None, max_length=100, pattern=r"^[^\x00]*$")
 
 
-@router.get("/accuracy/items", summary="The items behind one figure of the accuracy report", responses=RESPONSES)
 def accuracy_items(session: SessionDep, ctx: ContextDep, filters: Filters,
                    actor: Actor = Depends(allow("read_accuracy")),
                    field: FieldName | None = None, gold: str | None = _text(), suggested: str | None = _text(),
@@ -98,13 +99,16 @@ def accuracy_items(session: SessionDep, ctx: ContextDep, filters: Filters,
     return {"total": len(items), "item_ids": [i["item_id"] for i in items], "items": items}
 
 
-@router.get("/supervision", summary="监察考核: overdue, waiting too long, never reviewed, irregular events, by event date",
-            responses=RESPONSES)
-def read_supervision(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_supervision")),
-                     since: IsoDate | None = None, until: IsoDate | None = None,
-                     division: str | None = Division, fmt: ReportFormat = "json") -> Any:
-    """Dated events (`on`), each with a stable `event_id`: ask for since=until=yesterday every day
-    to import each event once (layout: api/reports/supervision.py, README)."""
-    out = reports.build("supervision", session, ctx.settings, today=views.today_in_china(), since=since,
-                        until=until, division=division)
-    return _answer("supervision", out, fmt)
+def make_router() -> APIRouter:
+    """The routes of every report in registry.REPORTS (the registry as it is now), and the drill-down."""
+    made = APIRouter(prefix="/v1/reports", tags=["reports"])
+    for report in registry.REPORTS.values():
+        made.add_api_route(f"/{report.kind}", _read(report), methods=["GET"], name=f"read_{report.kind}",
+                           summary=report.summary, description=report.description, response_model=report.out,
+                           responses=RESPONSES)
+    made.add_api_route("/accuracy/items", accuracy_items, methods=["GET"], response_model=AccuracyItemsOut,
+                       summary="The items behind one figure of the accuracy report", responses=exports.RESPONSES)
+    return made
+
+
+router = make_router()

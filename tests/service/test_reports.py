@@ -323,7 +323,7 @@ def test_advice_on_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (rules["wrong"]["precision"], rules["wrong"]["decided_precision"], rules["wrong"]["outranked"]) == (
         0.45, 0.45, 0)
     assert (rules["promote"]["precision"], rules["promote"]["would_net"]) == (0.9, 16)
-    from api.reports.tables import tables
+    from api.reports.registry import tables
 
     table = next(t for t in tables("accuracy", _health(monkeypatch, items)) if t.name == "各规则命中与精确率")
     shown = {row[0]: row[table.headers.index("建议")] for row in table.values()}
