@@ -11,7 +11,8 @@ from pydantic import Field
 
 from api.reports import charts
 from api.reports.page import Chart, KeyFigure, Page, chart_label, months, num, percent, weeks
-from api.reports.rule_health import STAGES, Advice
+from api.reports.reviewed import STAGES
+from api.reports.rule_health import Advice
 from api.reports.tables import FIELD_ZH, Table, label
 from api.responses import Day, Out, Timestamp
 from engine.vocabulary import FIELD_VOCABULARY, LABELS_ZH, RuleMode

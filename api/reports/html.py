@@ -19,7 +19,6 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from api.reports.registry import find
 from api.reports.report import Report
 from api.reports.tables import Table
 from engine.workflow.working_days import CHINA_TIME
@@ -27,21 +26,17 @@ from engine.workflow.working_days import CHINA_TIME
 TABLE_ROWS = 200  # longer tables are cut here; the XLSX has them whole
 
 
-def render_html(kind: str, report: Mapping[str, Any], *, generated_at: str | None = None) -> str:
-    """The report `kind` (one of api/reports/registry.REPORTS) as one self-contained HTML page.
+def html_page(declared: Report, report: Mapping[str, Any], *, generated_at: str | None = None) -> str:
+    """A report as one self-contained HTML page (api/reports/registry.render_html finds the declaration).
 
     Args:
-        kind: which report `report` is.
-        report: the dict the report's build function (and /v1/reports/{kind}) returns. Its scope is
-            read from its date range's keys (`closed_from`/`closed_to` or `since`/`until`), `division`
-            and `today` when present.
+        declared: the report's declaration: its title, dates, page and tables.
+        report: the dict its build function (and /v1/reports/{kind}) returns. Its scope is read from
+            its date range's keys (`closed_from`/`closed_to` or `since`/`until`), `division` and
+            `today` when present.
         generated_at: shown as the time the page was made; default now, China time. Pass it to get
             the same bytes for the same report.
-
-    Raises:
-        ValueError: an unknown kind.
     """
-    declared = find(kind)
     page = declared.page(report)
     shown = [] if page.empty else [_table(t) for t in declared.tables(report)]
     return _environment().get_template("report.html.j2").render(

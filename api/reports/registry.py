@@ -87,10 +87,21 @@ def render(kind: str, figures: Figures, fmt: str, *, generated_at: str | None = 
 
         return workbook(tables(kind, figures))
     if fmt == "html":
-        from api.reports.html import render_html  # jinja2 likewise
-
         return render_html(kind, figures, generated_at=generated_at).encode()
     raise ValueError(f"no format {fmt!r}: one of {', '.join(MEDIA_TYPES)}")
+
+
+def render_html(kind: str, figures: Figures, *, generated_at: str | None = None) -> str:
+    """The report `kind` as one self-contained HTML page (api/reports/html.py); `generated_at` as shown
+    on it (default now, China time: pass it to get the same bytes for the same report).
+
+    Raises:
+        ValueError: an unknown kind.
+    """
+    declared = find(kind)
+    from api.reports.html import html_page  # jinja2 is imported only when a page is asked for
+
+    return html_page(declared, figures, generated_at=generated_at)
 
 
 def table_csv(table: Table) -> str:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import Any, Literal, Mapping
 
+from api.reports.reviewed import STAGES, Reviewed
 from engine.authoring.evaluate import NULL
 from engine.vocabulary import RuleMode
 
-if TYPE_CHECKING:
-    from api.reports.accuracy import Reviewed
-
-STAGES = ("secrecy_review", "disclosure_review")
 # The fields whose final decision each review stage makes (api/items/review.py): a rule's figures for a
 # stage look at only these of the fields it sets.
 STAGE_FIELDS = {"secrecy_review": ("secrecy",), "disclosure_review": ("category", "exemption", "column")}

@@ -11,8 +11,8 @@ import pytest
 
 from api.items.views import today_in_china
 from api.reports import charts
-from api.reports.html import TABLE_ROWS, render_html
-from api.reports.registry import tables
+from api.reports.html import TABLE_ROWS
+from api.reports.registry import render_html, tables
 from tests.service.conftest import Api, push_item, review_item
 
 SVG = "{http://www.w3.org/2000/svg}"
