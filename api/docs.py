@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -38,14 +38,19 @@ def docs_policy(page: str) -> str:
                        img_src="'self' data:", connect_src="'self'", object_src="'none'")
 
 
-def install(app: FastAPI) -> None:
-    app.mount(ASSETS, StaticFiles(directory=swagger_ui_path()), name="docs-assets")
+async def _docs(request: Request) -> HTMLResponse:
+    app = request.app
+    page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
+                               swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+                               swagger_css_url=f"{ASSETS}/swagger-ui.css",
+                               swagger_favicon_url=f"{ASSETS}/favicon.png")
+    page.headers["Content-Security-Policy"] = docs_policy(bytes(page.body).decode())
+    return page
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
-                                   swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{ASSETS}/favicon.png")
-        page.headers["Content-Security-Policy"] = docs_policy(bytes(page.body).decode())
-        return page
+
+def install(app: FastAPI) -> None:
+    """The endpoint is one module-level function reading request.app, not a closure per app: FastAPI
+    caches facts about every endpoint it has seen in module-level caches, so a closure over the app
+    would keep every app ever made alive (the tests make hundreds)."""
+    app.mount(ASSETS, StaticFiles(directory=swagger_ui_path()), name="docs-assets")
+    app.add_api_route("/docs", _docs, methods=["GET"], include_in_schema=False)
