@@ -1,4 +1,4 @@
-"""The audit key: the secret that makes the audit log's chain keyed (models/audit.py).
+"""The audit key: the secret that makes the audit log's chain keyed (models/audit/).
 
 Each audit event and the log's checkpoint carry an HMAC-SHA256 made with this key, so someone who
 can change the database but does not hold the key can no longer rewrite the log, cut its tail or

@@ -2,7 +2,7 @@
 
 The application has no update or delete path for these tables; the triggers make sure nobody else
 does either (a direct SQL UPDATE or DELETE fails), and the keyed hash chain shows any change made by
-someone who drops the triggers first (`gongkai audit verify`, models/audit.py).
+someone who drops the triggers first (`gongkai audit verify`, models/audit/).
 """
 
 from __future__ import annotations

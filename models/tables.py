@@ -210,7 +210,7 @@ class CounterRow(Base):
 
 class AuditEventRow(Base):
     """The append-only audit log, chained by hashes and keyed by HMACs (protected by triggers; see
-    migrations and models/audit.py)."""
+    migrations and models/audit/)."""
 
     __tablename__ = "audit_event"
 
@@ -234,7 +234,7 @@ class AuditCheckpointRow(Base):
     """The audit log's head, keyed: one row (id 1), rewritten by every append in the append's own
     transaction, so it cannot be append-only (a trigger refuses DELETE). `mac` covers seq, hash and at;
     `origin` (where the keyed log starts: first keyed event, first covered review and version, and how
-    many rows came before) is written once, with its own `origin_mac`. See models/audit.py."""
+    many rows came before) is written once, with its own `origin_mac`. See models/audit/."""
 
     __tablename__ = "audit_checkpoint"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)

@@ -1,5 +1,5 @@
 """Roles and what each may do. One table, so that every endpoint's authorisation is in one place
-and tests/test_api_roles.py can check every endpoint against every role."""
+and tests/service/test_roles.py can check every endpoint against every role."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Role(StrEnum):
 R = Role
 READERS = frozenset({R.CLERK, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.OFFICE, R.SUPERVISOR, R.ADMIN})
 
-# action -> roles allowed. Each route names its action (api/auth.py: allow("...")).
+# action -> roles allowed. Each route names its action (api/deps.py: allow("...")).
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "push": frozenset({R.DOCUMENT_SYSTEM}),
     "enter": frozenset({R.CLERK}),
