@@ -43,7 +43,7 @@ def reviews_table(reviews: Iterable[Mapping[str, Any]]) -> Table:
                  [{k: label(r.get(k)) if k in _LABELLED else r.get(k) for k, _ in REVIEW_COLUMNS} for r in reviews])
 
 
-ACCURACY_ITEM_COLUMNS = ((("item_id", "信息编号"), ("division", "处室"), ("ruleset_revision", "规则版本"),
+ACCURACY_ITEM_COLUMNS = ((("item_id", "信息编号"), ("division", FIELD_LABELS_ZH["division"]), ("ruleset_revision", "规则版本"),
                           ("model_id", "模型版本"), ("month", "办结月份"), ("week", "办结周"))
                          + tuple((f"{side}_{f}", f"{zh}（{side_zh}）") for f, zh in FIELD_ZH.items()
                                  for side, side_zh in (("suggested", "建议"), ("decided", "决定")))

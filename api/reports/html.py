@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.reports.report import Report
 from api.reports.tables import Table
+from engine.vocabulary import FIELD_LABELS_ZH
 from engine.workflow.working_days import CHINA_TIME
 
 TABLE_ROWS = 200  # longer tables are cut here; the XLSX has them whole
@@ -53,7 +54,8 @@ def _environment() -> Environment:
 def _scope(declared: Report, report: Mapping[str, Any]) -> list[tuple[str, str]]:
     start, end = report.get(declared.dates.start), report.get(declared.dates.end)
     dates = f"{start} 至 {end}" if start and end else f"{start} 起" if start else f"截至 {end}" if end else "全部"
-    scope = [(declared.dates.zh, dates), ("处室", str(report.get("division") or "全部处室"))]
+    division = FIELD_LABELS_ZH["division"]
+    scope = [(declared.dates.zh, dates), (division, str(report.get("division") or f"全部{division}"))]
     if report.get("today"):
         scope.append(("统计日", str(report["today"])))
     return scope

@@ -27,6 +27,7 @@ from api.reports.report import CLOSING_DATES, Asked, Report
 from api.reports.tables import Table, counts_table
 from api.responses import Day, Out
 from api.settings import Settings
+from engine.vocabulary import FIELD_LABELS_ZH as ZH
 from engine.vocabulary import FIELD_VOCABULARY
 from engine.workflow.working_days import published_late
 from models.tables import ItemRow
@@ -107,16 +108,16 @@ def _months(closed_from: dt.date | None, closed_to: dt.date | None, trend: dict[
 def tables(report: Mapping[str, Any]) -> list[Table]:
     summary = [("items", "信息总数"), ("routed", "已分发"), ("pending", "待办"), ("published", "主动公开"),
                ("published_late", "超期公开"), ("overdue", "逾期未办结"), ("proactive_rate", "主动公开率")]
-    scope = [("closed_from", "办结日期自"), ("closed_to", "办结日期至"), ("division", "处室")]
+    scope = [("closed_from", f"{ZH['closed_on']}自"), ("closed_to", f"{ZH['closed_on']}至"), ("division", ZH["division"])]
     overview = Table("概览", (("figure", "指标"), ("value", "数值")),
                      [{"figure": zh, "value": report.get(key)} for key, zh in scope + summary])
     by = report["by"]
     routed = report.get("routed") or None
     return [overview,
             counts_table("按月份", "办结月份", by["month"]),
-            counts_table("按处室", "处室", by["division"], report.get("items") or None),
-            counts_table("按公开属性", "公开属性", by["category"], routed),
-            counts_table("按栏目", "栏目", by["column"], routed),
+            counts_table(f"按{ZH['division']}", ZH["division"], by["division"], report.get("items") or None),
+            counts_table(f"按{ZH['category']}", ZH["category"], by["category"], routed),
+            counts_table(f"按{ZH['column']}", ZH["column"], by["column"], routed),
             counts_table("按审核状态", "审核状态", by["status"], report.get("items") or None)]
 
 

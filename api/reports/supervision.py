@@ -40,7 +40,7 @@ from api.reports.report import EVENT_DATES, Asked, Progress, Report
 from api.reports.tables import Table, china_time, label
 from api.responses import Day, Out, Timestamp
 from api.settings import Settings
-from engine.vocabulary import secrecy_rank
+from engine.vocabulary import FIELD_LABELS_ZH, secrecy_rank
 from engine.workflow.working_days import china_date, published_late
 from models.tables import AuditEventRow, ItemRow, ItemVersionRow, ReviewRow
 
@@ -48,7 +48,7 @@ KIND_ZH = {"overdue": "逾期未办结", "waiting": "审核环节滞留", "never
            "secrecy_lowered": "密级被降低", "reopened": "决定被重新打开", "published_late": "超期公开",
            "withdrawn": "已公开信息撤回"}
 COLUMNS = (("event_id", "事件标识"), ("kind", "类型"), ("on", "日期"), ("item_id", "信息编号"),
-           ("index_number", "索引号"), ("division", "处室"), ("stage", "环节"), ("who", "责任人"),
+           ("index_number", "索引号"), ("division", FIELD_LABELS_ZH["division"]), ("stage", "环节"), ("who", "责任人"),
            ("at", "时间"), ("detail", "详情"))
 PROGRESS_EVERY = 10_000
 DEFAULT_WAIT_DAYS = 5
