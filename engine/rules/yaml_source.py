@@ -107,7 +107,12 @@ def _build(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]], nam
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, loc + (i,), positions, name, anchors) for i, item in enumerate(node.value)]
-    return _SCALARS.construct_object(node, deep=True)
+    value = _SCALARS.construct_object(node, deep=True)
+    # construct_object remembers every node it has built (for aliases, which are refused here anyway):
+    # forget it, or this module-level constructor keeps every rule file ever read alive, nodes and marks,
+    # for the life of the process (each validation and activation reads a whole rule set).
+    _SCALARS.constructed_objects.pop(node, None)
+    return value
 
 
 def parse_located(source: str | bytes, display: str) -> Located | Diagnostic:

@@ -109,3 +109,14 @@ def test_real_rulebook_is_correct_under_concurrent_calls() -> None:
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_reading_a_rule_set_keeps_nothing_of_its_yaml() -> None:
+    """The YAML reader's constructor is shared by the process: reading the rule set again (every
+    validation and activation does) must not leave its nodes behind in it."""
+    from engine.rules import yaml_source
+
+    before = len(yaml_source._SCALARS.constructed_objects)
+    for _ in range(2):
+        check_rulebook(RULES)
+    assert len(yaml_source._SCALARS.constructed_objects) == before == 0
