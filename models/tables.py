@@ -1,4 +1,4 @@
-"""The tables: items and their versions, review actions, the audit log, counters and tokens.
+"""The tables: items and their versions, review actions, the audit log, counters, tokens, users and sessions.
 
 An item is one piece of information (a closed document or a hand entry). It goes through secrecy
 review (保密审核), then disclosure review (公开方式审核), then is routed to exactly one store (信息库):
@@ -263,3 +263,42 @@ class TokenRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # NULL: issued before expiry existed
+
+
+# The closed list of api/access/roles.Role, written out: models may not import the service (tests/test_layering.py),
+# and tests/service/test_signin.py checks the two lists are equal.
+ROLES = ("document_system", "clerk", "secrecy_reviewer", "disclosure_reviewer", "office", "rule_author", "supervisor",
+         "admin")
+
+
+class UserRow(Base):
+    """A person who signs in to the pages (issue 16): the password only as an argon2 hash; failures
+    counted for the lock-out. Never deleted: disabled, so that the audit log's names stay someone's."""
+
+    __tablename__ = "app_user"  # "user" is a reserved word in PostgreSQL
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    division: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: only the SHA-256 of its cookie is stored (256 random bits, like tokens), so a
+    copy of the table signs no one in. Deleted at sign-out; past `expires_at` it no longer works."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    csrf_secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
