@@ -1,5 +1,5 @@
 """The `gongkai` command: the engine's verbs (engine/cli.py) plus the service's own:
-serve, token create|list|revoke|rotate, audit verify|checkpoint, db upgrade|check. Kept here so that the engine stays
+serve, token create|list|revoke|rotate, user create|list|disable, audit verify|checkpoint, db upgrade|check. Kept here so that the engine stays
 free of web and database imports."""
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from typing import Sequence, TypeAlias
 from api.access.roles import Role
 from engine import cli as engine_cli
 
-SERVICE_VERBS = {"serve", "token", "audit", "db", "report", "demo"}
+SERVICE_VERBS = {"serve", "token", "user", "audit", "db", "report", "demo"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 service: serve and administer")
     verbs = parser.add_subparsers(dest="verb", required=True)
     # In this order: `gongkai VERB -h` lists the verbs as they are added.
-    for add in (_serve_parser, _token_parsers, _audit_parsers, _report_parser, _db_parsers, _demo_parser):
+    for add in (_serve_parser, _token_parsers, _user_parsers, _audit_parsers, _report_parser, _db_parsers, _demo_parser):
         add(verbs)
     return parser
 
@@ -51,6 +51,19 @@ def _token_parsers(verbs: Verbs) -> None:
     rotate.add_argument("id", type=int)
     rotate.add_argument("--days", type=_days, default=None,
                         help="days the new token works (default: GONGKAI_TOKEN_DAYS, 180)")
+
+
+def _user_parsers(verbs: Verbs) -> None:
+    user = verbs.add_parser("user", help="people who sign in to the pages").add_subparsers(dest="user_verb",
+                                                                                           required=True)
+    create = user.add_parser("create", help="create a user; the password is asked for (never an argument)")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--division", default=None)
+    create.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    user.add_parser("list", help="list users (never their password hashes)")
+    disable = user.add_parser("disable", help="the user can no longer sign in; their sessions end")
+    disable.add_argument("name")
 
 
 def _audit_parsers(verbs: Verbs) -> None:
@@ -123,8 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in SERVICE_VERBS:
         if argv and argv[0] in ("-h", "--help"):
             engine_cli.build_parser().print_help()
-            print("\nservice verbs: serve, token create|list|revoke|rotate, audit verify|checkpoint, db upgrade|check, "
-                  "demo (gongkai VERB -h)")
+            print("\nservice verbs: serve, token create|list|revoke|rotate, user create|list|disable, "
+                  "audit verify|checkpoint, db upgrade|check, demo (gongkai VERB -h)")
             return 0
         from api import commands
 
@@ -143,13 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("token", "list"): commands.token_list,
         ("token", "revoke"): commands.token_revoke,
         ("token", "rotate"): commands.token_rotate,
+        ("user", "create"): commands.user_create,
+        ("user", "list"): commands.user_list,
+        ("user", "disable"): commands.user_disable,
         ("audit", "verify"): commands.audit_verify,
         ("audit", "checkpoint"): commands.audit_checkpoint,
         ("db", "upgrade"): commands.db_upgrade,
         ("db", "check"): commands.db_check,
         ("report", None): commands.report,
         ("demo", None): demo_command,
-    }[(args.verb, getattr(args, "token_verb", None) or getattr(args, "audit_verb", None) or getattr(args, "db_verb", None))]
+    }[(args.verb, getattr(args, f"{args.verb}_verb", None))]  # the sub-verb of token, user, audit, db
     try:
         return int(handler(args))
     except KeyboardInterrupt:

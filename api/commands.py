@@ -138,6 +138,56 @@ def token_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def user_create(args: argparse.Namespace) -> int:
+    """A person who signs in to the pages; the password is read without echo (or one line of stdin with
+    --password-stdin, for scripts), never from the command line, where `ps` and the shell history see it."""
+    import getpass
+
+    from api.access import users
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密码 (password): ")
+        if getpass.getpass("再次输入 (again): ") != password:
+            print("gongkai: the two passwords differ", file=sys.stderr)
+            return 1
+    with _sessions(Settings())() as session:
+        try:
+            user = users.create(session, name=args.name, role=args.role, division=args.division, password=password,
+                                by=CLI_ACTOR)
+        except (ValueError, users.UserExists) as exc:
+            print(f"gongkai: {exc}", file=sys.stderr)
+            return 1
+        session.commit()
+        print(f"gongkai: user {user.id} {user.name} ({user.role}) may now sign in at /signin", file=sys.stderr)
+    return 0
+
+
+def user_list(args: argparse.Namespace) -> int:
+    """One JSON line a user (never the password hash)."""
+    from api.access import users
+    from models.tables import UserRow
+
+    with _sessions(Settings())() as session:
+        for row in session.scalars(select(UserRow).order_by(UserRow.id)):
+            print(json.dumps(users.view(row), ensure_ascii=False))
+    return 0
+
+
+def user_disable(args: argparse.Namespace) -> int:
+    from api.access import users
+
+    with _sessions(Settings())() as session:
+        user = users.find(session, args.name)
+        if user is None:
+            print(f"gongkai: no user {args.name!r}", file=sys.stderr)
+            return 1
+        users.disable(session, user, CLI_ACTOR)
+        session.commit()
+    return 0
+
+
 def audit_verify(args: argparse.Namespace) -> int:
     """Exit 0 intact, 1 with each problem named, 2 when it cannot check (no key, unreadable file)."""
     from models.audit import ExternalCheckpoint, verify_chain

@@ -1,21 +1,26 @@
-"""FastAPI dependencies: a database session per request, the loaded context, the caller and its role."""
+"""FastAPI dependencies: a database session per request, the loaded context, the caller (a bearer token or a
+signed-in person's session cookie) and its role."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from typing import Annotated, Awaitable, Callable, Iterator
+from urllib.parse import parse_qs
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.access import sessions
 from api.access.roles import PERMISSIONS
+from api.access.sessions import Signed
 from api.access.tokens import TokenExpired, authenticate
 from api.context import Actor, Context
 from models.base import utc_now
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="a token from `gongkai token create` or POST /v1/tokens")
 
 
@@ -69,26 +74,74 @@ def _lookup(request: Request, token: str) -> tuple[Actor, dt.datetime | None] | 
         return authenticate(session, token)
 
 
+def _resolve(request: Request, value: str) -> Signed | None:
+    with request.app.state.sessions() as session:  # a writer: a live session's idle expiry moves on
+        signed = sessions.resolve(session, value)
+        session.commit()
+        return signed
+
+
+async def signed_in(request: Request) -> Signed | None:
+    """The live session the request's cookie names, if any (the pages and the cookie path of `allow`)."""
+    value = request.cookies.get(sessions.COOKIE)
+    return await run_in_threadpool(_resolve, request, value) if value else None
+
+
+async def csrf_offered(request: Request) -> str | None:
+    """The CSRF token a request carries: the X-CSRF-Token header, or a form's `csrf` field."""
+    if header := request.headers.get("x-csrf-token"):
+        return header
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        values = parse_qs((await request.body()).decode("utf-8", "replace")).get("csrf")
+        return values[0] if values else None
+    return None
+
+
+async def _bearer_actor(request: Request, token: str) -> Actor:
+    cache: TokenCache = request.app.state.tokens
+    actor = cache.get(token)
+    if actor is None:
+        try:
+            found = await run_in_threadpool(_lookup, request, token)
+        except TokenExpired as exc:
+            raise HTTPException(401, f"{exc}; ask an administrator to rotate it",
+                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        if found is None:
+            raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+        actor, expires_at = found
+        cache.put(token, actor, expires_at)
+    return actor
+
+
+async def _cookie_actor(request: Request) -> Actor:
+    """A signed-in person: the same Actor a token gives. A state-changing request must carry the
+    session's CSRF token, or another site's form could act in their name (SameSite=Strict is the
+    first guard, this the second)."""
+    signed = await signed_in(request)
+    if signed is None:
+        raise HTTPException(401, "the session has ended or is unknown: sign in again",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if request.method not in SAFE_METHODS and not sessions.csrf_matches(signed, await csrf_offered(request)):
+        raise HTTPException(403, "a missing or wrong CSRF token (X-CSRF-Token or the form's csrf field)")
+    return signed.actor
+
+
 def allow(action: str) -> Callable[..., Awaitable[Actor]]:
-    """A dependency that authenticates the bearer token and requires a role allowed to do `action`."""
+    """A dependency that authenticates the caller and requires a role allowed to do `action`. A request
+    with a bearer token is the token's holder; one without, the person signed in with the session
+    cookie. Both give the same Actor, so permissions, scopes and visibility are one code path."""
     roles = PERMISSIONS[action]
 
     async def check(request: Request,
                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
-        if credentials is None or credentials.scheme.lower() != "bearer":
+        if credentials is not None or "authorization" in request.headers:
+            if credentials is None or credentials.scheme.lower() != "bearer":
+                raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+            actor = await _bearer_actor(request, credentials.credentials)
+        elif sessions.COOKIE in request.cookies:
+            actor = await _cookie_actor(request)
+        else:
             raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-        cache: TokenCache = request.app.state.tokens
-        actor = cache.get(credentials.credentials)
-        if actor is None:
-            try:
-                found = await run_in_threadpool(_lookup, request, credentials.credentials)
-            except TokenExpired as exc:
-                raise HTTPException(401, f"{exc}; ask an administrator to rotate it",
-                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
-            if found is None:
-                raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
-            actor, expires_at = found
-            cache.put(credentials.credentials, actor, expires_at)
         if actor.role not in roles:
             raise HTTPException(403, f"role {actor.role} may not {action.replace('_', ' ')} "
                                      f"(allowed: {', '.join(sorted(roles))})")

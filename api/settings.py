@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     # do both reviews of one version (a person is a token's holder name).
     separate_duties: bool = True
     migrate_on_start: bool = True
+    # Sign-in lock-out (api/access/users.py): this many failures in a row lock the account for that many minutes,
+    # so a password cannot be guessed faster than a few tries an hour.
+    signin_max_failures: int = Field(default=5, ge=1, le=100)
+    signin_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # The session cookie's Secure flag even when the request reached the service over plain HTTP (a proxy
+    # that ends TLS in front of it); a request seen as HTTPS always gets it.
+    cookie_secure: bool = False
     # Supervision: calendar days an item may wait at a review stage before it is reported.
     review_wait_days: dict[str, int] = Field(default_factory=lambda: {stage.value: 5 for stage in ReviewStage})
     # The key of the audit log's HMACs, kept outside the database (api/audit_key.py says how): a file

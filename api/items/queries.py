@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any, Sequence
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from api.access.visibility import Viewer
+from api.access.visibility import Viewer, in_scope
+from api.errors import NotFound
 from models.tables import FeedEntryRow, ItemRow, ItemVersionRow, ReviewRow
 
 
@@ -38,6 +39,15 @@ def page(session: Session, query: Select[Any], order: Sequence[Any], limit: int,
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
     return int(total), rows
+
+
+def item(session: Session, viewer: Viewer, item_id: int) -> ItemRow:
+    """One item with its versions and reviews, as the API and the web pages read it: an item out of the
+    caller's scope is not found, like one that does not exist (not even its existence)."""
+    row = session.get(ItemRow, item_id, options=[selectinload(ItemRow.versions), selectinload(ItemRow.reviews)])
+    if row is None or not in_scope(viewer.actor, row, viewer.settings):
+        raise NotFound(f"no item {item_id}")
+    return row
 
 
 def queue(session: Session, viewer: Viewer, stage: str, today: dt.date, limit: int, offset: int, **filters: Any

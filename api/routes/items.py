@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from sqlalchemy.orm import selectinload
 
-from api.access.visibility import Viewer, in_scope, may_read
+from api.access.visibility import Viewer, may_read
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
-from api.errors import Invalid, NotFound
+from api.errors import Invalid
 from api.items import queries, views
 from api.items.schemas import Item, ItemPage, ReviewPage
 from api.reports import exports
@@ -81,9 +80,7 @@ def _listing(session, ctx, actor: Actor, total: int, rows: list[ItemRow], page: 
 
 @router.get("/items/{item_id}", response_model=Item, summary="One item: versions, suggestion, evidence, review history")
 def read_item(item_id: ItemId, session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allow("read_item"))) -> dict:
-    item = session.get(ItemRow, item_id, options=[selectinload(ItemRow.versions), selectinload(ItemRow.reviews)])
-    if item is None or not in_scope(actor, item, ctx.settings):  # out of scope: not even its existence
-        raise NotFound(f"no item {item_id}")
+    item = queries.item(session, Viewer(actor, ctx.settings), item_id)  # out of scope: not even its existence
     return views.full(item, actor, ctx.settings)
 
 
