@@ -78,6 +78,11 @@ def _sign_in(request: Request, name: str, password: str) -> tuple[str | None, dt
 
 @router.post("/signin", response_class=HTMLResponse)
 async def signin(request: Request) -> Response:
+    # Before sign-in there is no session to hold a CSRF token: the browser's own Sec-Fetch-Site says
+    # whether the form came from another site, which could otherwise sign a person in as the attacker
+    # (what they then enter would be the attacker's to read). Browsers that do not send it are let through.
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return render("message.html.j2", 403, title="请求无效", message="请从本系统的登录页登录。")
     form = await _form(request)
     name = form.get("name", "").strip()
     value, locked_until = await run_in_threadpool(_sign_in, request, name, form.get("password", ""))

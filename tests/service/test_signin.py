@@ -145,3 +145,27 @@ def test_a_state_change_with_the_cookie_needs_the_csrf_token(api: Api, app: Any)
     # A request with a bearer token is the token's holder, cookie or not, and needs no CSRF token.
     assert api.as_("admin").post("/v1/tokens", json=new_token).status_code == 201
     assert api.as_("clerk").get("/v1/whoami").json()["role"] == "clerk"
+
+
+def test_the_cookie_is_secure_over_https_and_the_session_ends_when_idle(api: Api, app: Any) -> None:
+    _make_user(app, "赵六", "supervisor")
+    start = dt.datetime.now(dt.timezone.utc)
+    with time_machine.travel(start, tick=True):
+        over_https = api.client.post("https://testserver/signin", data={"name": "赵六", "password": PASSWORD},
+                                     follow_redirects=False)
+        assert over_https.status_code == 303 and "Secure" in over_https.headers["set-cookie"]
+        api.client.cookies.clear()
+        assert _sign_in(api, "赵六").status_code == 303
+        assert api.client.get("/", follow_redirects=False).status_code == 200
+    with time_machine.travel(start + dt.timedelta(hours=8, minutes=1), tick=True):
+        assert api.client.get("/", follow_redirects=False).headers["location"] == "/signin"
+        assert api.client.get("/v1/whoami").status_code == 401
+
+
+def test_a_sign_in_form_posted_from_another_site_is_refused(api: Api, app: Any) -> None:
+    _make_user(app, "钱七", "office")
+    r = api.client.post("/signin", data={"name": "钱七", "password": PASSWORD}, follow_redirects=False,
+                        headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403 and "set-cookie" not in r.headers
+    assert api.client.post("/signin", data={"name": "钱七", "password": PASSWORD}, follow_redirects=False,
+                           headers={"Sec-Fetch-Site": "same-origin"}).status_code == 303
