@@ -34,13 +34,15 @@ from engine.vocabulary import CLASSIFIED, EXEMPTION_ARTICLE, FIELD_LABELS_ZH, LA
 router = APIRouter()
 ItemId = Annotated[int, Path(ge=0, le=MAX_ID, description="an item's id")]
 
-# The document's routing fields gongkai has (§4.1 keeps the OA's; the others are the OA's own).
-ROUTING_FIELDS = ("doc_number", "title", "doc_type", "secrecy_marking", "division", "agency", "date", "closed_on")
+# The document's routing fields gongkai has (§4.1 keeps the OA's; the others are the OA's own); the title
+# first, on a row of its own.
+ROUTING_FIELDS = ("title", "doc_number", "doc_type", "secrecy_marking", "division", "agency", "date", "closed_on")
 HIDDEN = "（无权查看）"  # a secret item's content, to a role not cleared for it (as the API leaves it out)
 NONE = "—"
 QR_PREFIX = "gongkai:item:"
 QR_OPTIONS: dict[str, Any] = {"scale": 3, "border": 2}  # segno's svg_inline: 3 px a module, the quiet zone 2
 MAX_HITS = 6  # 建议依据 stays short: the rules that fired, then the model's top probabilities
+MAX_TEXT = 120  # a review's reason is cut here on paper (one page)
 DIGITS = "零一二三四五六七八九"
 
 
@@ -88,9 +90,10 @@ def slip_content(view: dict[str, Any], *, fixed: bool) -> dict[str, Any]:
     suggested = _suggested(view)
     current = {name: view["decision"][name] or suggested.get(name) for name in view["decision"]}
     exemption = current["exemption"]
+    routing = _routing(view, readable)
     return {
         "id": view["id"], "index_number": view["index_number"] or "未编号", "readable": readable,
-        "routing": _routing(view, readable),
+        "title": routing[0], "routing": routing[1:],
         "secrecy": _secrecy(view, suggested, readable),
         "category": _boxes(current["category"], fixed),
         "fixed": fixed,
@@ -153,8 +156,14 @@ def _reviewed(view: dict[str, Any], stage: str, *, with_reason: bool = False) ->
     last = done[-1]
     text = f"{last['actor']}，{last['at'][:10]}"
     if with_reason and last["changed"]:
-        text += f"；改变建议的理由：{last['reason'] if last['reason'] is not None else HIDDEN}"
+        reason = last["reason"] if last["reason"] is not None else HIDDEN
+        text += f"；改变建议的理由：{_short(reason)}"
     return text
+
+
+def _short(text: str) -> str:
+    """A long text cut so the slip stays one page (the whole is in the item's history)."""
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…（全文见系统）"
 
 
 def _basis(suggestion: dict[str, Any] | None, fixed: bool) -> list[str]:

@@ -4,9 +4,14 @@ and its hiding of a secret item's content, the QR code of the item id, and the p
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
+import pytest
 import segno
 
 from api.pages.slip import QR_OPTIONS, qr_svg
@@ -152,3 +157,29 @@ def test_a_caller_without_permission_gets_the_apis_answer(api: Api) -> None:
     assert api.as_("rule_author").get(f"/items/{item}/slip").status_code == 403
     assert api.client.get(f"/items/{item}/slip").status_code == 401
     assert api.as_("office").get("/items/-1/slip").status_code == 422
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(not (CHROMIUM and shutil.which("pdftotext")), reason="needs chromium and pdftotext (poppler-utils)")
+def test_the_slip_prints_on_one_a4_page(api: Api, tmp_path: Path) -> None:
+    """Printed by Chromium, the slip of a reviewed item and of a marked one with a long title each fit one A4
+    page, and the printed text has the fields."""
+    plain = push_item(api, 0, "法规处", "2026-11-02")
+    review_item(api, plain, {"secrecy": "none"}, {"category": "on_request", "column": "normative_documents",
+                                                  "reason": "涉及尚在试行的办法" * 40})
+    marked = _marked(api, "机密★10年", title="关于" + "某项工作" * 30 + "的通知")
+    for item, role in ((plain, "office"), (marked, "secrecy_reviewer")):
+        page = tmp_path / f"slip-{item}.html"
+        page.write_text(api.as_(role).get(f"/items/{item}/slip").text, encoding="utf-8")
+        pdf = tmp_path / f"slip-{item}.pdf"
+        subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M) and "(A4)" in info, info
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                                                 text=True).stdout)
+        assert "办文单" in text and "政府信息公开属性" in text and "领导批示" in text
+        assert ("☑依申请公开" if item == plain else "☑不予公开") in text
+        assert FIELD_LABELS_ZH["doc_number"] in text and f"事项{item}" in text
