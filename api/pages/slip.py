@@ -88,7 +88,10 @@ def slip_content(view: dict[str, Any], *, fixed: bool) -> dict[str, Any]:
     """What the slip shows, as labelled texts (the template only lays them out)."""
     readable = not view["restricted"]
     suggested = _suggested(view)
-    current = {name: view["decision"][name] or suggested.get(name) for name in view["decision"]}
+    # The disclosure review decides category, exemption and column together: once it has, its values
+    # (an exemption left empty stays empty), else the suggestion's.
+    decided = view["decision"]
+    current = decided if decided["category"] is not None else {**decided, **suggested}
     exemption = current["exemption"]
     routing = _routing(view, readable)
     return {
