@@ -98,6 +98,7 @@ def test_the_page_carries_its_own_policy_and_the_security_headers(api: Api) -> N
     assert policy["style-src"].startswith("'sha256-") and "script-src" not in policy
     assert answer.headers["cache-control"] == "no-store" and answer.headers["x-frame-options"] == "DENY"
     assert "@page { size: A4; margin: 15mm; }" in answer.text
+    assert " style=" not in answer.text and "http://" not in answer.text.replace('"http://www.w3.org/', "")
     assert "/items/{item_id}/slip" not in api.client.app.openapi()["paths"]  # type: ignore[attr-defined]
 
 
