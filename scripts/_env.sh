@@ -38,6 +38,17 @@ if [ ! -f "$stamp" ]; then
 fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
+# axe-core for the browser tests' accessibility checks (tests/browser/helpers.py injects it into each page),
+# from the npm registry into .cache/npm (gitignored), when missing. Without npm the browser tests say so.
+if [ ! -f "$ROOT/.cache/npm/node_modules/axe-core/axe.min.js" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    say "installing axe-core 4 into .cache/npm (the browser tests' accessibility check)"
+    npm install --prefix "$ROOT/.cache/npm" --no-audit --no-fund --silent axe-core@4 >&2 \
+      || say "npm could not install axe-core: the browser tests' accessibility checks will fail or skip"
+  else
+    say "npm is missing: axe-core is not installed, the browser tests' accessibility checks will fail or skip"
+  fi
+fi
 # The model scripts/run and scripts/demo need, trained when missing. Announced here because it is the
 # longest wait of a first run (figures: README, Quick start); `gongkai train` then shows each step.
 train_if_needed() {
