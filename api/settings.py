@@ -8,9 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.access.roles import Role
 from engine.paths import data_dir, model_dir, rules_dir
-from engine.vocabulary import ReviewStage
+from engine.vocabulary import ReviewStage, Role
 from engine.workflow.index_number import DEFAULT_TEMPLATE, check_template
 
 

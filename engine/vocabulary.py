@@ -110,6 +110,21 @@ class DecisionSource(StrEnum):
     NONE = "none"  # nothing: undecided, or not applicable
 
 
+class Role(StrEnum):
+    """Who a person or system is to the service (api/access/roles.py says what each may do); a closed
+    list the database CHECKs, the CLI and the API schema read."""
+
+    DOCUMENT_SYSTEM = "document_system"  # 公文管理系统: pushes closed documents
+    CLERK = "clerk"  # 处室信息员: hand entry
+    SECRECY_REVIEWER = "secrecy_reviewer"  # 保密审核
+    DISCLOSURE_REVIEWER = "disclosure_reviewer"  # 公开方式审核
+    OFFICE = "office"  # 信息公开工作机构: stores, feed, statistics
+    RULE_AUTHOR = "rule_author"
+    SUPERVISOR = "supervisor"  # 监察/考核
+    ADMIN = "admin"
+
+
+
 class RuleMode(StrEnum):
     """How a rule takes part: enforce decides; baseline decides only what no enforce rule does and
     yields to a confident model (兜底); monitor only reports; disabled is skipped."""

@@ -35,7 +35,7 @@ FLOORS: dict[str, int] = {
     # the service: foundations, access, the HTTP shapes, rule sets, items, reports, then the web adapters
     # and the commands
     "api": 30, "api.settings": 30, "api.errors": 30, "api.headers": 30, "api.limits": 30, "api.audit_key": 30,
-    "api.responses": 30, "api.access.roles": 30,  # the closed list of roles, read by the settings
+    "api.responses": 30,
     "api.context": 31,
     "api.access": 32,
     "api.schemas": 33,

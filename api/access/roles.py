@@ -3,19 +3,7 @@ and tests/service/test_roles.py can check every endpoint against every role."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Role(StrEnum):
-    DOCUMENT_SYSTEM = "document_system"  # 公文管理系统: pushes closed documents
-    CLERK = "clerk"  # 处室信息员: hand entry
-    SECRECY_REVIEWER = "secrecy_reviewer"  # 保密审核
-    DISCLOSURE_REVIEWER = "disclosure_reviewer"  # 公开方式审核
-    OFFICE = "office"  # 信息公开工作机构: stores, feed, statistics
-    RULE_AUTHOR = "rule_author"
-    SUPERVISOR = "supervisor"  # 监察/考核
-    ADMIN = "admin"
-
+from engine.vocabulary import Role
 
 R = Role
 READERS = frozenset({R.CLERK, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.OFFICE, R.SUPERVISOR, R.ADMIN})
