@@ -67,6 +67,9 @@ def disable(session: Session, user: UserRow, by: Actor) -> None:
     audit.record(session, actor=by.name, role=by.role, action="user:disable", after={"user_id": user.id, "name": user.name})
 
 
+UNKNOWN_NAME = "(unknown name)"
+
+
 def find(session: Session, name: str) -> UserRow | None:
     return session.scalar(select(UserRow).where(UserRow.name == name))
 
@@ -78,7 +81,10 @@ def authenticate(session: Session, name: str, password: str, *, max_failures: in
     user = find(session, name)
     if user is None or user.disabled_at is not None:
         _verify(_DUMMY_HASH, password)
-        audit.record(session, actor=name[:100], role="", action="signin:failed", after={"reason": "unknown or disabled"})
+        # A name that is no user's is not written down: people type their password into the name field,
+        # and the audit log is read by supervisors. A disabled user's name is known, so it is recorded.
+        audit.record(session, actor=UNKNOWN_NAME if user is None else user.name, role="" if user is None else user.role,
+                     action="signin:failed", after={"reason": "unknown name" if user is None else "disabled"})
         return SignIn(None)
     now = utc_now()
     if user.locked_until is not None and now < user.locked_until:
