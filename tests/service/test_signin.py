@@ -11,6 +11,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -52,6 +53,7 @@ def test_the_users_table_knows_every_role() -> None:
     assert ROLES == tuple(role.value for role in Role)
 
 
+@pytest.mark.slow  # three CLI processes (create, list, disable), each importing the whole service
 def test_a_user_made_by_the_command_signs_in_and_out(api: Api, app: Any, database_url: str) -> None:
     env = {**os.environ, "GONGKAI_DATABASE_URL": database_url}
     made = subprocess.run([sys.executable, "-m", "api.cli", "user", "create", "--name", "张三", "--role", "clerk",
