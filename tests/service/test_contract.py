@@ -233,6 +233,7 @@ def _rules(call: Calls) -> None:
     call("rule_author", "post", "/v1/rules/rollback", 201, json={"note": "回退"})
 
 
+@pytest.mark.slow  # walks every operation as two roles, validating each answer with schemathesis (as the fuzz, slow)
 def test_every_answer_is_what_its_route_built_and_as_documented(api: Api, app: Any) -> None:
     import schemathesis
     from schemathesis.core.failures import Failure, FailureGroup
