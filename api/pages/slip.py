@@ -1,4 +1,4 @@
-"""The printable 办文单 (routing slip) of an item (issue 16; ../shared/docs/applications.md §4.1): one A4
+"""The printable 办文单 (routing slip) of an item (issue 16; the spec: applications.md §4.1): one A4
 page with the document's routing fields and the block 政府信息公开属性, with boxes for the leader to mark
 (圈审), and a QR code of the item id so the marked slip can be scanned back.
 

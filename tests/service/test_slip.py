@@ -1,4 +1,4 @@
-"""The printable 办文单 (api/pages/slip.py; ../shared/docs/applications.md §4.1): the routing fields and the
+"""The printable 办文单 (api/pages/slip.py; the 办文单 spec, applications.md §4.1): the routing fields and the
 block 政府信息公开属性 with the leader's boxes, 不予公开 alone on a marked document, the API's authorisation
 and its hiding of a secret item's content, the QR code of the item id, and the page's own policy."""
 
