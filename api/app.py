@@ -12,7 +12,8 @@ from api.audit_key import AuditKeyError, audit_key
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
-from api.pages import signin, slip
+from api.pages.layout import PageRefusal, SignInNeeded, refusal_page
+from api.pages.routers import PAGE_MODULES
 from api.routes import MODULES
 from api.rulesets import activation as rulesets
 from api.settings import Settings
@@ -73,8 +74,10 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     docs.install(app)
     for module in MODULES:
         app.include_router(module.router, responses=problems.RESPONSES)
-    app.include_router(slip.router, include_in_schema=False)  # the web pages: HTML, not the API's schema
-    app.include_router(signin.router, include_in_schema=False)
+    for pages in PAGE_MODULES:  # the web pages: HTML, not the API's schema
+        app.include_router(pages.router, include_in_schema=False)
+    app.add_exception_handler(PageRefusal, refusal_page)
+    app.add_exception_handler(SignInNeeded, refusal_page)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     headers.install(app)  # outermost: every answer, a 413 or a 500 too, carries the security headers
     return app

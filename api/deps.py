@@ -83,17 +83,24 @@ def _resolve(request: Request, value: str) -> Signed | None:
 
 async def signed_in(request: Request) -> Signed | None:
     """The live session the request's cookie names, if any (the pages and the cookie path of `allow`)."""
+    if hasattr(request.state, "signed"):  # resolved once per request (a page's check, then the page)
+        return request.state.signed  # type: ignore[no-any-return]
     value = request.cookies.get(sessions.COOKIE)
-    return await run_in_threadpool(_resolve, request, value) if value else None
+    request.state.signed = await run_in_threadpool(_resolve, request, value) if value else None
+    return request.state.signed  # type: ignore[no-any-return]
 
 
 async def csrf_offered(request: Request) -> str | None:
     """The CSRF token a request carries: the X-CSRF-Token header, or a form's `csrf` field."""
     if header := request.headers.get("x-csrf-token"):
         return header
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("application/x-www-form-urlencoded"):
         values = parse_qs((await request.body()).decode("utf-8", "replace")).get("csrf")
         return values[0] if values else None
+    if kind.startswith("multipart/form-data"):  # a page's file upload (Starlette keeps the parsed form)
+        value = (await request.form()).get("csrf")
+        return value if isinstance(value, str) else None
     return None
 
 

@@ -33,7 +33,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 STRICT_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 ALWAYS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
           (b"referrer-policy", b"no-referrer"))
-CACHED_PREFIXES = ("/docs-assets/",)  # static files of the Swagger UI: no item data
+CACHED_PREFIXES = ("/docs-assets/", "/assets/")  # static files of the Swagger UI and the pages: no item data
 
 
 class SecurityHeaders:

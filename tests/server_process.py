@@ -57,11 +57,11 @@ def service_env(database_url: str, model_dir: Path | str | None, extra: dict[str
 
 
 def gongkai(args: Sequence[str], database_url: str, model_dir: Path | str | None = None, *,
-            timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+            timeout: float = 60.0, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `gongkai ARGS...` (as `python -m api.cli`) against `database_url`; never raises on the exit code."""
     return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=PROJECT_ROOT,
                           env=service_env(database_url, model_dir), capture_output=True, text=True,
-                          timeout=timeout, check=False)
+                          timeout=timeout, check=False, input=stdin)
 
 
 def issue_token(database_url: str, role: str, name: str, division: str | None = None) -> str:
@@ -75,6 +75,16 @@ def issue_token(database_url: str, role: str, name: str, division: str | None = 
         raise ServerError(f"gongkai token create exited {done.returncode}:\nstdout: {done.stdout}\n"
                           f"stderr: {done.stderr}")
     return token
+
+
+def create_user(database_url: str, role: str, name: str, password: str, division: str | None = None) -> None:
+    """A person who signs in on the pages, made by `gongkai user create --password-stdin` on `database_url`."""
+    args = ["user", "create", "--role", role, "--name", name, "--password-stdin"]
+    if division is not None:
+        args += ["--division", division]
+    done = gongkai(args, database_url, stdin=password + "\n")
+    if done.returncode != 0:
+        raise ServerError(f"gongkai user create exited {done.returncode}:\nstdout: {done.stdout}\nstderr: {done.stderr}")
 
 
 class ServerProcess:

@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_store": frozenset({R.OFFICE, R.SECRECY_REVIEWER, R.DISCLOSURE_REVIEWER, R.SUPERVISOR, R.ADMIN}),
     "feed": frozenset({R.OFFICE, R.ADMIN}),
     "manage_tokens": frozenset({R.ADMIN}),
+    "manage_users": frozenset({R.ADMIN}),
     "read_audit": frozenset({R.SUPERVISOR, R.ADMIN}),
     "whoami": frozenset(Role),
     "read_statistics": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),

@@ -7,63 +7,36 @@ a proxy that ends TLS). From then on the cookie authenticates to the same Actor 
 (api/deps.py), so the pages and the API share one authorisation path; every form that changes something
 carries the session's CSRF token.
 
-The forms are plain HTML (no script): the pages work without JavaScript, and the CSP allows nothing but
-the page's own <style> by its hash and forms posted to this origin.
+The forms are plain HTML: the pages work without JavaScript (api/pages/layout.py gives their policy).
+After sign-in the person goes back to the page that sent them here (`next`, a path of this site only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.access import sessions, users
-from api.access.roles import Role
 from api.deps import csrf_offered, signed_in
-from api.headers import page_policy
+from api.pages.layout import MAX_FIELD, form, nav, render, safe_next
 from api.settings import Settings
 
 router = APIRouter()
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # China keeps no daylight saving time
-MAX_FIELD = 1000  # a name or password longer than this is no one's (and argon2 need not hash a megabyte)
-ROLE_LABELS_ZH = {
-    Role.DOCUMENT_SYSTEM: "公文管理系统", Role.CLERK: "处室信息员", Role.SECRECY_REVIEWER: "保密审核",
-    Role.DISCLOSURE_REVIEWER: "公开方式审核", Role.OFFICE: "信息公开工作机构", Role.RULE_AUTHOR: "规则编写",
-    Role.SUPERVISOR: "监察考核", Role.ADMIN: "系统管理员",
-}
+MAX_NAME = 1000  # a name or password longer than this is no one's (and argon2 need not hash a megabyte)
 WRONG = "用户名或密码错误"
-
-
-@functools.cache
-def _environment() -> Environment:
-    return Environment(loader=PackageLoader("api", "templates"), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
-
-
-def render(template: str, status: int = 200, **values: Any) -> HTMLResponse:
-    """A page with its own policy: its <style> by hash, forms posted only to this origin."""
-    html = _environment().get_template(f"pages/{template}").render(**values)
-    return HTMLResponse(html, status, headers={"Content-Security-Policy": page_policy(html, form_action="'self'")})
-
-
-async def _form(request: Request) -> dict[str, str]:
-    """An application/x-www-form-urlencoded body (the pages' forms post nothing else); the first value of each field."""
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-    return {name: values[0][:MAX_FIELD] for name, values in fields.items()}
+assert MAX_NAME <= MAX_FIELD
 
 
 @router.get("/signin", response_class=HTMLResponse)
 async def signin_page(request: Request) -> Response:
+    target = safe_next(request.query_params.get("next"))
     if await signed_in(request) is not None:
-        return RedirectResponse("/", 303)
-    return render("signin.html.j2", name="", error=None)
-
+        return RedirectResponse(target, 303)
+    return render("signin.html.j2", name="", error=None, next=target)
 
 def _sign_in(request: Request, name: str, password: str) -> tuple[str | None, dt.datetime | None]:
     """The new session's cookie value, or None and when the account's lock ends (None: a wrong name or password)."""
@@ -82,15 +55,15 @@ async def signin(request: Request) -> Response:
     # whether the form came from another site, which could otherwise sign a person in as the attacker
     # (what they then enter would be the attacker's to read). Browsers that do not send it are let through.
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return render("message.html.j2", 403, title="请求无效", message="请从本系统的登录页登录。")
-    form = await _form(request)
-    name = form.get("name", "").strip()
-    value, locked_until = await run_in_threadpool(_sign_in, request, name, form.get("password", ""))
+        return render("message.html.j2", status=403, title="请求无效", message="请从本系统的登录页登录。")
+    fields = await form(request)
+    name, target = fields.get("name", "").strip()[:MAX_NAME], safe_next(fields.get("next"))
+    value, locked_until = await run_in_threadpool(_sign_in, request, name, fields.get("password", "")[:MAX_NAME])
     if value is None:
         error = WRONG if locked_until is None else \
             f"账户已锁定，请于 {locked_until.astimezone(CHINA_TIME):%H:%M} 后再试"
-        return render("signin.html.j2", 401, name=name, error=error)
-    response = RedirectResponse("/", 303)
+        return render("signin.html.j2", status=401, name=name, error=error, next=target)
+    response = RedirectResponse(target, 303)
     secure = request.url.scheme == "https" or request.app.state.context.settings.cookie_secure
     response.set_cookie(sessions.COOKIE, value, httponly=True, samesite="strict", path="/", secure=secure)
     return response
@@ -107,7 +80,7 @@ async def signout(request: Request) -> Response:
     signed = await signed_in(request)
     if signed is not None:
         if not sessions.csrf_matches(signed, await csrf_offered(request)):
-            return render("message.html.j2", 403, title="请求无效", message="表单已过期或来源不明，请返回首页后重试。")
+            return render("message.html.j2", signed, 403, title="请求无效", message="表单已过期或来源不明，请返回首页后重试。")
         await run_in_threadpool(_sign_out, request, request.cookies[sessions.COOKIE], signed)
     response = RedirectResponse("/signin", 303)
     response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="strict")
@@ -116,9 +89,8 @@ async def signout(request: Request) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
+    """The person's desk: what their role does, one link each (the menu's pages, described)."""
     signed = await signed_in(request)
     if signed is None:
         return RedirectResponse("/signin", 303)
-    actor = signed.actor
-    return render("home.html.j2", name=actor.name, role=ROLE_LABELS_ZH.get(Role(actor.role), actor.role),
-                  division=actor.division, csrf=signed.csrf)
+    return render("home.html.j2", signed, here="/", links=nav(signed.actor.role))

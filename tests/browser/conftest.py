@@ -11,6 +11,10 @@ pass without the browser.
     def test_x(live_server, open_page):
         watched = open_page("/docs")                     # console errors and CSP violations recorded
         page = open_page("/docs", bypass_csp=True).page  # for axe_violations (its script is injected)
+
+    def test_y(sign_in):
+        watched = sign_in("clerk", "张三", division="法规处")  # a user made, signed in through the form, at /
+        watched.page.goto("/entry")
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from tests.browser.helpers import unavailable
-from tests.server_process import ServerProcess, issue_token
+from tests.server_process import ServerProcess, create_user, issue_token
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # The flags the machine's notes give for a closed network: no background connections, no first-run work.
@@ -119,5 +123,41 @@ def open_page(browser: Any, live_server: ServerProcess) -> Iterator[Callable[...
         return watched
 
     yield open_
+    for context in contexts:
+        context.close()
+
+
+PASSWORD = "浏览器测试-密码-2026"  # every test user's (the pages' tests are about the pages, not the password)
+
+
+@pytest.fixture
+def sign_in(browser: Any, live_server: ServerProcess) -> Iterator[Callable[..., Watched]]:
+    """sign_in(role, name, division=None, bypass_csp=False): the user made once per server (gongkai user
+    create), then signed in through the sign-in form in a new context; the page is left on the home page."""
+    contexts: list[Any] = []
+    made: set[str] = getattr(live_server, "_users", set())
+    live_server._users = made  # type: ignore[attr-defined]
+
+    def sign_in_(role: str, name: str, division: str | None = None, *, bypass_csp: bool = False) -> Watched:
+        if name not in made:
+            create_user(live_server.database_url, role, name, PASSWORD, division)
+            made.add(name)
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                      bypass_csp=bypass_csp)
+        contexts.append(context)
+        context.add_init_script(CSP_LISTENER)
+        page = context.new_page()
+        watched = Watched(page)
+        page.on("console", lambda m: watched.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: watched.page_errors.append(str(e)))
+        page.goto("/signin")
+        page.fill("#name", name)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.url.rstrip("/") == live_server.url.rstrip("/"), page.url
+        return watched
+
+    yield sign_in_
     for context in contexts:
         context.close()
