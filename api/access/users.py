@@ -88,6 +88,7 @@ def authenticate(session: Session, name: str, password: str, *, max_failures: in
         return SignIn(None)
     now = utc_now()
     if user.locked_until is not None and now < user.locked_until:
+        _verify(_DUMMY_HASH, password)  # as long as any other refusal: the time does not tell it is locked
         audit.record(session, actor=user.name, role=user.role, action="signin:failed",
                      after={"user_id": user.id, "reason": "locked"})
         return SignIn(None, locked_until=user.locked_until)

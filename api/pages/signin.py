@@ -25,7 +25,6 @@ from api.pages.layout import MAX_FIELD, form, nav, render, safe_next
 from api.settings import Settings
 
 router = APIRouter()
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")  # China keeps no daylight saving time
 MAX_NAME = 1000  # a name or password longer than this is no one's (and argon2 need not hash a megabyte)
 WRONG = "用户名或密码错误"
 assert MAX_NAME <= MAX_FIELD
@@ -39,7 +38,8 @@ async def signin_page(request: Request) -> Response:
     return render("signin.html.j2", name="", error=None, next=target)
 
 def _sign_in(request: Request, name: str, password: str) -> tuple[str | None, dt.datetime | None]:
-    """The new session's cookie value, or None and when the account's lock ends (None: a wrong name or password)."""
+    """The new session's cookie value, or None and when the account's lock ends (None: a wrong name or
+    password); the lock's end is not shown (see signin), only audited."""
     settings: Settings = request.app.state.context.settings
     with request.app.state.sessions() as session:
         outcome = users.authenticate(session, name, password, max_failures=settings.signin_max_failures,
@@ -60,8 +60,11 @@ async def signin(request: Request) -> Response:
     name, target = fields.get("name", "").strip()[:MAX_NAME], safe_next(fields.get("next"))
     value, locked_until = await run_in_threadpool(_sign_in, request, name, fields.get("password", "")[:MAX_NAME])
     if value is None:
-        error = WRONG if locked_until is None else \
-            f"账户已锁定，请于 {locked_until.astimezone(CHINA_TIME):%H:%M} 后再试"
+        # One answer for a wrong password, an unknown name and a locked account: "locked" would tell anyone
+        # who types five wrong passwords that the name is a user's (the lock itself is audited, and the
+        # rule is stated here so the person knows why the right password may fail for a while).
+        settings: Settings = request.app.state.context.settings
+        error = f"{WRONG}。连续输错 {settings.signin_max_failures} 次，账户将锁定 {settings.signin_lock_minutes} 分钟。"
         return render("signin.html.j2", status=401, name=name, error=error, next=target)
     response = RedirectResponse(target, 303)
     secure = request.url.scheme == "https" or request.app.state.context.settings.cookie_secure
