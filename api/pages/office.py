@@ -1,7 +1,129 @@
-"""(issue 16: to be written)"""
+"""The pages of the 信息公开工作机构 (issue 16): 四库 (api/pages/stores_page.py), 网站发布预览
+(api/pages/feed_page.py), and here 逾期督办 and 统计报表. Their routers are joined into this module's `router`.
+
+逾期督办 reads the supervision report's own use case (api/reports/registry.build("supervision"), what
+/v1/reports/supervision answers) and shows the events still open today, most overdue first: items not
+routed within 条例第二十六条's 20 working days, review stages that have waited longer than their threshold
+(GONGKAI_REVIEW_WAIT_DAYS), items never reviewed at all. Titles come from the lists' own scope and view
+(queries.filtered, views.summary) for the page's rows, in one query.
+
+统计报表 links every report of api/reports/registry.REPORTS that the person's role may read (each report's
+own action in PERMISSIONS), as the API's HTML page and its CSV and XLSX, for a date range and a division.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from api.access.roles import PERMISSIONS
+from api.access.sessions import Signed
+from api.access.visibility import Viewer
+from api.deps import ContextDep, SessionDep, signed_in
+from api.items import queries, views
+from api.pages import feed_page, stores_page
+from api.pages.layout import page, render
+from api.pages.stores_page import MAX_DIVISION, PER_PAGE, date_param, page_number, pager, text_param
+from api.reports import registry
+from engine.vocabulary import LABELS_ZH
+from models.tables import ItemRow
 
 router = APIRouter()
+router.include_router(stores_page.router)
+router.include_router(feed_page.router)
+
+READ_SUPERVISION = page("read_supervision")
+HIDDEN = "（无权查看）"
+WAITING_FOR = {"secrecy_review": "保密审核人员", "disclosure_review": "公开方式审核人员"}
+REPORT_HINTS = {
+    "statistics": "按处室、公开属性、栏目、审核状态和月份统计件数与主动公开率（按办结日期）。",
+    "accuracy": "系统建议与审核人员最终决定的对照：各字段准确率、各环节改判率、各规则命中与精确率（按办结日期）。",
+    "supervision": "逾期未办结、审核滞留、从未审核、密级降低、重新打开、超期公开与撤回事项（按事件日期）。",
+}
+FORMATS = (("html", "查看报表"), ("csv", "CSV"), ("xlsx", "Excel（XLSX）"))
+
+
+def _open_event(row: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
+    """A supervision event that is still open today, as the page shows it; None for one that is over
+    (routed since, the stage has moved on) or that is a fact of the past (secrecy lowered, reopened, ...)."""
+    detail, kind = row["detail"], row["kind"]
+    if kind == "overdue" and detail.get("routed_on") is None:
+        what, stage = "逾期未公开：超过《条例》第二十六条规定的20个工作日", detail.get("status")
+    elif kind == "waiting" and detail.get("ended_on") is None:
+        what, stage = f"{LABELS_ZH.get(row['stage'], row['stage'])}超时（时限 {detail['threshold']} 日）", row["stage"]
+    elif kind == "never_reviewed":
+        what, stage = "推送后从未审核", row["stage"]
+    else:
+        return None
+    # `on` is the first day past the limit (the day after the due date, the first day over the threshold)
+    days = (today - dt.date.fromisoformat(row["on"])).days + 1
+    return {"item_id": row["item_id"], "index_number": row["index_number"], "division": row["division"] or "—",
+            "what": what, "kind": kind, "stage": LABELS_ZH.get(stage, stage or "—"), "days": days,
+            "due_on": detail.get("due_on"), "waiting_for": WAITING_FOR.get(stage or "", "—")}
+
+
+def _titles(session: Any, viewer: Viewer, ids: list[int]) -> dict[int, str]:
+    """The titles of the page's items, as the lists show them (one query; a secret one hidden)."""
+    if not ids:
+        return {}
+    rows = session.scalars(queries.filtered(select(ItemRow).where(ItemRow.id.in_(ids)), viewer))
+    out = {}
+    for row in rows:
+        summary = views.summary(row, viewer.actor, viewer.settings)
+        out[row.id] = HIDDEN if summary["restricted"] else (summary["title"] or "（无标题）")
+    return out
+
+
+@router.get("/overdue", response_class=HTMLResponse)
+def overdue(request: Request, session: SessionDep, ctx: ContextDep,
+            signed: Signed = Depends(READ_SUPERVISION)) -> HTMLResponse:
+    """What is overdue today, most overdue first, 50 a page; by division if asked."""
+    division, number = text_param(request, "division", "处室", MAX_DIVISION), page_number(request)
+    today = views.today_in_china()
+    report = registry.build("supervision", session, ctx.settings, today=today, division=division)
+    events = [e for e in (_open_event(r, today) for r in report["rows"]) if e is not None]
+    events.sort(key=lambda e: (-e["days"], e["item_id"], e["kind"]))
+    shown = events[(number - 1) * PER_PAGE:number * PER_PAGE]
+    titles = _titles(session, Viewer(signed.actor, ctx.settings), sorted({e["item_id"] for e in shown}))
+    for event in shown:
+        event["title"] = titles.get(event["item_id"], f"信息 {event['item_id']}")
+    kept = {"division": division} if division else {}
+    counts = {kind: sum(1 for e in events if e["kind"] == kind) for kind in ("overdue", "waiting", "never_reviewed")}
+    return render("overdue.html.j2", signed, here="/overdue", events=shown, counts=counts, today=today.isoformat(),
+                  division=division or "", pager=pager("/overdue", kept, number, len(events)))
+
+
+async def any_report(request: Request) -> Signed:
+    """The page's check: `page(action)` for the first report the person's role may read (each report's own
+    action), so a role that may read any report gets the page, and one that may read none the 403 page.
+    Not signed in: page() sends them to sign in, as every page does."""
+    signed = await signed_in(request)
+    role = signed.actor.role if signed is not None else None
+    actions = [report.action for report in registry.REPORTS.values()]
+    action = next((a for a in actions if role in PERMISSIONS[a]), actions[0])
+    return await page(action)(request)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports(request: Request, signed: Signed = Depends(any_report)) -> HTMLResponse:
+    """The reports this role may read, each as a page, CSV and XLSX, for the range and division asked."""
+    division = text_param(request, "division", "处室", MAX_DIVISION)
+    start, end = date_param(request, "start", "起始日期"), date_param(request, "end", "截止日期")
+    shown = []
+    for report in registry.REPORTS.values():
+        if signed.actor.role not in PERMISSIONS[report.action]:
+            continue
+        asked = {report.dates.start: start, report.dates.end: end, "division": division}
+        query = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asked.items() if v}
+        shown.append({"kind": report.kind, "title": report.title, "hint": REPORT_HINTS.get(report.kind, ""),
+                      "dates": report.dates.zh,
+                      "links": [(label, f"/v1/reports/{report.kind}?{urlencode({**query, 'format': fmt})}", fmt)
+                                for fmt, label in FORMATS]})
+    values = {"division": division or "", "start": start.isoformat() if start else "",
+              "end": end.isoformat() if end else ""}
+    return render("reports.html.j2", signed, here="/reports", reports=shown, values=values)
