@@ -53,7 +53,7 @@ def _open_event(row: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
     (routed since, the stage has moved on) or that is a fact of the past (secrecy lowered, reopened, ...)."""
     detail, kind = row["detail"], row["kind"]
     if kind == "overdue" and detail.get("routed_on") is None:
-        what, stage = "逾期未公开：超过《条例》第二十六条规定的20个工作日", detail.get("status")
+        what, stage = "逾期未公开（超过第二十六条20个工作日）", detail.get("status")
     elif kind == "waiting" and detail.get("ended_on") is None:
         what, stage = f"{LABELS_ZH.get(row['stage'], row['stage'])}超时（时限 {detail['threshold']} 日）", row["stage"]
     elif kind == "never_reviewed":
