@@ -19,10 +19,9 @@ from engine.statutes import ALIASES, load_statutes
 from engine.vocabulary import FIELD_LABELS_ZH, LABELS_ZH, DecisionSource, FieldStatus, ReviewStage, Store
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
-HIDDEN = "（无权查看：涉密或有密级标志的文件，您的角色未获授权）"
 NONE = "—"
 DECIDED_ORDER = ("secrecy", "category", "exemption", "column")
-ROUTING_FIELDS = ("doc_number", "doc_type", "secrecy_marking", "agency", "date", "closed_on")
+ROUTING_FIELDS = ("doc_number", "doc_type", "secrecy_marking", "agency", "date")  # 办结日期: the item's own, above
 STAGE_ZH = {ReviewStage.SECRECY_REVIEW: "保密审核", ReviewStage.DISCLOSURE_REVIEW: "公开方式审核"}
 STATUS_ZH = {"secrecy_review": "待保密审核", "disclosure_review": "待公开方式审核", "routed": "已分发"}
 STORE_ZH = {Store.PROACTIVE: "主动公开库", Store.ON_REQUEST: "依申请公开库", Store.WITHHELD: "不予公开库",
@@ -87,7 +86,7 @@ def fields_view(suggestion: Mapping[str, Any]) -> list[dict[str, Any]]:
             "confidence": f"{field['confidence']:.0%}",
             "uncertain": field["status"] != FieldStatus.NOT_APPLICABLE and field["confidence"] < LOW_CONFIDENCE,
             "source": source, "rules": [rule["id"] for rule in field.get("rules") or ()],
-            "contested": [f"{c['id']}（{label(c['value'])}）" for c in field.get("contested_by") or ()],
+            "contested": list(dict.fromkeys(f"「{label(c['value'])}」" for c in field.get("contested_by") or ())),
             "adjustment": field.get("adjustment"),
             "model": None if not model else {
                 "value": label(model["value"]), "probability": f"{model['probability']:.2f}",
@@ -127,8 +126,10 @@ def hits_view(suggestion: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The rules that fired: what each sets, the article cited with its own text, the words matched."""
     out = []
     for hit in suggestion.get("hits") or ():
-        words = [str(m.get("text") or m.get("value")) for e in hit.get("evidence") or () if not e.get("negated")
-                 for m in e.get("matched") or () if m.get("text") or m.get("value") not in (None, "")]
+        # The words matched, or a fact's value in Chinese; not what a mere "exists" saw (the whole text).
+        words = [str(m["text"]) if m.get("text") else label(m.get("value"))
+                 for e in hit.get("evidence") or () if not e.get("negated") and e.get("op") != "exists"
+                 for m in e.get("matched") or () if m.get("text") or isinstance(m.get("value"), (str, int, float))]
         out.append({
             "id": hit["id"], "title": hit["title"], "mode": MODE_ZH.get(hit["mode"], hit["mode"]),
             "outcome": "；".join(f"{FIELD_LABELS_ZH.get(k, k)}：{label(v)}" for k, v in (hit.get("outcome") or {}).items()),

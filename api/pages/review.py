@@ -152,7 +152,7 @@ def _item_page(session: Session, ctx: Context, signed: Signed, item_id: int, *, 
         fields=item_page.fields_view(suggestion) if suggestion else [],
         hits=item_page.hits_view(suggestion) if suggestion else [],
         signals=item_page.signals_view(suggestion) if suggestion else [],
-        history=item_page.history_view(view), hidden=item_page.HIDDEN, forms=forms, next_id=next_id,
+        history=item_page.history_view(view), forms=forms, next_id=next_id,
         options=review_forms.options(no_proactive), no_proactive=no_proactive,
         suggested=_defaults(view), values={**_defaults(view), **(posted or {})}, errors=errors or {},
         form_name=form_name, notice=notice, label=item_page.label)
