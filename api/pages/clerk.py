@@ -42,7 +42,8 @@ PAGE_SIZE = 50
 HIDDEN = "（无权查看）"  # a secret item's content, to a role not cleared for it (as the API leaves it out)
 NONE = "—"
 SUGGESTED = ("category", "secrecy", "column")  # what the list and the result page show of a suggestion
-OUTCOMES = {"created": "已录入。", "unchanged": "该文件此前已录入，内容相同，未重复录入。",
+OUTCOMES = {"created": "",  # the heading says it
+            "unchanged": "该文件此前已录入，内容相同，未重复录入。",
             "new_version": "该文件此前已录入，内容有改动：已作为新版本录入，需重新审核。"}
 
 
@@ -95,7 +96,8 @@ def entry_done(item_id: str, session: SessionDep, ctx: ContextDep, outcome: str 
     actor = signed.actor
     view = views.full(_item(session, Viewer(actor, ctx.settings), item_id), actor, ctx.settings)
     suggestion = view["suggestion"]
-    return render("entry_done.html.j2", signed, here="/entry", item=view, outcome=OUTCOMES.get(outcome, OUTCOMES["created"]),
+    return render("entry_done.html.j2", signed, here="/entry", item=view, outcome=OUTCOMES.get(outcome, ""),
+                  stage=LABELS_ZH.get(view["status"], view["status"]),
                   suggested=_suggested(suggestion["suggestion"]) if suggestion else None,
                   exemption=_exemption(suggestion), labels=FIELD_LABELS_ZH)
 
