@@ -5,7 +5,8 @@
 /v1/reports/supervision answers) and shows the events still open today, most overdue first: items not
 routed within 条例第二十六条's 20 working days, review stages that have waited longer than their threshold
 (GONGKAI_REVIEW_WAIT_DAYS), items never reviewed at all. Titles come from the lists' own scope and view
-(queries.filtered, views.summary) for the page's rows, in one query.
+(queries.filtered, views.summary) for the page's rows, in one query. Below them, the items at risk: not routed,
+due within AT_RISK working days (the agency's calendar), the earliest first.
 
 统计报表 links every report of api/reports/registry.REPORTS that the person's role may read (each report's
 own action in PERMISSIONS), as the API's HTML page and its CSV and XLSX, for a date range and a division.
@@ -39,6 +40,7 @@ router.include_router(feed_page.router)
 
 READ_SUPERVISION = page("read_supervision")
 HIDDEN = "（无权查看）"
+AT_RISK = 5  # working days: an item due within them is at risk (its reviewers have a week left)
 WAITING_FOR = {"secrecy_review": "保密审核人员", "disclosure_review": "公开方式审核人员"}
 REPORT_HINTS = {
     "statistics": "按处室、公开属性、栏目、审核状态和月份统计件数与主动公开率（按办结日期）。",
@@ -79,12 +81,31 @@ def _titles(session: Any, viewer: Viewer, ids: list[int]) -> dict[int, str]:
     return out
 
 
+def at_risk(session: Any, viewer: Viewer, ctx: Any, today: dt.date, division: str | None) -> tuple[int, list[dict]]:
+    """Items not yet routed whose Art. 26 due date falls within AT_RISK working days: the earliest first, the
+    first page only (one count and one page query, through the lists' own scope and view)."""
+    last = ctx.calendar.add_working_days(today, AT_RISK).due_on
+    query = queries.filtered(select(ItemRow).where(ItemRow.status != ItemStatus.ROUTED, ItemRow.due_on >= today,
+                                                   ItemRow.due_on <= last), viewer, division=division)
+    total, rows = queries.page(session, query, [ItemRow.due_on, ItemRow.id], PER_PAGE, 0)
+    out = []
+    for row in rows:
+        summary = views.summary(row, viewer.actor, viewer.settings, today)
+        out.append({"item_id": row.id, "index_number": row.index_number, "division": row.division or "—",
+                    "title": HIDDEN if summary["restricted"] else (summary["title"] or "（无标题）"),
+                    "stage": LABELS_ZH.get(row.status, row.status), "due_on": row.due_on.isoformat(),
+                    "left": ctx.calendar.working_days_between(today, row.due_on),
+                    "waiting_for": WAITING_FOR.get(row.status, "—")})
+    return total, out
+
+
 @router.get("/overdue", response_class=HTMLResponse)
 def overdue(request: Request, session: SessionDep, ctx: ContextDep,
             signed: Signed = Depends(READ_SUPERVISION)) -> HTMLResponse:
-    """What is overdue today, most overdue first, 50 a page; by division if asked."""
+    """What is overdue today, most overdue first, 50 a page; then what falls due soon. By division if asked."""
     division, number = text_param(request, "division", "处室", MAX_DIVISION), page_number(request)
     today = views.today_in_china()
+    viewer = Viewer(signed.actor, ctx.settings)
     # Open events concern items not routed now: asked for those only (the report narrows to them once its
     # build honours `only`, as the readable_only reports' do; until then it reads every item, and the events
     # of routed items are dropped below all the same).
@@ -93,13 +114,15 @@ def overdue(request: Request, session: SessionDep, ctx: ContextDep,
     events = [e for e in (_open_event(r, today) for r in report["rows"]) if e is not None]
     events.sort(key=lambda e: (-e["days"], e["item_id"], e["kind"]))
     shown = events[(number - 1) * PER_PAGE:number * PER_PAGE]
-    titles = _titles(session, Viewer(signed.actor, ctx.settings), sorted({e["item_id"] for e in shown}))
+    titles = _titles(session, viewer, sorted({e["item_id"] for e in shown}))
     for event in shown:
         event["title"] = titles.get(event["item_id"], f"信息 {event['item_id']}")
     kept = {"division": division} if division else {}
     counts = {kind: sum(1 for e in events if e["kind"] == kind) for kind in ("overdue", "waiting", "never_reviewed")}
+    risky, soon = at_risk(session, viewer, ctx, today, division)
     return render("overdue.html.j2", signed, here="/overdue", events=shown, counts=counts, today=today.isoformat(),
-                  division=division or "", pager=pager("/overdue", kept, number, len(events)))
+                  division=division or "", pager=pager("/overdue", kept, number, len(events)),
+                  soon=soon, soon_total=risky, at_risk=AT_RISK)
 
 
 async def any_report(request: Request) -> Signed:

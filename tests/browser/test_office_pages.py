@@ -6,6 +6,7 @@ screenshot in tests/browser/artifacts/ to look at."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, Callable
 import pytest
 
 from engine.paths import PROJECT_ROOT
+from engine.workflow.working_days import WorkingCalendar, publication_due, today_in_china
 from tests.browser.helpers import axe_violations, screenshot
 from tests.server_process import ServerProcess
 
@@ -32,10 +34,16 @@ def _samples() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def items(live_server: ServerProcess, token: Callable[..., str]) -> dict[str, Any]:
-    """Two items published (法规处, 综合统计科), one on request, one never reviewed and long overdue."""
+    """Two items published (法规处, 综合统计科), one on request, one never reviewed and long overdue, one due
+    in two working days."""
     docs = _samples()
+    today, calendar = today_in_china(), WorkingCalendar()
+    soon = today  # closed so that its Art. 26 due date is two working days away: at risk
+    while publication_due(soon, calendar).due_on > calendar.add_working_days(today, 2).due_on:
+        soon -= dt.timedelta(days=1)
     pushed = {"published": (0, "法规处", "2026-11-02"), "statistics": (5, "综合统计科", "2026-11-20"),
-              "requested": (3, "执法稽查处", "2026-10-09"), "waiting": (1, "规划财务处", "2025-06-02")}
+              "requested": (3, "执法稽查处", "2026-10-09"), "waiting": (1, "规划财务处", "2025-06-02"),
+              "soon": (7, "投资处", soon.isoformat())}
     ids = {}
     with live_server.client(token("document_system", "office-ds")) as http:
         for name, (n, division, closed_on) in pushed.items():
@@ -115,6 +123,8 @@ def test_the_office_keeps_the_stores_previews_the_website_and_chases_the_overdue
     first = page.locator("tbody tr").first
     assert first.locator("a").get_attribute("href") == f"/items/{ids['waiting']}"
     assert int(first.locator("td.number").inner_text()) > 100
+    soon = page.locator("table[aria-labelledby=soon] tbody tr")
+    assert soon.count() == 1 and soon.locator("a").get_attribute("href") == f"/items/{ids['soon']}"
     _check(watched, "office-overdue")
 
     page.click("nav.menu >> text=统计报表")

@@ -6,6 +6,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 
 from api.access import users
 from api.context import Actor
+from api.items import views
+from engine.workflow.working_days import publication_due
 from tests.service.conftest import Api, push_item, review_item, sample_documents
 
 PASSWORD = "长城-correct-horse-7"
@@ -170,6 +173,21 @@ def test_reports_are_offered_to_the_roles_that_may_read_them(api: Api, app: Any)
     text = _page(api, "/reports")
     assert "/v1/reports/accuracy?" in text and "/v1/reports/statistics" not in text
     assert "/v1/reports/supervision" not in text
+
+
+def test_overdue_lists_what_falls_due_within_five_working_days(api: Api, app: Any) -> None:
+    calendar, today = app.state.context.calendar, views.today_in_china()
+    closed = today  # the latest closing date whose due date is two working days from today
+    while publication_due(closed, calendar).due_on > calendar.add_working_days(today, 2).due_on:
+        closed -= dt.timedelta(days=1)
+    soon = push_item(api, 0, "法规处", closed.isoformat())
+    later = push_item(api, 3, "执法稽查处", today.isoformat())  # due in 20 working days: not at risk
+    _sign_in(api, app, "soon-office", "office")
+    text = _page(api, "/overdue")
+    risky = text.split('id="soon"')[1]
+    assert _linked(risky) == [soon] and later not in _linked(text)
+    assert re.search(r'<td class="number">2</td>', risky) and "5个工作日内到期" in risky
+    assert _linked(_page(api, "/overdue?division=执法稽查处").split('id="soon"')[1]) == []
 
 
 @pytest.mark.parametrize("role", ["clerk", "rule_author"])
