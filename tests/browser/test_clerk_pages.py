@@ -56,7 +56,10 @@ def test_a_clerk_enters_a_document_and_finds_it_in_the_list(
     assert page.locator("#f-doc_type").input_value() == "通知"  # what was typed is still there
     assert page.locator("#f-body").input_value() == "全市主要道路已完成除雪，公交线路运行正常。"
     _checked(page, "clerk-entry-errors")
-    summary.get_by_role("link", name="请填写标题。").click()  # the summary leads to the field
+    page.keyboard.press("Tab")  # by keyboard: from the summary to its first link, which leads to the field
+    assert page.evaluate("document.activeElement.textContent") == "请填写标题。"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "f-title"
     page.keyboard.type(TITLE)
     page.fill("#f-doc_number", "青交〔2026〕15号")
     with page.expect_navigation():
@@ -80,6 +83,9 @@ def test_a_clerk_enters_a_document_and_finds_it_in_the_list(
     assert "公开属性：" in cells[5] and "栏目：" in cells[5] and cells[6].startswith(due)
     assert page.get_by_role("link", name=others["title"]).count() == 0  # 办公室's item is not in scope
     _checked(page, "clerk-items")
+    with page.expect_navigation():
+        row.get_by_role("link", name=TITLE).click()
+    assert page.url.endswith(f"/items/{item_id}") and TITLE in page.locator("main").inner_text()
 
     other = sign_in("clerk", "办公室录入员", division="办公室")
     other.page.goto("/items")
@@ -90,3 +96,35 @@ def test_a_clerk_enters_a_document_and_finds_it_in_the_list(
     assert answer is not None and answer.status == 404
     answer = other.page.goto(f"/entry/{item_id}/done")
     assert answer is not None and answer.status == 404 and "没有这个文件" in other.page.locator("main").inner_text()
+
+
+def test_the_list_for_the_office_shows_division_filter_hidden_titles_and_overdue_tags(
+        sign_in: Callable[..., Any], live_server: ServerProcess, token: Callable[..., str]) -> None:
+    samples = sample_documents()
+    with live_server.client(token("document_system", "clerk-pages-ds2")) as http:
+        for n, extra in enumerate(({"closed_on": "2026-01-05"},
+                                   {"secrecy_marking": "秘密★1年", "title": "关于某专项工作的秘密请示"})):
+            answer = http.post("/v1/closures", json={**samples[n + 3], "id": f"office-view-{n}", "division": "财务处",
+                                                     **extra})
+            assert answer.status_code == 201, answer.text
+    watched = sign_in("office", "浏览器公开办", bypass_csp=True)
+    page = watched.page
+    page.goto("/items")
+    page.fill("#q-division", "财务处")
+    with page.expect_navigation():
+        page.get_by_role("button", name="筛选").click()
+    assert "division=%E8%B4%A2%E5%8A%A1%E5%A4%84" in page.url and "共 2 件" in page.locator("main").inner_text()
+    rows = page.locator("tbody tr")
+    assert rows.count() == 2
+    secret, overdue = rows.nth(0), rows.nth(1)  # newest first
+    assert "（无权查看）" in secret.inner_text() and "涉密" in secret.inner_text()
+    assert "秘密请示" not in page.content()
+    assert "已逾期" in overdue.inner_text() and samples[3]["title"] in overdue.inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "office-items-filtered")
+    # A date input takes no impossible date, but an address can carry one.
+    page.goto("/items?closed_from=2026-13-45&q=%3Cscript%3E")
+    assert "办结日期（起）不是有效的日期" in page.locator("#error-summary").inner_text()
+    assert page.locator("#q-closed_from").get_attribute("aria-invalid") == "true"
+    assert axe_violations(page) == []
+    screenshot(page, "office-items-bad-filter")
