@@ -81,7 +81,7 @@ def _rule_rows(book: Any) -> list[dict[str, Any]]:
         d = rule.describe()
         rows.append({"id": d["id"], "title": d["title"], "citation": d["citation"],
                      "outcome": upload.outcome_zh(d["outcome"]), "mode": LABELS_ZH.get(d["mode"], d["mode"]),
-                     "file": f"{d['file']}:{d['line']}"})
+                     "file": f"{d['file'].removeprefix('rules/')}:{d['line']}"})
     return rows
 
 
@@ -169,7 +169,8 @@ def _validation_page(signed: Signed, candidate: upload.Candidate, base_files: Ma
                         for d in out["diagnostics"]],
         "backtest": backtest, "flips": upload.flip_rows(backtest["flips"]) if backtest else [],
         "gates": upload.gate_rows(backtest["gates"]) if backtest else [], "changed": changed,
-        "may_activate": signed.actor.role in PERMISSIONS["activate_rules"], "error": None, "note": "",
+        "may_activate": signed.actor.role in PERMISSIONS["activate_rules"], "limit": rulesets.VALIDATION_ITEMS,
+        "error": None, "note": "",
         "note_error": None, **values})
 
 

@@ -36,6 +36,8 @@ ROOT_LABEL = "（根目录）"
 VERDICTS_ZH = {"fixed": "改对", "broken": "改错", "changed": "改变"}
 VALUES_ZH = {"undecided": "未定", "null": "无"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+# The two fixed gates (engine/authoring/backtest.py), by metric; a manifest's own gate shows its metric.
+GATES_ZH = {"secrecy_flag.recall": "涉密文件的识别不得减少", "category.withheld.recall": "不予公开文件的识别不得减少"}
 
 
 class CandidateProblem(Exception):
@@ -198,7 +200,8 @@ def gate_rows(gates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for g in gates:
         found = g.get("found")
-        rows.append({"gate": g["gate"], "why": g["why"], "metric": g["metric"], "active": number(g["active"]),
+        label = GATES_ZH.get(g["metric"], "规则集设定的门槛") if found else "规则集设定的门槛"
+        rows.append({"label": label, "gate": g["gate"], "why": g["why"], "metric": g["metric"], "active": number(g["active"]),
                      "candidate": number(g["candidate"]), "passed": g["passed"],
                      "found": f"现行 {found['active']} 件，候选 {found['candidate']} 件" if found else "",
                      "unmeasured": g.get("unmeasured") or ""})
