@@ -180,31 +180,35 @@ def items_page(request: Request, session: SessionDep, ctx: ContextDep,
 
 
 def _details(session: Session, ids: list[int]) -> dict[int, dict[str, str | None]]:
-    """The 发文字号 and the suggested values of the items' current versions: one query for the page."""
+    """The 发文字号 and each suggested field's value and status, of the items' current versions: one query
+    for the page (the database reads the JSON; no suggestion is sent here whole)."""
     if not ids:
         return {}
     document, suggestion = ItemVersionRow.document, ItemVersionRow.suggestion
+    names = ("doc_number", *SUGGESTED, *(f"{name}_status" for name in SUGGESTED))
     query = (select(ItemVersionRow.item_id, document["doc_number"].as_string(),
-                    *(suggestion[("suggestion", name, "value")].as_string() for name in SUGGESTED))
+                    *(suggestion[("suggestion", name, "value")].as_string() for name in SUGGESTED),
+                    *(suggestion[("suggestion", name, "status")].as_string() for name in SUGGESTED))
              .join(ItemRow, queries.CURRENT_VERSION).where(ItemRow.id.in_(ids)))
-    return {row[0]: dict(zip(("doc_number", *SUGGESTED), row[1:], strict=True)) for row in session.execute(query)}
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(query)}
 
 
 def _row(summary: dict[str, Any], detail: dict[str, str | None] | None) -> dict[str, Any]:
-    """One line of the list, in Chinese; a restricted item's content stays hidden."""
+    """One line of the list, in Chinese; a restricted item's content stays hidden (it has no detail)."""
     status = LABELS_ZH.get(summary["status"], summary["status"])
     if summary["store"]:
         status += f"（{LABELS_ZH.get(summary['store'], summary['store'])}）"
-    readable = not summary["restricted"] and detail is not None
+    hidden = summary["restricted"]
+    detail = detail or {}
     return {
-        "id": summary["id"], "title": (summary["title"] or "（无标题）") if readable else HIDDEN,
-        "restricted": summary["restricted"], "division": summary["division"] or NONE,
-        "doc_number": (detail["doc_number"] or NONE) if readable and detail else HIDDEN if summary["restricted"] else NONE,
+        "id": summary["id"], "title": HIDDEN if hidden else summary["title"] or "（无标题）",
+        "restricted": hidden, "division": summary["division"] or NONE,
+        "doc_number": HIDDEN if hidden else detail.get("doc_number") or NONE,
         "closed_on": summary["closed_on"], "due_on": summary["due_on"], "status": status,
         "overdue": summary["overdue"], "published_late": summary["published_late"],
         "uncertain": bool(summary["warnings"]),  # the clock ran into a year without its holidays
-        "suggested": [(FIELD_LABELS_ZH[name], _value_zh(detail[name])) for name in SUGGESTED]
-        if readable and detail else None,
+        "suggested": None if hidden or not detail else
+        [(FIELD_LABELS_ZH[name], _value_zh(detail[name], detail[f"{name}_status"])) for name in SUGGESTED],
     }
 
 
@@ -217,7 +221,7 @@ def _list(signed: Signed, typed: dict[str, str], by_division: bool, *, rows: lis
         return "/items?" + urlencode({**kept, "page": to})
 
     return render("items.html.j2", signed, status, here="/items", rows=rows or [], total=total, number=number,
-                  pages=pages, previous=link(number - 1) if number > 1 else None,
+                  pages=pages, previous=link(min(number - 1, pages)) if number > 1 else None,
                   next=link(number + 1) if number < pages else None, values=typed, errors=errors or {},
                   labels=FILTER_LABELS, by_division=by_division, statuses=_choices(ItemStatus),
                   categories=_choices(Category), searched=bool(kept))

@@ -208,6 +208,9 @@ def test_filters_and_paging(app: Any, api: Api) -> None:
     assert 'rel="next"' in one.text and 'rel="prev"' not in one.text
     two = clerk.get("/items", params={"page": "2"})
     assert f'href="/items/{first}"' in two.text and two.text.count("<tr>") == 2 and 'rel="prev"' in two.text
+    beyond = clerk.get("/items", params={"page": "9"})  # past the end: empty, and the way back is to the last page
+    assert beyond.status_code == 200 and "没有符合条件的文件" in beyond.text
+    assert '<a href="/items?page=2" rel="prev">' in beyond.text and 'rel="next"' not in beyond.text
     # A search matches the items the person may read (a secret-looking sample is not among them), as the API's.
     matched = api.as_("office").get("/v1/items", params={"q": "分页测试文件0"}).json()["total"]
     found = clerk.get("/items", params={"q": "分页测试文件0"})
