@@ -18,7 +18,7 @@ import datetime as dt
 import math
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -77,12 +77,21 @@ def page_number(request: Request) -> int:
     return int(value)
 
 
+def query(values: dict[str, Any]) -> str:
+    """A query string for a link, Chinese kept as typed (the browser encodes it when it follows the link, so a
+    page differs from another only where what was asked differs); ASCII is percent-encoded but letters and digits."""
+    def part(text: str) -> str:
+        return "".join(c if ord(c) > 127 else quote(c, safe="") for c in text)
+
+    return "&".join(f"{part(str(k))}={part(str(v))}" for k, v in values.items())
+
+
 def pager(path: str, kept: dict[str, Any], number: int, total: int) -> dict[str, Any]:
     """Where the page is in the list, and the links to the previous and next pages (keeping the filters)."""
     pages = max(1, math.ceil(total / PER_PAGE))
 
     def link(n: int) -> str:
-        return f"{path}?{urlencode({**kept, 'page': n})}"
+        return f"{path}?{query({**kept, 'page': n})}"
 
     return {"number": number, "pages": pages, "total": total, "first": link(1),
             "previous": link(number - 1) if number > 1 else None,
@@ -163,5 +172,5 @@ def store(store: str, request: Request, session: SessionDep, ctx: ContextDep,
     return render("store.html.j2", signed, here="/stores", store=store, name=LABELS_ZH[store], hint=STORE_HINTS[Store(store)],
                   rows=[_row(s, numbers.get(s["id"]), decided.get(s["id"])) for s in summaries],
                   values={k: kept.get(k, "") for k in filters}, filtered=bool(kept),
-                  exports={fmt: f"/v1/stores/{store}?{urlencode({**kept, 'format': fmt})}" for fmt in ("csv", "xlsx")},
+                  exports={fmt: f"/v1/stores/{store}?{query({**kept, 'format': fmt})}" for fmt in ("csv", "xlsx")},
                   pager=pager(f"/stores/{store}", kept, number, total))

@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 
 from api.access import users
+from api.access.roles import PERMISSIONS
 from api.context import Actor
 from api.items import views
+from api.pages.office import READ_REPORTS
+from api.reports.registry import REPORTS
 from engine.workflow.working_days import publication_due
 from tests.service.conftest import Api, push_item, review_item, sample_documents
 
@@ -158,6 +161,11 @@ def test_overdue_lists_what_is_late_most_overdue_first_citing_article_26(api: Ap
     assert days == sorted(days, reverse=True) and days[0] > 300
     narrowed = _page(api, "/overdue?division=规划财务处")
     assert set(_linked(narrowed)) == {recent}
+
+
+def test_the_reports_page_is_for_every_role_that_may_read_some_report() -> None:
+    readers = set().union(*(PERMISSIONS[report.action] for report in REPORTS.values()))
+    assert readers == set(PERMISSIONS[READ_REPORTS.action])  # type: ignore[attr-defined]
 
 
 def test_reports_are_offered_to_the_roles_that_may_read_them(api: Api, app: Any) -> None:
