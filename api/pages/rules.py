@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Annotated, Any, Awaitable, Callable, Mapping
+import re
+from typing import Any, Awaitable, Callable, Mapping
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -39,6 +40,7 @@ ACTIONS_ZH = {"start": "服务启动", "activate": "启用", "rollback": "回退
 NOTICES = {"activated": "已启用规则版本 {revision}：此后的建议由它给出。",
            "rolled_back": "已回退到规则版本 {revision}：此后的建议由它给出。"}
 MAX_NOTE = 2000  # the API's (api/schemas.CandidateIn.note)
+MAX_REVISION = 64  # a SHA-256 in hex
 
 
 def uploading(action: str) -> Callable[..., Awaitable[Signed]]:
@@ -59,7 +61,6 @@ def uploading(action: str) -> Callable[..., Awaitable[Signed]]:
 
 READ = Depends(page("read_rules"))
 AUTHOR, ACTIVATE = Depends(uploading("author_rules")), Depends(uploading("activate_rules"))
-Revision = Annotated[str, Path(min_length=1, max_length=64, description="a revision")]
 
 
 def when(moment: str | dt.datetime | None) -> str:
@@ -120,16 +121,17 @@ def _overview_page(request: Request, signed: Signed, status: int = 200, **values
 @router.get("/rules", response_class=HTMLResponse)
 async def rules_page(request: Request, signed: Signed = READ) -> HTMLResponse:
     notice = NOTICES.get(request.query_params.get("notice", ""))
-    revision = request.query_params.get("revision", "")[:12]
-    return await run_in_threadpool(_overview_page, request, signed,
-                                   notice=notice.format(revision=revision) if notice else None)
+    revision = request.query_params.get("revision", "")
+    shown = notice.format(revision=revision) if notice and re.fullmatch(r"[0-9a-f]{12}", revision) else None
+    return await run_in_threadpool(_overview_page, request, signed, notice=shown)
 
 
 @router.get("/rules/revisions/{revision}", response_class=HTMLResponse)
-def revision_page(revision: Revision, session: SessionDep, ctx: ContextDep,
-                  signed: Signed = READ) -> HTMLResponse:
+def revision_page(revision: str, session: SessionDep, ctx: ContextDep, signed: Signed = READ) -> HTMLResponse:
     """A revision's files, read-only."""
     try:
+        if len(revision) > MAX_REVISION:
+            raise NotFound(revision)
         found = rulesets.revision_files(session, revision)
     except NotFound:
         raise PageRefusal(404, f"没有规则版本 {revision[:64]}。") from None
@@ -226,7 +228,7 @@ def _activate(request: Request, signed: Signed, candidate: upload.Candidate, val
 async def activate(request: Request, signed: Signed = ACTIVATE) -> Response:
     """Put a validated candidate in service, with the author's note (the API's activation)."""
     fields = await request.form()
-    base, validated = str(fields.get("base") or "")[:64], str(fields.get("revision") or "")[:64]
+    base, validated = str(fields.get("base") or "")[:MAX_REVISION], str(fields.get("revision") or "")[:MAX_REVISION]
     note = str(fields.get("note") or "")[:MAX_NOTE]
     try:
         candidate = upload.carried(base, str(fields.get("files") or ""))
@@ -260,5 +262,5 @@ def _rollback(request: Request, signed: Signed, to: str, note: str) -> Response:
 async def rollback(request: Request, signed: Signed = ACTIVATE) -> Response:
     """Serve an earlier revision again (the API's rollback), with the author's note."""
     fields = await request.form()
-    to, note = str(fields.get("to") or "")[:64], str(fields.get("note") or "")[:MAX_NOTE]
+    to, note = str(fields.get("to") or "")[:MAX_REVISION], str(fields.get("note") or "")[:MAX_NOTE]
     return await run_in_threadpool(_rollback, request, signed, to, note)

@@ -77,6 +77,8 @@ def test_the_rules_page_shows_the_set_in_service_its_rules_and_history(api: Api,
     assert files.status_code == 200 and "columns/subjects.yaml" in files.text and "<pre" in files.text
     assert str(escape("matches: '建设项目|")) in files.text
     assert api.client.get("/rules/revisions/0000").status_code == 404
+    assert "没有规则版本" in api.client.get(f"/rules/revisions/{'f' * 100}").text
+    assert "已启用" not in api.client.get("/rules?notice=activated&revision=<b>假的</b>").text  # not a revision
 
 
 def test_a_broken_file_shows_diagnostics_and_activates_nothing(api: Api, app: Any) -> None:
@@ -139,6 +141,8 @@ def test_validate_activate_and_roll_back_through_the_pages(api: Api, app: Any) -
     assert again.status_code == 409 and "重新上传" in again.text and serving(api) == new
 
     assert api.client.post("/rules/rollback", data={"csrf": csrf, "to": old, "note": ""}).status_code == 422
+    unknown = api.client.post("/rules/rollback", data={"csrf": csrf, "to": "0" * 12, "note": "回退"})
+    assert unknown.status_code == 422 and "没有以 000000000000 开头的唯一规则版本" in unknown.text and serving(api) == new
     back = api.client.post("/rules/rollback", data={"csrf": csrf, "to": old, "note": "回退：再议"}, follow_redirects=False)
     assert back.status_code == 303 and serving(api) == old
     history = api.as_("office").get("/v1/rules/revisions").json()["activations"]
