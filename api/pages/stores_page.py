@@ -30,6 +30,7 @@ from api.access.visibility import Viewer
 from api.deps import ContextDep, SessionDep
 from api.items import queries, views
 from api.pages.layout import PageRefusal, page, render
+from api.reports.exports import EXPORT_LIMIT
 from engine.vocabulary import LABELS_ZH, ReviewStage, Store
 from engine.workflow.working_days import china_date
 from models.tables import ItemRow, ItemVersionRow, ReviewRow
@@ -171,6 +172,6 @@ def store(store: str, request: Request, session: SessionDep, ctx: ContextDep,
     kept = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items() if v}
     return render("store.html.j2", signed, here="/stores", store=store, name=LABELS_ZH[store], hint=STORE_HINTS[Store(store)],
                   rows=[_row(s, numbers.get(s["id"]), decided.get(s["id"])) for s in summaries],
-                  values={k: kept.get(k, "") for k in filters}, filtered=bool(kept),
+                  values={k: kept.get(k, "") for k in filters}, filtered=bool(kept), export_limit=EXPORT_LIMIT,
                   exports={fmt: f"/v1/stores/{store}?{query({**kept, 'format': fmt})}" for fmt in ("csv", "xlsx")},
                   pager=pager(f"/stores/{store}", kept, number, total))

@@ -17,6 +17,7 @@ from api.access import users
 from api.access.roles import PERMISSIONS
 from api.context import Actor
 from api.items import views
+from api.pages import stores_page
 from api.pages.office import READ_REPORTS
 from api.reports.registry import REPORTS
 from engine.workflow.working_days import publication_due
@@ -104,6 +105,18 @@ def test_search_and_filters_narrow_the_store_as_the_api_does_and_the_export_is_t
     assert len(rows) == 2 and title in rows[1]
     xlsx = re.search(r'href="(/v1/stores/proactive\?[^"]*format=xlsx[^"]*)"', text)
     assert xlsx is not None and api.client.get(html.unescape(xlsx.group(1))).status_code == 200
+
+
+def test_a_store_too_long_for_one_export_says_so_instead_of_offering_a_refused_file(
+        api: Api, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(api)
+    more = push_item(api, 5, "综合统计科", "2026-11-20")
+    review_item(api, more, {"secrecy": "none"}, {**PROACTIVE, "column": "statistics"})
+    monkeypatch.setattr(stores_page, "EXPORT_LIMIT", 1)
+    _sign_in(api, app, "stores-office", "office")
+    text = _page(api, "/stores/proactive")
+    assert "format=csv" not in text and "超过一次导出的上限" in text
+    assert "format=csv" in _page(api, "/stores/proactive?division=法规处")  # narrowed to one: offered
 
 
 def test_a_secret_title_is_shown_neither_in_the_store_nor_in_its_export_to_a_role_not_cleared(api: Api, app: Any) -> None:
