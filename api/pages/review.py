@@ -108,22 +108,25 @@ def disclosure_queue(request: Request, session: SessionDep, ctx: ContextDep,
     return _queue(ReviewStage.DISCLOSURE_REVIEW, request, session, ctx, signed)
 
 
-def _next(stage: ReviewStage, request: Request, session: Session, ctx: Context, signed: Signed) -> Response:
-    """下一件: the item after `after` in the queue, found when asked (the item page itself does not sort the
-    queue: with 100,000 items waiting that is most of a page's time)."""
+def _next(stage: ReviewStage, request: Request, session: Session, ctx: Context, signed: Signed) -> HTMLResponse:
+    """下一件: the page of the item after `after` in the queue, found when asked (the item page itself does
+    not sort the queue: with 100,000 items waiting that is most of a page's time); the queue's page when
+    no other item waits. A page, not a redirect: the same address shows the same item until it is reviewed."""
     after_id = request.query_params.get("after", "")
     after = session.get(ItemRow, int(after_id)) if after_id.isdigit() and int(after_id) <= MAX_ID else None
     found = review_forms.next_in_queue(session, Viewer(signed.actor, ctx.settings), stage, after, views.today_in_china())
-    return RedirectResponse(f"/items/{found}" if found is not None else f"/queues/{stage}", 303)
+    if found is None:
+        return _queue(stage, request, session, ctx, signed)
+    return _item_page(session, ctx, signed, found)
 
 
-@router.get("/queues/secrecy_review/next")
-def secrecy_next(request: Request, session: SessionDep, ctx: ContextDep, signed: SecrecyQueuePage) -> Response:
+@router.get("/queues/secrecy_review/next", response_class=HTMLResponse)
+def secrecy_next(request: Request, session: SessionDep, ctx: ContextDep, signed: SecrecyQueuePage) -> HTMLResponse:
     return _next(ReviewStage.SECRECY_REVIEW, request, session, ctx, signed)
 
 
-@router.get("/queues/disclosure_review/next")
-def disclosure_next(request: Request, session: SessionDep, ctx: ContextDep, signed: DisclosureQueuePage) -> Response:
+@router.get("/queues/disclosure_review/next", response_class=HTMLResponse)
+def disclosure_next(request: Request, session: SessionDep, ctx: ContextDep, signed: DisclosureQueuePage) -> HTMLResponse:
     return _next(ReviewStage.DISCLOSURE_REVIEW, request, session, ctx, signed)
 
 

@@ -82,6 +82,9 @@ def test_the_secrecy_reviewer_works_the_queue_with_the_keyboard(sign_in: Callabl
     assert f"事项 {order[0]} 的保密审核已完成" in page.locator("p.notice").inner_text()
     assert _item(clients, order[0])["status"] == "disclosure_review"
     screenshot(page, "review-item-after-confirm")
+    with page.expect_navigation():
+        page.keyboard.press("n")  # 下一件 without deciding this one
+    assert page.locator(f"form[action='/items/{order[2]}/secrecy_review']").count() == 2  # confirm and change
     assert failed == []
     _clean(watched, since)
 
