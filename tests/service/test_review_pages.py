@@ -14,6 +14,7 @@ from sqlalchemy import event
 from api.access import users
 from api.context import Actor
 from api.pages.item_page import disagreement_zh
+from engine.vocabulary import FIELD_LABELS_ZH
 from tests.service.conftest import Api, push_item, review_item
 
 PASSWORD = "审核-页面-测试-2026"
@@ -78,7 +79,19 @@ def test_the_item_page_shows_evidence_confidence_articles_and_the_model(api: Api
     assert "style=" not in html and "<script>" not in html
 
 
-def test_a_disagreement_of_rules_and_model_is_flagged() -> None:
+def test_the_item_page_flags_where_rules_and_model_disagree(api: Api, app: Any) -> None:
+    disagreeing = []
+    for item_id in _push_all(api):
+        fields = _item(api, item_id)["suggestion"]["suggestion"]
+        disagreeing += [(item_id, name) for name, field in fields.items() if field["disagreement"]]
+    assert disagreeing, "the test model disagrees with the rules on some sample (sample 7's category)"
+    _sign_in(api, app, "李保密", "secrecy_reviewer")
+    for item_id, name in disagreeing:
+        html = api.client.get(f"/items/{item_id}").text
+        assert f"规则与模型不一致（{FIELD_LABELS_ZH[name]}）" in html and "与规则不一致" in html
+
+
+def test_a_disagreement_of_rules_and_model_is_said_in_chinese() -> None:
     field = {"value": "withheld", "disagreement": "held back from proactive: the rules say proactive, the model "
              "withheld (0.71); review decides", "model": {"value": "withheld", "probability": 0.71}}
     said = disagreement_zh("category", field)
@@ -111,6 +124,9 @@ def test_confirm_goes_on_to_the_next_item_of_the_queue(api: Api, app: Any) -> No
     assert after["status"] == "disclosure_review" and after["reviews"][-1]["actor"] == "李保密"
     landed = api.client.get(done.headers["location"])
     assert f"事项 {first} 的保密审核已完成" in landed.text and len(ids) == 8
+    again = api.client.post(f"/items/{first}/secrecy_review", data={"csrf": csrf, "mode": "confirm", "secrecy": suggested})
+    assert again.status_code == 409 and "此环节的审核已经完成" in again.text  # someone (here: they) reviewed first
+    assert len(_item(api, first)["reviews"]) == 1
 
 
 def test_a_change_without_a_reason_is_refused_in_chinese_and_nothing_changes(api: Api, app: Any) -> None:
