@@ -113,11 +113,10 @@ def page(action: str) -> Callable[..., Awaitable[Signed]]:
         try:
             await check(request, None)  # no bearer: a page is a person's, by the session cookie
         except HTTPException as exc:
+            await request.close()  # a multipart form parsed for its CSRF field holds temporary files
             if exc.status_code == 401:
                 raise SignInNeeded() from None
-            if "CSRF" in str(exc.detail):
-                raise PageRefusal(403, "表单已过期或来源不明：请返回上一页刷新后重试。") from None
-            raise PageRefusal(exc.status_code, "您的角色无权使用此页面。") from None
+            raise PageRefusal(exc.status_code, _refusal(exc)) from None
         signed: Signed | None = getattr(request.state, "signed", None)
         if signed is None:  # a bearer header reached a page: pages are for signed-in people
             raise SignInNeeded()
@@ -125,6 +124,17 @@ def page(action: str) -> Callable[..., Awaitable[Signed]]:
 
     signed_page.action = action  # type: ignore[attr-defined]  (read by the page role tests)
     return signed_page
+
+
+def _refusal(exc: HTTPException) -> str:
+    """What the person is told of an authorisation refusal (allow's words are the API's, in English)."""
+    if exc.status_code == 403 and "CSRF" in str(exc.detail):
+        return "表单已过期或来源不明：请返回上一页刷新后重试。"
+    if exc.status_code == 403:
+        return "您的角色无权使用此页面。"
+    if exc.status_code == 413:
+        return "提交的内容过大。"
+    return f"无法完成请求（{exc.status_code}）。"
 
 
 async def form(request: Request) -> dict[str, str]:
