@@ -43,7 +43,7 @@ READ_SUPERVISION = page("read_supervision")
 # authors accuracy only; tests/service/test_office_pages.py checks the union). Each report on it is shown by
 # its own action. (The menu offers it under read_statistics: rule authors reach it by address.)
 READ_REPORTS = page("read_accuracy")
-HIDDEN = "（无权查看）"
+HIDDEN = "信息 {}（标题无权查看）"  # a secret item, to a role not cleared for it: its id, not its title
 AT_RISK = 5  # working days: an item due within them is at risk (its reviewers have a week left)
 WAITING_FOR = {"secrecy_review": "保密审核人员", "disclosure_review": "公开方式审核人员"}
 REPORT_HINTS = {
@@ -81,7 +81,7 @@ def _titles(session: Any, viewer: Viewer, ids: list[int]) -> dict[int, str]:
     out = {}
     for row in rows:
         summary = views.summary(row, viewer.actor, viewer.settings)
-        out[row.id] = HIDDEN if summary["restricted"] else (summary["title"] or "（无标题）")
+        out[row.id] = HIDDEN.format(row.id) if summary["restricted"] else (summary["title"] or "（无标题）")
     return out
 
 
@@ -96,7 +96,7 @@ def at_risk(session: Any, viewer: Viewer, ctx: Any, today: dt.date, division: st
     for row in rows:
         summary = views.summary(row, viewer.actor, viewer.settings, today)
         out.append({"item_id": row.id, "index_number": row.index_number, "division": row.division or "—",
-                    "title": HIDDEN if summary["restricted"] else (summary["title"] or "（无标题）"),
+                    "title": HIDDEN.format(row.id) if summary["restricted"] else (summary["title"] or "（无标题）"),
                     "stage": LABELS_ZH.get(row.status, row.status), "due_on": row.due_on.isoformat(),
                     "left": ctx.calendar.working_days_between(today, row.due_on),
                     "waiting_for": WAITING_FOR.get(row.status, "—")})

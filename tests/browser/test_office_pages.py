@@ -43,7 +43,7 @@ def items(live_server: ServerProcess, token: Callable[..., str]) -> dict[str, An
         soon -= dt.timedelta(days=1)
     pushed = {"published": (0, "法规处", "2026-11-02"), "statistics": (5, "综合统计科", "2026-11-20"),
               "requested": (3, "执法稽查处", "2026-10-09"), "waiting": (1, "规划财务处", "2025-06-02"),
-              "soon": (7, "投资处", soon.isoformat())}
+              "soon": (7, "投资处", soon.isoformat()), "marked": (2, "办公室", "2026-11-02")}
     ids = {}
     with live_server.client(token("document_system", "office-ds")) as http:
         for name, (n, division, closed_on) in pushed.items():
@@ -59,6 +59,11 @@ def items(live_server: ServerProcess, token: Callable[..., str]) -> dict[str, An
             assert answer.status_code == 200, answer.text
             answer = d.post(f"/v1/items/{ids[name]}/disclosure_review", json=decision)
             assert answer.status_code == 200, answer.text
+        # the sample marked 内部, reviewed as such: withheld, its title not for the office (not cleared)
+        assert s.post(f"/v1/items/{ids['marked']}/secrecy_review", json={"secrecy": "internal"}).status_code == 200
+        answer = d.post(f"/v1/items/{ids['marked']}/disclosure_review", json={
+            "category": "withheld", "exemption": "internal_affairs", "column": "other", "reason": "内部事务"})
+        assert answer.status_code == 200, answer.text
     return {"ids": ids, "docs": docs}
 
 
@@ -81,7 +86,7 @@ def test_the_office_keeps_the_stores_previews_the_website_and_chases_the_overdue
     assert page.url.endswith("/stores") and page.locator("h1").inner_text() == "四库"
     counts = dict(zip(page.locator("tbody th").all_inner_texts(), page.locator("tbody td.number").all_inner_texts(),
                       strict=True))
-    assert counts == {"主动公开": "2", "依申请公开": "1", "不予公开": "0", "非《条例》所指政府信息": "0"}
+    assert counts == {"主动公开": "2", "依申请公开": "1", "不予公开": "1", "非《条例》所指政府信息": "0"}
     _check(watched, "office-stores")
 
     page.click("tbody >> text=主动公开")
@@ -89,8 +94,10 @@ def test_the_office_keeps_the_stores_previews_the_website_and_chases_the_overdue
     assert page.locator("tbody tr").count() == 2
     _check(watched, "office-store-proactive")
 
-    page.fill("#q", docs[0]["title"][3:10])
-    page.click("form.filters button")
+    page.focus("#q")  # by keyboard: type, Enter
+    page.keyboard.type(docs[0]["title"][3:10])
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/stores/proactive?q=*")
     assert page.locator("tbody tr").count() == 1 and docs[0]["title"] in page.locator("tbody").inner_text()
     assert page.input_value("#q") == docs[0]["title"][3:10]
     _check(watched, "office-store-search")
@@ -108,6 +115,12 @@ def test_the_office_keeps_the_stores_previews_the_website_and_chases_the_overdue
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert len(rows) == 2 and rows[1][0] == str(ids["statistics"]) and docs[5]["title"] in rows[1]
     assert download.value.suggested_filename.endswith(".csv")
+
+    page.click("nav.menu >> text=四库")
+    page.click("tbody >> text=不予公开")
+    row = page.locator("tbody tr")
+    assert row.count() == 1 and "（无权查看）" in row.inner_text() and docs[2]["title"] not in page.content()
+    _check(watched, "office-store-withheld")
 
     page.click("nav.menu >> text=网站发布预览")
     assert page.url.endswith("/feed")

@@ -174,6 +174,10 @@ def test_overdue_lists_what_is_late_most_overdue_first_citing_article_26(api: Ap
     assert days == sorted(days, reverse=True) and days[0] > 300
     narrowed = _page(api, "/overdue?division=规划财务处")
     assert set(_linked(narrowed)) == {recent}
+    secret = push_item(api, 2, "办公室", "2025-03-03", id="late-secret")  # marked 内部, overdue: listed, its title not shown
+    text = _page(api, "/overdue")
+    assert secret in _linked(text) and f"信息 {secret}（标题无权查看）" in text
+    assert html.escape(sample_documents()[2]["title"]) not in text
 
 
 def test_the_reports_page_is_for_every_role_that_may_read_some_report() -> None:
