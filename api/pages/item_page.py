@@ -38,6 +38,12 @@ CUE_ZH = {"need_to_know": "限定知悉范围", "restricted_circulation": "限�
           "classified_terms": "涉密术语", "defence": "国防军事事项", "protective_security": "警卫保卫事项",
           "code_words": "代号暗语", "embargo": "发布前保密", "reserves": "战略储备数量与地点",
           "model": "模型判断可能涉密"}
+# engine/consistency.REQUIREMENTS' corrections of a suggestion (`adjustment`), said in Chinese with the article.
+ADJUSTMENT_ZH = (("a state secret is withheld", "国家秘密不予公开（《条例》第十四条）"),
+                 ("material is not released", "内部/工作秘密不予公开（《保守国家秘密法》第六十四条）"),
+                 ("a marked document is never proactive", "有密级标志的文件不主动公开（《条例》第十七条）"),
+                 ("no exemption for", "不是不予公开，不设不予公开理由（《条例》第十三条）"),
+                 ("has no catalog column", "非政府信息不设公开目录栏目（《条例》第二条）"))
 LOW_CONFIDENCE = 0.7  # below this a suggested value is shown as uncertain (the queue ranks it higher too)
 _RULE_SAYS = re.compile(r"the rules say (\w+)")
 
@@ -71,6 +77,12 @@ def disagreement_zh(name: str, field: Mapping[str, Any]) -> str | None:
     return f"规则建议「{rules_value}」，{model_says}：两者不一致，置信度已调低，请审核判断。"
 
 
+def adjustment_zh(text: str | None) -> str | None:
+    if not text:
+        return None
+    return next((zh for phrase, zh in ADJUSTMENT_ZH if phrase in text), "按《条例》的一致性要求作了调整")
+
+
 def fields_view(suggestion: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Each suggested value with its confidence, source, model probabilities and any disagreement."""
     out = []
@@ -83,11 +95,12 @@ def fields_view(suggestion: Mapping[str, Any]) -> list[dict[str, Any]]:
         out.append({
             "name": name, "label": FIELD_LABELS_ZH[name], "value": field["value"], "value_zh": label(field["value"]),
             "status": FIELD_STATUS_ZH.get(field["status"], field["status"]),
-            "confidence": f"{field['confidence']:.0%}",
+            "applicable": field["status"] != FieldStatus.NOT_APPLICABLE,
+            "confidence": f"{field['confidence']:.0%}" if field["status"] != FieldStatus.NOT_APPLICABLE else NONE,
             "uncertain": field["status"] != FieldStatus.NOT_APPLICABLE and field["confidence"] < LOW_CONFIDENCE,
             "source": source, "rules": [rule["id"] for rule in field.get("rules") or ()],
             "contested": list(dict.fromkeys(f"「{label(c['value'])}」" for c in field.get("contested_by") or ())),
-            "adjustment": field.get("adjustment"),
+            "adjustment": adjustment_zh(field.get("adjustment")),
             "model": None if not model else {
                 "value": label(model["value"]), "probability": f"{model['probability']:.2f}",
                 "probabilities": [(label(v), f"{p:.2f}", round(p * 100)) for v, p in model["probabilities"].items()],
