@@ -52,6 +52,8 @@ def label(value: Any) -> str:
     """A vocabulary value in Chinese (— for none)."""
     if value is None or value == "":
         return NONE
+    if isinstance(value, bool):  # a fact's truth, as a rule's evidence gives it
+        return "是" if value else "否"
     return LABELS_ZH.get(value, str(value))
 
 
