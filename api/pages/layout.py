@@ -53,7 +53,7 @@ NAV = (
     NavLink("/stores", "四库", "read_store", "主动公开、依申请公开、不予公开、非政府信息四库：检索、筛选、导出"),
     NavLink("/feed", "网站发布预览", "feed", "门户网站将要显示的主动公开信息"),
     NavLink("/overdue", "逾期督办", "read_supervision", "逾期未审、逾期未公开与漏报"),
-    NavLink("/reports", "统计报表", "read_statistics", "统计、准确率、督办报表"),
+    NavLink("/reports", "统计报表", "read_accuracy", "统计、准确率、督办报表"),  # read_accuracy: any report
     NavLink("/rules", "规则", "read_rules", "规则版本、候选规则校验、启用与回退"),
     NavLink("/admin", "用户与令牌", "manage_users", "用户账户与系统令牌"),
 )

@@ -110,9 +110,8 @@ def overdue(request: Request, session: SessionDep, ctx: ContextDep,
     division, number = text_param(request, "division", "处室", MAX_DIVISION), page_number(request)
     today = views.today_in_china()
     viewer = Viewer(signed.actor, ctx.settings)
-    # Open events concern items not routed now: asked for those only (the report narrows to them once its
-    # build honours `only`, as the readable_only reports' do; until then it reads every item, and the events
-    # of routed items are dropped below all the same).
+    # Open events concern items not routed now: the report reads those only (`only`; the events of routed
+    # items, all closed, would be dropped below all the same).
     report = registry.build("supervision", session, ctx.settings, today=today, division=division,
                             only=ItemRow.status != ItemStatus.ROUTED)
     events = [e for e in (_open_event(r, today) for r in report["rows"]) if e is not None]

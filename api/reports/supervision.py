@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from api.reports import charts
@@ -57,11 +57,15 @@ ONE_DAY = dt.timedelta(days=1)
 
 def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int], since: dt.date | None = None,
                 until: dt.date | None = None, division: str | None = None,
-                progress: Progress | None = None) -> dict[str, Any]:
+                progress: Progress | None = None, only: ColumnElement[bool] | None = None) -> dict[str, Any]:
+    """`only` narrows the items read (the 逾期督办 page asks for those not routed, where every open event is:
+    a thirteenth of the time at 100k items)."""
     items_q = select(ItemRow.id, ItemRow.index_number, ItemRow.division, ItemRow.status, ItemRow.store,
                      ItemRow.due_on, ItemRow.created_at, ItemRow.routed_at, ItemRow.marking)
     if division:
         items_q = items_q.where(ItemRow.division == division)
+    if only is not None:
+        items_q = items_q.where(only)
     # The Core connection, not the ORM's per-row result processing: 100k items (bench/reports_bench.py).
     connection = session.connection()
     items = connection.execute(items_q.order_by(ItemRow.id)).all()
@@ -264,7 +268,7 @@ class SupervisionOut(Out):
 
 def _build(session: Session, settings: Settings, asked: Asked) -> dict[str, Any]:
     return supervision(session, today=asked.today, wait_days=settings.review_wait_days, since=asked.start,
-                       until=asked.end, division=asked.division, progress=asked.progress)
+                       until=asked.end, division=asked.division, progress=asked.progress, only=asked.only)
 
 
 REPORT = Report(
