@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from api.pages import evidence
 from engine.paths import data_dir
@@ -183,10 +183,11 @@ def text_view(view: Mapping[str, Any]) -> dict[str, Any] | None:
             "routing": [(FIELD_LABELS_ZH[n], str(document.get(n) or NONE)) for n in ROUTING_FIELDS]}
 
 
-def history_view(view: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every review, newest first: who, when, what was suggested and decided, the reason, 领导批示."""
+def history_view(view: Mapping[str, Any], reopenings: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Every review and reopening, newest first: who, when, what was suggested and decided (or where the
+    item was sent back from), the reason, 领导批示."""
     out = []
-    for review in reversed(view["reviews"]):
+    for review in view["reviews"]:
         suggested, decided = review.get("suggested") or {}, review.get("decided") or {}
         changes = [f"{FIELD_LABELS_ZH[n]}：{label(suggested.get(n))} → {label(decided.get(n))}"
                    if suggested.get(n) != decided.get(n) else f"{FIELD_LABELS_ZH[n]}：{label(decided.get(n))}（确认）"
@@ -194,9 +195,17 @@ def history_view(view: Mapping[str, Any]) -> list[dict[str, Any]]:
         if decided.get("cleared_signals"):
             changes.append("排除涉密风险提示：" + "、".join(CUE_ZH.get(c, c) for c in decided["cleared_signals"]))
         out.append({"stage": STAGE_ZH.get(review["stage"], review["stage"]), "actor": review["actor"],
-                    "at": when(review["at"]), "version": review["version"], "changed": review["changed"],
+                    "at": review["at"], "version": review["version"], "changed": review["changed"],
                     "changes": changes, "reason": review["reason"], "leader": review["leader_instruction"]})
-    return out
+    for event in reopenings:
+        before, after = event.get("before") or {}, event.get("after") or {}
+        store = f"（{STORE_ZH.get(before['store'], before['store'])}）" if before.get("store") else ""
+        was = STATUS_ZH.get(before.get("status"), before.get("status") or NONE)
+        out.append({"stage": "退回重审", "actor": event["actor"], "at": event["at"], "version": None,
+                    "changed": True, "changes": [f"由{was}{store}退回{STAGE_ZH.get(after.get('status'), NONE)}"],
+                    "reason": after.get("reason"), "leader": None})
+    out.sort(key=lambda row: dt.datetime.fromisoformat(row["at"]), reverse=True)
+    return [{**row, "at": when(row["at"])} for row in out]
 
 
 def summary_view(view: Mapping[str, Any]) -> dict[str, Any]:

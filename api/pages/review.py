@@ -36,7 +36,7 @@ from api.pages import item_page, review_forms
 from api.pages.layout import PageRefusal, form, page, render
 from api.schemas import MAX_ID
 from engine.vocabulary import ReviewStage
-from models.tables import ItemRow, ItemVersionRow
+from models.tables import AuditEventRow, ItemRow, ItemVersionRow
 
 router = APIRouter()
 ItemId = Annotated[int, Path(ge=0, le=MAX_ID, description="an item's id")]
@@ -156,6 +156,14 @@ def _forms(item: ItemRow, role: str) -> dict[str, Any]:
             "queue": stage if stage and role in PERMISSIONS[QUEUE_ACTION[stage]] else None}
 
 
+def _reopenings(session: Session, item: ItemRow, view: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The item's reopenings (audit events, not reviews: the API's item view has none), with the reason left
+    out for a role that may not read the item, as the audit log's own view leaves it out."""
+    events = session.scalars(select(AuditEventRow).where(AuditEventRow.item_id == item.id,
+                                                         AuditEventRow.action == "reopen").order_by(AuditEventRow.seq))
+    return [views.audit_view(e, readable=not view["restricted"]) for e in events]
+
+
 def _item_page(session: Session, ctx: Context, signed: Signed, item_id: int, *, status: int = 200,
                errors: dict[str, str] | None = None, posted: Mapping[str, str] | None = None,
                form_name: str = "", notice: str | None = None) -> HTMLResponse:
@@ -170,7 +178,7 @@ def _item_page(session: Session, ctx: Context, signed: Signed, item_id: int, *, 
         fields=item_page.fields_view(suggestion) if suggestion else [],
         hits=item_page.hits_view(suggestion) if suggestion else [],
         signals=item_page.signals_view(suggestion) if suggestion else [],
-        history=item_page.history_view(view), forms=forms,
+        history=item_page.history_view(view, _reopenings(session, item, view)), forms=forms,
         options=review_forms.options(no_proactive), no_proactive=no_proactive,
         suggested=_defaults(view), values={**_defaults(view), **(posted or {})}, errors=errors or {},
         form_name=form_name, notice=notice, label=item_page.label)

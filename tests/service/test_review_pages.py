@@ -206,6 +206,11 @@ def test_reopen_needs_a_reason_and_sends_the_item_back(api: Api, app: Any) -> No
     assert done.status_code == 303 and "done=reopen" in done.headers["location"]
     after = _item(api, item_id)
     assert after["status"] == "disclosure_review" and after["store"] is None
+    # the history says it: who sent it back from where, and why (an audit event, not a review)
+    history = api.client.get(f"/items/{item_id}").text.split('id="history-heading"')[1]
+    row = re.search(r"<tr>\s*<td>退回重审</td>(.*?)</tr>", history, re.S)
+    assert row is not None and "赵机构" in row.group(1) and "由已分发（主动公开库）退回公开方式审核" in row.group(1)
+    assert "栏目有误" in row.group(1)
 
 
 def test_the_pages_ask_the_database_a_fixed_number_of_questions(api: Api, app: Any) -> None:
