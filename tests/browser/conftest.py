@@ -161,3 +161,12 @@ def sign_in(browser: Any, live_server: ServerProcess) -> Iterator[Callable[..., 
     yield sign_in_
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (marker `browser`: out of --fast, required in CI), whether
+    or not its module says so."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
