@@ -128,5 +128,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"service tests run on: {', '.join(KINDS)}" + ("" if len(KINDS) > 1 else " (set TEST_DATABASE_URL for PostgreSQL)")
 
 
+def pytest_sessionfinish(session: Any) -> None:
+    """In a pytest-xdist worker (scripts/test --fast): hand the model notes to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["model_notes"] = list(_MODEL_NOTES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: gather each worker's model notes for the summary line."""
+    for note in getattr(node, "workeroutput", {}).get("model_notes", []):
+        if note not in _MODEL_NOTES:
+            _MODEL_NOTES.append(note)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line("test model: " + ("; ".join(_MODEL_NOTES) or "not needed by the tests that ran"))

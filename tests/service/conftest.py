@@ -64,6 +64,21 @@ class _As:
         return call
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with the least work in the service tests: the production parameters cost ~0.1 s per hash and
+    per check, and the page tests make and sign in hundreds of people. The algorithm, the hash format, the
+    checks and the dummy hash for unknown names are the same; the command's own hashes (gongkai user create,
+    in a process of its own) use the production parameters, and test_signin.py checks them."""
+    from argon2 import PasswordHasher
+
+    from api.access import users
+
+    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "HASHER", quick)
+    monkeypatch.setattr(users, "_DUMMY_HASH", quick.hash("gongkai: no such user"))
+
+
 @pytest.fixture(params=KINDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with fresh_database(request.param, tmp_path) as url:

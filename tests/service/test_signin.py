@@ -63,6 +63,10 @@ def test_a_user_made_by_the_command_signs_in_and_out(api: Api, app: Any, databas
     with app.state.sessions() as session:
         stored = session.scalar(select(UserRow).where(UserRow.name == "张三"))
         assert stored is not None and stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
+        # made by the command with the production parameters (the in-process tests use a quicker hasher,
+        # tests/service/conftest.py): at least OWASP's floor for argon2id, 19 MiB and 2 passes
+        work = re.search(r"\$m=(\d+),t=(\d+),p=\d+\$", stored.password_hash)
+        assert work is not None and int(work.group(1)) >= 19 * 1024 and int(work.group(2)) >= 2, stored.password_hash
     form = api.client.get("/signin")
     assert form.status_code == 200 and '<html lang="zh-CN">' in form.text
     for text in ('<label for="name">用户名</label>', '<label for="password">密码</label>', "登录", "autofocus"):
