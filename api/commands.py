@@ -48,11 +48,11 @@ def _sessions(settings: Settings, *, make_key: bool = True):  # type: ignore[no-
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import StartupError, create_app
+    from api.app import StartupError, create_served_app
 
     settings = Settings()
     try:
-        app = create_app(settings)
+        app = create_served_app(settings)
     except StartupError as exc:
         print(f"gongkai: cannot start: {exc}", file=sys.stderr)
         return 1
@@ -69,7 +69,7 @@ def serve(args: argparse.Namespace) -> int:
         print("gongkai: --workers > 1 starts each worker from GONGKAI_* settings", file=sys.stderr)
         # Migrated above, once: workers that each migrated at start would race on a new database.
         os.environ["GONGKAI_MIGRATE_ON_START"] = "false"
-        uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+        uvicorn.run("api.app:create_served_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                     loop="uvloop", http="httptools", log_level="warning")
     else:
         uvicorn.run(app, host=args.host, port=args.port, loop="uvloop", http="httptools", log_level="warning")

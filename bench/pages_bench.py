@@ -7,7 +7,7 @@ under /tmp/gongkai-bench). One user per role is added when missing (api/access/u
 in through POST /signin, so every request runs the pages' real path: the session cookie, the CSRF-bearing
 session, allow(), the Viewer-filtered query, the template.
 
-The service is create_app on that database in this process, called through FastAPI's TestClient: each
+The service is create_served_app (what `gongkai serve` runs) on that database in this process, called through FastAPI's TestClient: each
 figure is the whole request in process (routing, dependencies, database, template, response), an upper
 bound of the server's own time with no network. Each page is requested once to warm up, then --repeat
 times; printed: p50, p95 and max in ms, the API baseline's p95 and the ratio. No timed assertions.
@@ -116,14 +116,14 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from api.app import create_served_app
     from api.settings import Settings
 
     with tempfile.TemporaryDirectory() as scratch:
         key = Path(scratch) / "audit.key"
         key.write_bytes(b"bench-pages-audit-key-0123456789abcdef0123456789")
         os.chmod(key, 0o600)
-        app = create_app(Settings(database_url=url, audit_key_file=key, model=None, migrate_on_start=True))
+        app = create_served_app(Settings(database_url=url, audit_key_file=key, model=None, migrate_on_start=True))
         clients = {}
         for role, name in PEOPLE.items():
             client = TestClient(app)
