@@ -100,6 +100,20 @@ class Watched:
         return list(self.page.evaluate("window.__cspViolations || []"))
 
 
+def watched_page(browser: Any, live_server: ServerProcess, contexts: list[Any], **options: Any) -> Watched:
+    """A new page in a new context (A4-ish viewport, zh-CN; kept in `contexts` to be closed), its console
+    errors, script errors and CSP violations recorded."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                  **options)
+    contexts.append(context)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    watched = Watched(page)
+    page.on("console", lambda m: watched.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: watched.page_errors.append(str(e)))
+    return watched
+
+
 @pytest.fixture
 def open_page(browser: Any, live_server: ServerProcess) -> Iterator[Callable[..., Watched]]:
     """open_page(path, token=None, bypass_csp=False, wait_until="networkidle"): a new context (A4-ish
@@ -110,14 +124,8 @@ def open_page(browser: Any, live_server: ServerProcess) -> Iterator[Callable[...
     def open_(path: str, token: str | None = None, *, bypass_csp: bool = False,
               wait_until: str = "networkidle") -> Watched:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        context = browser.new_context(base_url=live_server.url, extra_http_headers=headers, locale="zh-CN",
-                                      viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
-        contexts.append(context)
-        context.add_init_script(CSP_LISTENER)
-        page = context.new_page()
-        watched = Watched(page)
-        page.on("console", lambda m: watched.console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: watched.page_errors.append(str(e)))
+        watched = watched_page(browser, live_server, contexts, bypass_csp=bypass_csp, extra_http_headers=headers)
+        page = watched.page
         answer = page.goto(path, wait_until=wait_until)
         assert answer is not None and answer.status == 200, (path, answer and answer.status)
         return watched
@@ -142,14 +150,8 @@ def sign_in(browser: Any, live_server: ServerProcess) -> Iterator[Callable[..., 
         if name not in made:
             create_user(live_server.database_url, role, name, PASSWORD, division)
             made.add(name)
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900},
-                                      bypass_csp=bypass_csp)
-        contexts.append(context)
-        context.add_init_script(CSP_LISTENER)
-        page = context.new_page()
-        watched = Watched(page)
-        page.on("console", lambda m: watched.console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: watched.page_errors.append(str(e)))
+        watched = watched_page(browser, live_server, contexts, bypass_csp=bypass_csp)
+        page = watched.page
         page.goto("/signin")
         page.fill("#name", name)
         page.fill("#password", PASSWORD)

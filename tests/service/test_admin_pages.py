@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from api.access import sessions
 from models.tables import AuditEventRow, TokenRow, UserRow
 from tests.service.conftest import Api
-from tests.service.test_rules_pages import PASSWORD, sign_in
+from tests.service.pages import PASSWORD, sign_in_on
 
 NEW_PASSWORD = "新用户-password-2026"
 
@@ -35,7 +35,7 @@ def _actions(app: Any, actor: str) -> list[str]:
 
 
 def test_an_admin_creates_a_user_who_signs_in_then_disables_them(api: Api, app: Any) -> None:
-    csrf = sign_in(api, app, "管理员", "admin")
+    csrf = sign_in_on(api.client, app, "管理员", "admin")
     page = api.client.get("/admin")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert "管理员" in page.text and "系统管理员" in page.text and "$argon2" not in page.text
@@ -68,7 +68,7 @@ def test_an_admin_creates_a_user_who_signs_in_then_disables_them(api: Api, app: 
 
 
 def test_form_errors_are_chinese_and_create_no_one(api: Api, app: Any) -> None:
-    csrf = sign_in(api, app, "管理员乙", "admin")
+    csrf = sign_in_on(api.client, app, "管理员乙", "admin")
     assert api.client.post("/admin/users", data=_new_user(csrf, "已有")).status_code == 200  # followed to /admin
     before = _count(app, UserRow)
     cases = [
@@ -88,7 +88,7 @@ def test_form_errors_are_chinese_and_create_no_one(api: Api, app: Any) -> None:
 
 
 def test_a_token_is_shown_once_works_and_stops_when_revoked(api: Api, app: Any) -> None:
-    csrf = sign_in(api, app, "管理员丙", "admin")
+    csrf = sign_in_on(api.client, app, "管理员丙", "admin")
     tokens_before = _count(app, TokenRow)
     issued = api.client.post("/admin/tokens", data={"csrf": csrf, "name": "公文系统", "role": "document_system",
                                                     "division": "", "days": "30"})
@@ -126,7 +126,7 @@ def test_a_token_is_shown_once_works_and_stops_when_revoked(api: Api, app: Any) 
 
 def test_no_one_but_an_admin_may_use_the_pages(api: Api, app: Any) -> None:
     for role in ("office", "supervisor", "rule_author", "clerk"):
-        csrf = sign_in(api, app, f"非管理员-{role}", role)
+        csrf = sign_in_on(api.client, app, f"非管理员-{role}", role)
         assert api.client.get("/admin").status_code == 403
         refused = api.client.post("/admin/users", data=_new_user(csrf, f"x-{role}"))
         assert refused.status_code == 403 and "无权" in refused.text

@@ -13,29 +13,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from api.access import users
-from api.context import Actor
 from api.items import views
 from api.pages.layout import MAX_FIELD
+from tests.service.pages import person
 from tests.service.conftest import Api, push_item, sample_documents
 
-PASSWORD = "长城-correct-horse-7"
-SETUP = Actor("test-setup", "admin")
 FORM_LABELS = ("标题", "发文字号", "文种", "处室", "机关", "成文日期", "密级标志", "办结日期", "来源编号", "正文")
 GOOD = {"title": "关于开展2026年道路安全检查的工作动态", "doc_number": "青交〔2026〕3号", "doc_type": "通知",
         "agency": "青川市交通运输局", "date": "2026-11-30", "secrecy_marking": "", "closed_on": "2026-12-01",
         "body": "  近日，局里组织开展道路安全检查。\n检查覆盖全市主要道路。", "id": ""}
 
-
-def _client(app: Any, name: str, role: str, division: str | None = None) -> TestClient:
-    """A browser of its own for `name` (made with `role`), signed in through the sign-in form."""
-    with app.state.sessions() as session:
-        users.create(session, name=name, role=role, division=division, password=PASSWORD, by=SETUP)
-        session.commit()
-    client = TestClient(app)
-    signed = client.post("/signin", data={"name": name, "password": PASSWORD}, follow_redirects=False)
-    assert signed.status_code == 303, signed.text
-    return client
 
 
 def _csrf(client: TestClient, path: str = "/entry") -> str:
@@ -62,7 +49,7 @@ def _field(page: str, name: str) -> str:
 
 
 def test_the_form_names_every_field_and_starts_with_the_clerks_division_and_today(app: Any, api: Api) -> None:
-    clerk = _client(app, "录入员甲", "clerk", "法规处")
+    clerk = person(app, "录入员甲", "clerk", "法规处")
     page = clerk.get("/entry")
     assert page.status_code == 200 and '<html lang="zh-CN">' in page.text
     for name, text in zip(("title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking",
@@ -90,7 +77,7 @@ def test_the_form_names_every_field_and_starts_with_the_clerks_division_and_toda
 ])
 def test_a_wrong_field_is_named_in_chinese_next_to_it_and_nothing_is_stored(
         app: Any, api: Api, fields: dict[str, str], name: str, message: str) -> None:
-    clerk = _client(app, "录入员乙", "clerk", "法规处")
+    clerk = person(app, "录入员乙", "clerk", "法规处")
     answer = _enter(clerk, **fields)
     assert answer.status_code == 422 and message in html.unescape(answer.text), answer.text[-3000:]
     control = _field(answer.text, name)
@@ -107,7 +94,7 @@ def test_a_wrong_field_is_named_in_chinese_next_to_it_and_nothing_is_stored(
 
 
 def test_an_entry_is_stored_by_the_apis_use_case_and_its_suggestion_shown(app: Any, api: Api) -> None:
-    clerk = _client(app, "录入员丙", "clerk", "法规处")
+    clerk = person(app, "录入员丙", "clerk", "法规处")
     answer = _enter(clerk)
     assert answer.status_code == 303, answer.text
     location = answer.headers["location"]
@@ -135,8 +122,8 @@ def test_an_entry_is_stored_by_the_apis_use_case_and_its_suggestion_shown(app: A
 
 
 def test_another_accounts_id_and_another_division_are_refused_in_chinese(app: Any, api: Api) -> None:
-    first = _client(app, "录入员丁", "clerk", "法规处")
-    other = _client(app, "录入员戊", "clerk", "法规处")
+    first = person(app, "录入员丁", "clerk", "法规处")
+    other = person(app, "录入员戊", "clerk", "法规处")
     assert _enter(first, id="共用-1").status_code == 303
     taken = _enter(other, id="共用-1", title="改写别人的文件")
     assert taken.status_code == 409 and "该自编号已被其他账户或处室的文件使用" in taken.text
@@ -147,7 +134,7 @@ def test_another_accounts_id_and_another_division_are_refused_in_chinese(app: An
 
 
 def test_a_form_without_its_csrf_token_stores_nothing(app: Any, api: Api) -> None:
-    clerk = _client(app, "录入员己", "clerk", "法规处")
+    clerk = person(app, "录入员己", "clerk", "法规处")
     for token in (None, "forged"):
         data = {**GOOD, **({"csrf": token} if token else {})}
         refused = clerk.post("/entry", data=data, follow_redirects=False)
@@ -157,9 +144,9 @@ def test_a_form_without_its_csrf_token_stores_nothing(app: Any, api: Api) -> Non
 
 @pytest.mark.parametrize("role", ["secrecy_reviewer", "office", "document_system"])
 def test_only_a_clerk_enters(app: Any, api: Api, role: str) -> None:
-    person = _client(app, f"非录入员-{role}", role)
-    assert person.get("/entry").status_code == 403 and "无权访问" in person.get("/entry").text
-    refused = person.post("/entry", data={**GOOD, "csrf": _csrf(person, "/")}, follow_redirects=False)
+    other = person(app, f"非录入员-{role}", role)
+    assert other.get("/entry").status_code == 403 and "无权访问" in other.get("/entry").text
+    refused = other.post("/entry", data={**GOOD, "csrf": _csrf(other, "/")}, follow_redirects=False)
     assert refused.status_code == 403 and _stored(api) == []
 
 
@@ -167,7 +154,7 @@ def test_a_clerk_lists_their_own_division_only(app: Any, api: Api) -> None:
     own = push_item(api, 0, "法规处", "2026-11-02")
     office = push_item(api, 1, "办公室", "2026-11-03")
     titles = {d["id"]: d["title"] for d in sample_documents()}
-    clerk = _client(app, "录入员庚", "clerk", "法规处")
+    clerk = person(app, "录入员庚", "clerk", "法规处")
     listed = clerk.get("/items")
     assert listed.status_code == 200 and "共 1 件" in listed.text
     assert f'href="/items/{own}"' in listed.text and html.escape(titles["s-001"], quote=False) in listed.text
@@ -180,20 +167,20 @@ def test_a_clerk_lists_their_own_division_only(app: Any, api: Api) -> None:
     assert clerk.get(f"/entry/{office}/done").status_code == 404 and "没有这个文件" in clerk.get(f"/entry/{office}/done").text
     assert clerk.get("/entry/99999999999999/done").status_code == 404
     # 办公室's clerk, and the office, see theirs
-    assert f'href="/items/{office}"' in _client(app, "录入员辛", "clerk", "办公室").get("/items").text
-    everyone = _client(app, "公开办", "office").get("/items", params={"division": "办公室"})
+    assert f'href="/items/{office}"' in person(app, "录入员辛", "clerk", "办公室").get("/items").text
+    everyone = person(app, "公开办", "office").get("/items", params={"division": "办公室"})
     assert f'href="/items/{office}"' in everyone.text and f'href="/items/{own}"' not in everyone.text
 
 
 def test_a_secret_items_title_and_suggestion_stay_hidden_as_in_the_api(app: Any, api: Api) -> None:
     secret = push_item(api, 0, "法规处", "2026-11-02", id="secret-1", secrecy_marking="秘密★1年",
                        title="关于某绝密工程选址的请示")
-    clerk = _client(app, "录入员壬", "clerk", "法规处")
+    clerk = person(app, "录入员壬", "clerk", "法规处")
     listed = clerk.get("/items").text
     assert f'href="/items/{secret}"' in listed and "（无权查看）" in listed and "涉密" in listed
     assert "绝密工程" not in listed and "青交发" not in listed
     assert api.as_("office").get("/v1/items").json()["items"][0]["title"] is None  # as the API shows it
-    cleared = _client(app, "保密员", "secrecy_reviewer").get("/items").text
+    cleared = person(app, "保密员", "secrecy_reviewer").get("/items").text
     assert "关于某绝密工程选址的请示" in cleared
 
 
@@ -201,7 +188,7 @@ def test_filters_and_paging(app: Any, api: Api) -> None:
     first = push_item(api, 2, "法规处", "2026-10-01")
     for n in range(50):
         push_item(api, n % 8, "法规处", "2026-11-05", id=f"page-{n}", title=f"分页测试文件{n:02d}")
-    clerk = _client(app, "录入员癸", "clerk", "法规处")
+    clerk = person(app, "录入员癸", "clerk", "法规处")
     one = clerk.get("/items")
     assert "共 51 件，第 1 / 2 页" in one.text and one.text.count("<tr>") == 51  # the header and 50 rows
     assert "分页测试文件49" in one.text and f'href="/items/{first}"' not in one.text  # newest first
@@ -238,7 +225,7 @@ def test_filters_and_paging(app: Any, api: Api) -> None:
 ])
 def test_a_hostile_filter_is_answered_in_chinese(app: Any, api: Api, params: dict[str, str], message: str) -> None:
     push_item(api, 0, "法规处", "2026-11-02")
-    office = _client(app, "公开办乙", "office")
+    office = person(app, "公开办乙", "office")
     answer = office.get("/items", params=params)
     assert answer.status_code == 400 and message in answer.text, answer.text[-2000:]
     assert "<script>alert" not in answer.text and "\x00" not in answer.text
@@ -247,7 +234,7 @@ def test_a_hostile_filter_is_answered_in_chinese(app: Any, api: Api, params: dic
 
 def test_a_harmless_odd_search_is_only_a_search(app: Any, api: Api) -> None:
     push_item(api, 0, "法规处", "2026-11-02")
-    clerk = _client(app, "录入员子", "clerk", "法规处")
+    clerk = person(app, "录入员子", "clerk", "法规处")
     for q in ("<script>alert(1)</script>", "%_\\", "' OR 1=1 --", "〔2025〕"):
         answer = clerk.get("/items", params={"q": q})
         assert answer.status_code == 200 and "<script>alert" not in answer.text, q
@@ -255,7 +242,7 @@ def test_a_harmless_odd_search_is_only_a_search(app: Any, api: Api) -> None:
 
 
 def test_the_list_reads_a_page_in_the_same_few_queries_however_long(app: Any, api: Api) -> None:
-    clerk = _client(app, "录入员丑", "clerk", "法规处")
+    clerk = person(app, "录入员丑", "clerk", "法规处")
     counts, seen = [], []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

@@ -13,31 +13,19 @@ from typing import Any
 
 import pytest
 
-from api.access import users
 from api.access.roles import PERMISSIONS
-from api.context import Actor
 from api.items import views
 from api.pages import stores_page
 from api.pages.office import READ_REPORTS
 from api.reports.registry import REPORTS
 from engine.workflow.working_days import publication_due
 from tests.service.conftest import Api, push_item, review_item, sample_documents
+from tests.service.pages import sign_in_on
 
-PASSWORD = "长城-correct-horse-7"
 STORES = ("proactive", "on_request", "withheld", "not_government_info")
 PROACTIVE = {"category": "proactive", "exemption": None, "column": "normative_documents", "reason": "规范性文件，主动公开"}
 ON_REQUEST = {"category": "on_request", "exemption": None, "reason": "依申请公开"}
 
-
-def _sign_in(api: Api, app: Any, name: str, role: str, division: str | None = None) -> None:
-    """A user of `role` made and signed in: the client's cookie is theirs from now on."""
-    with app.state.sessions() as session:
-        if users.find(session, name) is None:
-            users.create(session, name=name, role=role, division=division, password=PASSWORD,
-                         by=Actor("test-setup", "admin"))
-            session.commit()
-    signed = api.client.post("/signin", data={"name": name, "password": PASSWORD}, follow_redirects=False)
-    assert signed.status_code == 303, signed.text
 
 
 def _page(api: Api, path: str, status: int = 200) -> str:
@@ -71,7 +59,7 @@ def _fill(api: Api) -> dict[str, int]:
 def test_the_stores_count_what_each_role_may_know_of_as_the_api_does(api: Api, app: Any) -> None:
     _fill(api)
     for role in ("office", "secrecy_reviewer", "supervisor", "admin"):
-        _sign_in(api, app, f"stores-{role}", role)
+        sign_in_on(api.client, app, f"stores-{role}", role)
         counts = _counts(_page(api, "/stores"))
         assert set(counts) == set(STORES), counts
         for store in STORES:
@@ -83,7 +71,7 @@ def test_search_and_filters_narrow_the_store_as_the_api_does_and_the_export_is_t
     ids = _fill(api)
     more = push_item(api, 5, "综合统计科", "2026-11-20")
     review_item(api, more, {"secrecy": "none"}, {**PROACTIVE, "column": "statistics"})
-    _sign_in(api, app, "stores-office", "office")
+    sign_in_on(api.client, app, "stores-office", "office")
     title = sample_documents()[0]["title"]
     for query in ({}, {"q": title[3:9]}, {"division": "综合统计科"}, {"closed_from": "2026-11-10"},
                   {"closed_to": "2026-11-10", "division": "法规处"}, {"q": "不存在的标题"}):
@@ -113,7 +101,7 @@ def test_a_store_too_long_for_one_export_says_so_instead_of_offering_a_refused_f
     more = push_item(api, 5, "综合统计科", "2026-11-20")
     review_item(api, more, {"secrecy": "none"}, {**PROACTIVE, "column": "statistics"})
     monkeypatch.setattr(stores_page, "EXPORT_LIMIT", 1)
-    _sign_in(api, app, "stores-office", "office")
+    sign_in_on(api.client, app, "stores-office", "office")
     text = _page(api, "/stores/proactive")
     assert "format=csv" not in text and "超过一次导出的上限" in text
     assert "format=csv" in _page(api, "/stores/proactive?division=法规处")  # narrowed to one: offered
@@ -122,13 +110,13 @@ def test_a_store_too_long_for_one_export_says_so_instead_of_offering_a_refused_f
 def test_a_secret_title_is_shown_neither_in_the_store_nor_in_its_export_to_a_role_not_cleared(api: Api, app: Any) -> None:
     ids = _fill(api)
     marked_title = sample_documents()[2]["title"]
-    _sign_in(api, app, "stores-office", "office")  # the office is not cleared
+    sign_in_on(api.client, app, "stores-office", "office")  # the office is not cleared
     text = _page(api, "/stores/withheld")
     assert _linked(text) == [ids["marked"]] and marked_title not in text and "（无权查看）" in text
     assert _linked(_page(api, f"/stores/withheld?q={marked_title[2:6]}")) == []  # no match on what it may not read
     link = html.unescape(re.search(r'href="(/v1/stores/withheld\?[^"]*format=csv[^"]*)"', text).group(1))
     assert marked_title not in api.client.get(link).text
-    _sign_in(api, app, "stores-secrecy", "secrecy_reviewer")  # cleared
+    sign_in_on(api.client, app, "stores-secrecy", "secrecy_reviewer")  # cleared
     assert marked_title in _page(api, "/stores/withheld")
 
 
@@ -142,7 +130,7 @@ def test_the_feed_shows_the_published_text_and_never_a_marked_item(api: Api, app
     forced = api.as_("disclosure_reviewer").post(f"/v1/items/{again}/disclosure_review", json=PROACTIVE)
     assert forced.status_code == 422
     api.as_("disclosure_reviewer").post(f"/v1/items/{again}/disclosure_review", json={})
-    _sign_in(api, app, "feed-office", "office")
+    sign_in_on(api.client, app, "feed-office", "office")
     text = _page(api, "/feed")
     published = sample_documents()[0]
     assert _linked(text) == [ids["published"]]
@@ -163,7 +151,7 @@ def test_the_feed_shows_the_published_text_and_never_a_marked_item(api: Api, app
 def test_overdue_lists_what_is_late_most_overdue_first_citing_article_26(api: Api, app: Any) -> None:
     ids = _fill(api)
     recent = push_item(api, 1, "规划财务处", "2026-10-20")  # overdue too, by less
-    _sign_in(api, app, "overdue-office", "office")
+    sign_in_on(api.client, app, "overdue-office", "office")
     text = _page(api, "/overdue")
     assert "第二十六条" in text and "20个工作日" in text
     linked = _linked(text)
@@ -186,7 +174,7 @@ def test_the_reports_page_is_for_every_role_that_may_read_some_report() -> None:
 
 
 def test_reports_are_offered_to_the_roles_that_may_read_them(api: Api, app: Any) -> None:
-    _sign_in(api, app, "reports-office", "office")
+    sign_in_on(api.client, app, "reports-office", "office")
     text = _page(api, "/reports?start=2026-01-01&division=法规处")
     for kind in ("statistics", "accuracy", "supervision"):
         assert f"/v1/reports/{kind}?" in text
@@ -194,7 +182,7 @@ def test_reports_are_offered_to_the_roles_that_may_read_them(api: Api, app: Any)
     assert "closed_from=2026-01-01" in link and api.client.get(link).status_code == 200
     supervision = html.unescape(re.search(r'href="(/v1/reports/supervision\?[^"]*format=csv[^"]*)"', text).group(1))
     assert "since=2026-01-01" in supervision and api.client.get(supervision).status_code == 200
-    _sign_in(api, app, "reports-rules", "rule_author")  # the accuracy report only
+    sign_in_on(api.client, app, "reports-rules", "rule_author")  # the accuracy report only
     text = _page(api, "/reports")
     assert "/v1/reports/accuracy?" in text and "/v1/reports/statistics" not in text
     assert "/v1/reports/supervision" not in text
@@ -207,7 +195,7 @@ def test_overdue_lists_what_falls_due_within_five_working_days(api: Api, app: An
         closed -= dt.timedelta(days=1)
     soon = push_item(api, 0, "法规处", closed.isoformat())
     later = push_item(api, 3, "执法稽查处", today.isoformat())  # due in 20 working days: not at risk
-    _sign_in(api, app, "soon-office", "office")
+    sign_in_on(api.client, app, "soon-office", "office")
     text = _page(api, "/overdue")
     risky = text.split('id="soon"')[1]
     assert _linked(risky) == [soon] and later not in _linked(text)
@@ -217,7 +205,7 @@ def test_overdue_lists_what_falls_due_within_five_working_days(api: Api, app: An
 
 @pytest.mark.parametrize("role", ["clerk", "rule_author"])
 def test_roles_without_the_office_work_get_the_refusal_page(api: Api, app: Any, role: str) -> None:
-    _sign_in(api, app, f"refused-{role}", role, division="法规处" if role == "clerk" else None)
+    sign_in_on(api.client, app, f"refused-{role}", role, division="法规处" if role == "clerk" else None)
     for path in ("/stores", "/stores/proactive", "/feed", "/overdue") + (("/reports",) if role == "clerk" else ()):
         text = _page(api, path, 403)
         assert "无权访问" in text and "您的角色无权使用此页面" in text
@@ -231,7 +219,7 @@ def test_not_signed_in_is_sent_to_sign_in(api: Api) -> None:
 
 def test_hostile_and_bad_values_get_a_page_in_chinese(api: Api, app: Any) -> None:
     _fill(api)
-    _sign_in(api, app, "hostile-office", "office")
+    sign_in_on(api.client, app, "hostile-office", "office")
     for q in ("%", "'", "_", "\\", "' OR 1=1 --", "<script>alert(1)</script>", "标题%'\""):
         answer = api.client.get("/stores/proactive", params={"q": q})
         assert answer.status_code == 200 and "<script>alert" not in answer.text, q

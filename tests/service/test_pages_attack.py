@@ -22,15 +22,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.access import users
 from api.access.roles import PERMISSIONS
-from api.context import Actor
 from api.pages.routers import PAGE_MODULES
 from engine.vocabulary import Role, Store
 from models.tables import AuditEventRow
 from tests.service.conftest import Api, push_item, review_item, sample_documents
+from tests.service.pages import person
 
-PASSWORD = "攻击测试-correct-horse-9"
 PUBLIC = {"/signin", "/signout", "/", "/assets/{name}"}
 SECRET_WORD = "青松行动"  # in the secret item's title and text, and nowhere else
 DIVISION = "法规处"
@@ -58,18 +56,9 @@ def page_routes(app: Any) -> list[tuple[APIRoute, str | None]]:
     return out
 
 
-def person(app: Any, role: str, division: str | None = None) -> TestClient:
-    """A TestClient signed in as a new user of `role`."""
-    name = f"{role}-{division or 'all'}-attacker"
-    with app.state.sessions() as session:
-        if users.find(session, name) is None:
-            users.create(session, name=name, role=role, division=division, password=PASSWORD,
-                         by=Actor("test-setup", "admin"))
-            session.commit()
-    client = TestClient(app)
-    signed = client.post("/signin", data={"name": name, "password": PASSWORD}, follow_redirects=False)
-    assert signed.status_code == 303, signed.text
-    return client
+def attacker(app: Any, role: str, division: str | None = None) -> TestClient:
+    """A client signed in as a new user of `role`."""
+    return person(app, f"{role}-{division or 'all'}-attacker", role, division)
 
 
 @pytest.fixture
@@ -119,7 +108,7 @@ def test_each_role_gets_exactly_the_pages_it_may_use(app: Any, world: dict[str, 
         answer = anonymous.get(path, follow_redirects=False)
         assert answer.status_code in (303, 401), (path, answer.status_code)  # the slip keeps the API's 401
     for role in PEOPLE:
-        client = person(app, role, DIVISION if role == Role.CLERK else None)
+        client = attacker(app, role, DIVISION if role == Role.CLERK else None)
         for path, action in addresses(app, world):
             answer = client.get(path, follow_redirects=False)
             allowed = role in PERMISSIONS[action or ""]
@@ -129,7 +118,7 @@ def test_each_role_gets_exactly_the_pages_it_may_use(app: Any, world: dict[str, 
 @pytest.mark.parametrize("role", [Role.CLERK, Role.OFFICE, Role.SUPERVISOR, Role.RULE_AUTHOR])
 def test_no_page_shows_a_secret_to_a_role_not_cleared(app: Any, world: dict[str, int], role: Role) -> None:
     assert role not in app.state.context.settings.cleared_roles
-    client = person(app, role, DIVISION if role == Role.CLERK else None)
+    client = attacker(app, role, DIVISION if role == Role.CLERK else None)
     for path, _ in addresses(app, world):
         answer = client.get(path, follow_redirects=False)
         for secret in (SECRET_WORD, "机密★10年", "集结地点"):
@@ -143,7 +132,7 @@ def test_no_page_shows_a_secret_to_a_role_not_cleared(app: Any, world: dict[str,
 
 def test_a_cleared_role_does_see_the_secret_where_it_reads_the_item(app: Any, world: dict[str, int]) -> None:
     """The leak test above is not passing because no page shows anything: the cleared reviewer sees it."""
-    client = person(app, Role.SECRECY_REVIEWER)
+    client = attacker(app, Role.SECRECY_REVIEWER)
     answers = {path: client.get(path) for path, _ in addresses(app, world)}
     seen = [path for path, answer in answers.items() if SECRET_WORD in answer.text]
     assert seen, "no page showed the secret item's title to a cleared reviewer"
@@ -154,7 +143,7 @@ def test_no_form_changes_anything_without_the_sessions_csrf_token(app: Any, worl
         with app.state.readers() as session:
             return int(session.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
 
-    clients = {role: person(app, role, DIVISION if role == Role.CLERK else None) for role in PEOPLE}
+    clients = {role: attacker(app, role, DIVISION if role == Role.CLERK else None) for role in PEOPLE}
     before = events()
     for route, action in page_routes(app):
         if "POST" not in route.methods or route.path in PUBLIC or action is None:

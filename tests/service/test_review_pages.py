@@ -11,30 +11,14 @@ from typing import Any
 
 from sqlalchemy import event
 
-from api.access import users
-from api.context import Actor
 from api.pages.item_page import disagreement_zh
 from engine.vocabulary import FIELD_LABELS_ZH
+from tests.service.pages import sign_in_on
 from tests.service.conftest import Api, push_item, review_item
 
-PASSWORD = "审核-页面-测试-2026"
 MARKED = 2  # sample 2: 关于调整机关食堂就餐时间的通知, marked 内部 in the metadata and the header
 PLAIN = 0  # sample 0: the 办法's issuing notice, proactive by the rules
 
-
-def _sign_in(api: Api, app: Any, name: str, role: str, division: str | None = None) -> str:
-    """`name` (made if new) signed in on the test client; the session's CSRF token."""
-    with app.state.sessions() as session:
-        if users.find(session, name) is None:
-            users.create(session, name=name, role=role, division=division, password=PASSWORD,
-                         by=Actor("test-setup", "admin"))
-            session.commit()
-    signed = api.client.post("/signin", data={"name": name, "password": PASSWORD}, follow_redirects=False)
-    assert signed.status_code == 303, signed.text
-    home = api.client.get("/")
-    found = re.search(r'name="csrf" value="([^"]+)"', home.text)
-    assert found is not None
-    return found.group(1)
 
 
 def _item(api: Api, item_id: int, role: str = "admin") -> dict[str, Any]:
@@ -50,7 +34,7 @@ def _push_all(api: Api) -> list[int]:
 def test_the_queue_is_the_apis_order_with_why_each_item_is_there(api: Api, app: Any) -> None:
     _push_all(api)
     expected = [e["id"] for e in api.as_("secrecy_reviewer").get("/v1/queues/secrecy_review").json()["items"]]
-    _sign_in(api, app, "李保密", "secrecy_reviewer")
+    sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     page = api.client.get("/queues/secrecy_review")
     assert page.status_code == 200 and "保密审核队列" in page.text
     shown = [int(n) for n in re.findall(r'<a href="/items/(\d+)"', page.text)]
@@ -59,14 +43,14 @@ def test_the_queue_is_the_apis_order_with_why_each_item_is_there(api: Api, app: 
     assert 'data-shortcut="n"' in page.text and "第二十六条" in page.text
     empty = api.client.get("/queues/disclosure_review")
     assert empty.status_code == 403  # a secrecy reviewer has no disclosure queue (the API's PERMISSIONS)
-    _sign_in(api, app, "王公开", "disclosure_reviewer")
+    sign_in_on(api.client, app, "王公开", "disclosure_reviewer")
     assert "队列已清空" in api.client.get("/queues/disclosure_review").text
 
 
 def test_the_item_page_shows_evidence_confidence_articles_and_the_model(api: Api, app: Any) -> None:
     item_id = push_item(api, MARKED, "办公室", "2025-03-01")
     view = _item(api, item_id)
-    _sign_in(api, app, "李保密", "secrecy_reviewer")
+    sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     page = api.client.get(f"/items/{item_id}")
     assert page.status_code == 200, page.text
     html = page.text
@@ -85,7 +69,7 @@ def test_the_item_page_flags_where_rules_and_model_disagree(api: Api, app: Any) 
         fields = _item(api, item_id)["suggestion"]["suggestion"]
         disagreeing += [(item_id, name) for name, field in fields.items() if field["disagreement"]]
     assert disagreeing, "the test model disagrees with the rules on some sample (sample 7's category)"
-    _sign_in(api, app, "李保密", "secrecy_reviewer")
+    sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     for item_id, name in disagreeing:
         html = api.client.get(f"/items/{item_id}").text
         assert f"规则与模型不一致（{FIELD_LABELS_ZH[name]}）" in html and "与规则不一致" in html
@@ -105,7 +89,7 @@ def test_a_disagreement_of_rules_and_model_is_said_in_chinese() -> None:
 def test_confirm_goes_on_to_the_next_item_of_the_queue(api: Api, app: Any) -> None:
     ids = _push_all(api)
     order = [e["id"] for e in api.as_("secrecy_reviewer").get("/v1/queues/secrecy_review").json()["items"]]
-    csrf = _sign_in(api, app, "李保密", "secrecy_reviewer")
+    csrf = sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     first = order[0]
     page = api.client.get(f"/items/{first}")
     version = re.search(r'name="expected_version" value="(\d+)"', page.text)
@@ -131,7 +115,7 @@ def test_confirm_goes_on_to_the_next_item_of_the_queue(api: Api, app: Any) -> No
 
 def test_a_change_without_a_reason_is_refused_in_chinese_and_nothing_changes(api: Api, app: Any) -> None:
     item_id = push_item(api, PLAIN, "办公室", "2025-03-01")
-    csrf = _sign_in(api, app, "李保密", "secrecy_reviewer")
+    csrf = sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     refused = api.client.post(f"/items/{item_id}/secrecy_review", data={
         "csrf": csrf, "mode": "change", "secrecy": "internal", "reason": "  "})
     assert refused.status_code == 422 and "修改建议必须填写理由" in refused.text
@@ -150,10 +134,10 @@ def test_a_change_without_a_reason_is_refused_in_chinese_and_nothing_changes(api
 
 def test_forms_need_the_csrf_token_and_the_reviewers_role(api: Api, app: Any) -> None:
     item_id = push_item(api, PLAIN, "办公室", "2025-03-01")
-    _sign_in(api, app, "李保密", "secrecy_reviewer")
+    sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     missing = api.client.post(f"/items/{item_id}/secrecy_review", data={"mode": "confirm", "secrecy": "none"})
     assert missing.status_code == 403 and "表单已过期" in missing.text
-    csrf = _sign_in(api, app, "张信息员", "clerk", division="办公室")
+    csrf = sign_in_on(api.client, app, "张信息员", "clerk", division="办公室")
     page = api.client.get(f"/items/{item_id}")
     assert page.status_code == 200 and "/secrecy_review" not in page.text  # no form offered
     refused = api.client.post(f"/items/{item_id}/secrecy_review", data={"csrf": csrf, "mode": "confirm",
@@ -167,7 +151,7 @@ def test_a_marked_item_is_never_offered_nor_sent_to_proactive(api: Api, app: Any
     # The secrecy review (another person) decides 非密 against the marking: only the marking now keeps
     # the document off the website (条例第十七条; the use case's guard).
     review_item(api, item_id, {"secrecy": "none", "reason": "已解密"}, None)
-    csrf = _sign_in(api, app, "王公开", "disclosure_reviewer")
+    csrf = sign_in_on(api.client, app, "王公开", "disclosure_reviewer")
     page = api.client.get(f"/items/{item_id}")
     assert page.status_code == 200 and "/disclosure_review" in page.text
     assert 'value="proactive"' not in page.text and "不得主动公开" in page.text
@@ -182,7 +166,7 @@ def test_a_marked_item_is_never_offered_nor_sent_to_proactive(api: Api, app: Any
 def test_a_secret_items_text_is_not_on_the_page_of_a_role_not_cleared(api: Api, app: Any) -> None:
     item_id = push_item(api, MARKED, "办公室", "2025-03-01")
     assert _item(api, item_id, "office")["title"] is None  # the API hides it from the office
-    _sign_in(api, app, "赵机构", "office")
+    sign_in_on(api.client, app, "赵机构", "office")
     page = api.client.get(f"/items/{item_id}")
     assert page.status_code == 200
     for secret in ("食堂", "就餐时间", "局机关各处室"):
@@ -194,7 +178,7 @@ def test_reopen_needs_a_reason_and_sends_the_item_back(api: Api, app: Any) -> No
     item_id = push_item(api, PLAIN, "办公室", "2025-03-01")
     review_item(api, item_id, {"secrecy": "none"}, {})
     assert _item(api, item_id)["status"] == "routed"
-    csrf = _sign_in(api, app, "赵机构", "office")
+    csrf = sign_in_on(api.client, app, "赵机构", "office")
     page = api.client.get(f"/items/{item_id}")
     assert 'data-confirm="' in page.text and 'action="/items/%d/reopen"' % item_id in page.text
     refused = api.client.post(f"/items/{item_id}/reopen", data={"csrf": csrf, "stage": "disclosure_review",
@@ -215,7 +199,7 @@ def test_reopen_needs_a_reason_and_sends_the_item_back(api: Api, app: Any) -> No
 
 def test_the_pages_ask_the_database_a_fixed_number_of_questions(api: Api, app: Any) -> None:
     """No query per row: the queue page and the item page cost the same with 2 items as with 8."""
-    _sign_in(api, app, "李保密", "secrecy_reviewer")
+    sign_in_on(api.client, app, "李保密", "secrecy_reviewer")
     counts = []
     for batch in (2, 6):
         for n in range(batch):

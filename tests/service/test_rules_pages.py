@@ -11,15 +11,13 @@ from typing import Any
 
 from markupsafe import escape
 
-from api.access import users
-from api.context import Actor
 from api.rulesets import activation as rulesets
 from engine.paths import PROJECT_ROOT
 from engine.rules.rulebook import files_of, revision_of
+from tests.service.pages import sign_in_on
 from tests.service.conftest import Api
 
 RULES = PROJECT_ROOT / "rules"
-PASSWORD = "规则页面-password-9"
 NOTICE = {"doc_type": "通告", "title": "关于城区部分道路封闭施工的通告", "date": "2026-10-20", "division": "交通科",
           "body": "因地铁施工需要，自2026年11月1日起封闭人民路部分路段，请过往车辆绕行。特此通告。"}
 SUBJECTS = (RULES / "columns" / "subjects.yaml").read_text(encoding="utf-8")
@@ -27,17 +25,6 @@ EDITED = SUBJECTS.replace("matches: '建设项目|", "matches: '封闭施工|建
 BROKEN = "schema: gongkai-rules/1\nrules:\n  - id: [\n"
 GATE = "\nbacktest:\n  thresholds:\n    - metric: column.accuracy\n      at_least: 1.0\n      note: 栏目准确率不得下降\n"
 
-
-def sign_in(api: Api, app: Any, name: str, role: str) -> str:
-    """A user made and signed in with the client's cookie; the session's CSRF token."""
-    with app.state.sessions() as session:
-        users.create(session, name=name, role=role, division=None, password=PASSWORD, by=Actor("test-setup", "admin"))
-        session.commit()
-    api.client.cookies.clear()
-    assert api.client.post("/signin", data={"name": name, "password": PASSWORD}, follow_redirects=False).status_code == 303
-    found = re.search(r'name="csrf" value="([^"]+)"', api.client.get("/").text)
-    assert found is not None
-    return found.group(1)
 
 
 def route_notice(api: Api) -> int:
@@ -66,7 +53,7 @@ def serving(api: Api) -> str:
 
 
 def test_the_rules_page_shows_the_set_in_service_its_rules_and_history(api: Api, app: Any) -> None:
-    sign_in(api, app, "规则读者", "office")
+    sign_in_on(api.client, app, "规则读者", "office")
     page = api.client.get("/rules")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     old = revision_of(RULES)
@@ -82,7 +69,7 @@ def test_the_rules_page_shows_the_set_in_service_its_rules_and_history(api: Api,
 
 
 def test_a_broken_file_shows_diagnostics_and_activates_nothing(api: Api, app: Any) -> None:
-    csrf = sign_in(api, app, "规则编写甲", "rule_author")
+    csrf = sign_in_on(api.client, app, "规则编写甲", "rule_author")
     old = serving(api)
     page = upload(api, csrf, [("zz_broken.yaml", BROKEN.encode())], directory="proactive")
     assert page.status_code == 200, page.text
@@ -92,7 +79,7 @@ def test_a_broken_file_shows_diagnostics_and_activates_nothing(api: Api, app: An
 
 
 def test_upload_problems_are_named_in_chinese_and_change_nothing(api: Api, app: Any) -> None:
-    csrf = sign_in(api, app, "规则编写乙", "rule_author")
+    csrf = sign_in_on(api.client, app, "规则编写乙", "rule_author")
     old = serving(api)
     cases = [
         ([], {}, "没有选择文件"),
@@ -113,7 +100,7 @@ def test_upload_problems_are_named_in_chinese_and_change_nothing(api: Api, app: 
 
 def test_validate_activate_and_roll_back_through_the_pages(api: Api, app: Any) -> None:
     routed = route_notice(api)
-    csrf = sign_in(api, app, "规则编写丙", "rule_author")
+    csrf = sign_in_on(api.client, app, "规则编写丙", "rule_author")
     old = serving(api)
     page = upload(api, csrf, [("subjects.yaml", EDITED.encode())], directory="columns")
     assert page.status_code == 200, page.text
@@ -152,7 +139,7 @@ def test_validate_activate_and_roll_back_through_the_pages(api: Api, app: Any) -
 
 def test_a_failing_gate_is_not_offered_for_activation_nor_activated(api: Api, app: Any) -> None:
     route_notice(api)
-    csrf = sign_in(api, app, "规则编写丁", "rule_author")
+    csrf = sign_in_on(api.client, app, "规则编写丁", "rule_author")
     old = serving(api)
     manifest = (RULES / "_ruleset.yaml").read_text(encoding="utf-8") + GATE
     page = upload(api, csrf, [("subjects.yaml", EDITED.encode()), ("_ruleset.yaml", manifest.encode())],
@@ -171,10 +158,10 @@ def test_a_failing_gate_is_not_offered_for_activation_nor_activated(api: Api, ap
 
 
 def test_a_reviewer_reads_the_rules_but_may_not_validate(api: Api, app: Any) -> None:
-    csrf = sign_in(api, app, "审核员", "disclosure_reviewer")
+    csrf = sign_in_on(api.client, app, "审核员", "disclosure_reviewer")
     assert api.client.get("/rules").status_code == 200
     refused = upload(api, csrf, [("subjects.yaml", EDITED.encode())], directory="columns")
     assert refused.status_code == 403 and "无权" in refused.text
     assert api.client.post("/rules/rollback", data={"csrf": csrf, "to": "x" * 12, "note": "n"}).status_code == 403
-    sign_in(api, app, "信息员", "clerk")
+    sign_in_on(api.client, app, "信息员", "clerk")
     assert api.client.get("/rules").status_code == 403
