@@ -1,8 +1,8 @@
 """The pages of the 信息公开工作机构 (issue 16): 四库 (api/pages/stores_page.py), 网站发布预览
 (api/pages/feed_page.py), and here 逾期督办 and 统计报表. Their routers are joined into this module's `router`.
 
-逾期督办 reads the supervision report's own use case (api/reports/registry.build("supervision"), what
-/v1/reports/supervision answers) and shows the events still open today, most overdue first: items not
+逾期督办 shows the supervision report's events still open today (api/reports/open_events.py: the same rows
+as /v1/reports/supervision's open ones, read for the items waiting now), most overdue first: items not
 routed within 条例第二十六条's 20 working days, review stages that have waited longer than their threshold
 (GONGKAI_REVIEW_WAIT_DAYS), items never reviewed at all. Titles come from the lists' own scope and view
 (queries.filtered, views.summary) for the page's rows, in one query. Below them, the items at risk: not routed,
@@ -30,6 +30,7 @@ from api.pages import feed_page, stores_page
 from api.pages.layout import page, render
 from api.pages.stores_page import MAX_DIVISION, PER_PAGE, date_param, page_number, pager, query, text_param
 from api.reports import registry
+from api.reports.open_events import open_events
 from engine.vocabulary import LABELS_ZH, ItemStatus
 from models.tables import ItemRow
 
@@ -110,11 +111,10 @@ def overdue(request: Request, session: SessionDep, ctx: ContextDep,
     division, number = text_param(request, "division", "处室", MAX_DIVISION), page_number(request)
     today = views.today_in_china()
     viewer = Viewer(signed.actor, ctx.settings)
-    # Open events concern items not routed now: the report reads those only (`only`; the events of routed
-    # items, all closed, would be dropped below all the same).
-    report = registry.build("supervision", session, ctx.settings, today=today, division=division,
-                            only=ItemRow.status != ItemStatus.ROUTED)
-    events = [e for e in (_open_event(r, today) for r in report["rows"]) if e is not None]
+    # The supervision report's events still open today, read for the items waiting now (api/reports/
+    # open_events.py: the same rows as the report's open ones, without replaying every history).
+    rows = open_events(session, today=today, wait_days=ctx.settings.review_wait_days, division=division)
+    events = [e for e in (_open_event(r, today) for r in rows) if e is not None]
     events.sort(key=lambda e: (-e["days"], e["item_id"], e["kind"]))
     shown = events[(number - 1) * PER_PAGE:number * PER_PAGE]
     titles = _titles(session, viewer, sorted({e["item_id"] for e in shown}))
