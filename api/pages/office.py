@@ -15,6 +15,7 @@ own action in PERMISSIONS), as the API's HTML page and its CSV and XLSX, for a d
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -30,7 +31,7 @@ from api.pages import feed_page, stores_page
 from api.pages.layout import page, render
 from api.pages.stores_page import MAX_DIVISION, PER_PAGE, date_param, page_number, pager, query, text_param
 from api.reports import registry
-from api.reports.open_events import open_events
+from api.reports.open_events import OpenEvent, open_events
 from engine.vocabulary import LABELS_ZH, ItemStatus
 from models.tables import ItemRow
 
@@ -55,23 +56,23 @@ REPORT_HINTS = {
 FORMATS = (("html", "查看报表"), ("csv", "CSV"), ("xlsx", "Excel（XLSX）"))
 
 
-def _open_event(row: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
-    """A supervision event that is still open today, as the page shows it; None for one that is over
-    (routed since, the stage has moved on) or that is a fact of the past (secrecy lowered, reopened, ...)."""
-    detail, kind = row["detail"], row["kind"]
-    if kind == "overdue" and detail.get("routed_on") is None:
-        what, stage = "逾期未公开（超过第二十六条20个工作日）", detail.get("status")
-    elif kind == "waiting" and detail.get("ended_on") is None:
-        what, stage = f"{LABELS_ZH.get(row['stage'], row['stage'])}超时（时限 {detail['threshold']} 日）", row["stage"]
-    elif kind == "never_reviewed":
-        what, stage = "推送后从未审核", row["stage"]
+def _shown(event: OpenEvent, today: dt.date) -> dict[str, Any]:
+    """An open supervision event as the page's row shows it."""
+    if event.kind == "overdue":
+        what = "逾期未公开（超过第二十六条20个工作日）"
+    elif event.kind == "waiting":
+        what = f"{LABELS_ZH.get(event.stage, event.stage)}超时（时限 {event.threshold} 日）"
     else:
-        return None
+        what = "推送后从未审核"
+    return {"item_id": event.item_id, "index_number": event.index_number, "division": event.division or "—",
+            "what": what, "kind": event.kind, "stage": LABELS_ZH.get(event.stage, event.stage),
+            "days": days_over(event, today), "due_on": event.due_on.isoformat() if event.due_on else None,
+            "waiting_for": WAITING_FOR.get(event.stage, "—")}
+
+
+def days_over(event: OpenEvent, today: dt.date) -> int:
     # `on` is the first day past the limit (the day after the due date, the first day over the threshold)
-    days = (today - dt.date.fromisoformat(row["on"])).days + 1
-    return {"item_id": row["item_id"], "index_number": row["index_number"], "division": row["division"] or "—",
-            "what": what, "kind": kind, "stage": LABELS_ZH.get(stage, stage or "—"), "days": days,
-            "due_on": detail.get("due_on"), "waiting_for": WAITING_FOR.get(stage or "", "—")}
+    return (today - event.on).days + 1
 
 
 def _titles(session: Any, viewer: Viewer, ids: list[int]) -> dict[int, str]:
@@ -113,15 +114,15 @@ def overdue(request: Request, session: SessionDep, ctx: ContextDep,
     viewer = Viewer(signed.actor, ctx.settings)
     # The supervision report's events still open today, read for the items waiting now (api/reports/
     # open_events.py: the same rows as the report's open ones, without replaying every history).
-    rows = open_events(session, today=today, wait_days=ctx.settings.review_wait_days, division=division)
-    events = [e for e in (_open_event(r, today) for r in rows) if e is not None]
-    events.sort(key=lambda e: (-e["days"], e["item_id"], e["kind"]))
-    shown = events[(number - 1) * PER_PAGE:number * PER_PAGE]
+    events = open_events(session, today=today, wait_days=ctx.settings.review_wait_days, division=division)
+    events.sort(key=lambda e: (e.on, e.item_id, e.kind))  # most days over first
+    shown = [_shown(e, today) for e in events[(number - 1) * PER_PAGE:number * PER_PAGE]]
     titles = _titles(session, viewer, sorted({e["item_id"] for e in shown}))
     for event in shown:
         event["title"] = titles.get(event["item_id"], f"信息 {event['item_id']}")
     kept = {"division": division} if division else {}
-    counts = {kind: sum(1 for e in events if e["kind"] == kind) for kind in ("overdue", "waiting", "never_reviewed")}
+    tally = Counter(e.kind for e in events)
+    counts = {kind: tally[kind] for kind in ("overdue", "waiting", "never_reviewed")}
     risky, soon = at_risk(session, viewer, ctx, today, division)
     return render("overdue.html.j2", signed, here="/overdue", events=shown, counts=counts, today=today.isoformat(),
                   division=division or "", pager=pager("/overdue", kept, number, len(events)),
