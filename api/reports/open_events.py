@@ -74,23 +74,25 @@ def open_events(session: Session, *, today: dt.date, wait_days: Mapping[str, int
 
 def _open(out: list[OpenEvent], item: Any, reviewed: Any, moved: dt.datetime | None, today: dt.date,
           limits: Mapping[str, int]) -> None:
-    # Per item waiting (thousands on a bad day): plain comparisons, each date converted once.
-    if not (reviewed and reviewed.routings) and item.due_on < today:  # never routed, and Art. 26's date passed
-        out.append(OpenEvent("overdue", item.due_on + ONE_DAY, item.id, item.index_number, item.division,
-                             item.status, due_on=item.due_on))
-    since = item.created_at
+    # Per item waiting (thousands on a bad day): the row unpacked once, plain comparisons, each date converted
+    # once, events made positionally (7 µs an item was mostly keyword arguments and attribute reads).
+    item_id, index_number, division, status, due_on, created_at = item
+    if not (reviewed and reviewed.routings) and due_on < today:  # never routed, and Art. 26's date passed
+        out.append(OpenEvent("overdue", due_on + ONE_DAY, item_id, index_number, division, status, due_on, None))
+    since = created_at
     if reviewed is not None and reviewed.last > since:
         since = reviewed.last
     if moved is not None and moved > since:
         since = moved
-    threshold = limits.get(item.status, DEFAULT_WAIT_DAYS)
+    threshold = limits.get(status, DEFAULT_WAIT_DAYS)
     began = since.astimezone(CHINA_TIME).date()
     if (today - began).days > threshold:
-        out.append(OpenEvent("waiting", began + dt.timedelta(days=threshold + 1), item.id, item.index_number,
-                             item.division, item.status, threshold=threshold))
+        out.append(OpenEvent("waiting", began + dt.timedelta(days=threshold + 1), item_id, index_number, division,
+                             status, None, threshold))
     if reviewed is None:
         threshold = limits[ReviewStage.SECRECY_REVIEW]
-        pushed = item.created_at.astimezone(CHINA_TIME).date()  # since is the push when nothing followed it
+        # nothing reviewed: what it waits since is its push, unless a stage change came after (none can today)
+        pushed = began if moved is None else created_at.astimezone(CHINA_TIME).date()
         if (today - pushed).days > threshold:
-            out.append(OpenEvent("never_reviewed", pushed + dt.timedelta(days=threshold + 1), item.id,
-                                 item.index_number, item.division, ReviewStage.SECRECY_REVIEW.value))
+            out.append(OpenEvent("never_reviewed", pushed + dt.timedelta(days=threshold + 1), item_id, index_number,
+                                 division, ReviewStage.SECRECY_REVIEW.value, None, None))
