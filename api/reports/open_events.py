@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, NamedTuple
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.reports.supervision import DEFAULT_WAIT_DAYS
@@ -46,20 +46,23 @@ class OpenEvent(NamedTuple):
 def open_events(session: Session, *, today: dt.date, wait_days: Mapping[str, int],
                 division: str | None = None) -> list[OpenEvent]:
     """The events open today: overdue and never routed, waiting too long at the current stage, never reviewed."""
+    # Each waiting item with its last review and how many disclosure reviews routed it, looked up by the
+    # review table's item index (correlated): PostgreSQL hash-joined the whole review table for a grouped
+    # subquery (45 ms at 200k reviews; this whole read takes 20).
+    last = select(func.max(ReviewRow.at)).where(ReviewRow.item_id == ItemRow.id).correlate(ItemRow)
+    routings = select(func.count()).where(ReviewRow.item_id == ItemRow.id,
+                                          ReviewRow.stage == ReviewStage.DISCLOSURE_REVIEW).correlate(ItemRow)
     items_q = select(ItemRow.id, ItemRow.index_number, ItemRow.division, ItemRow.status, ItemRow.due_on,
-                     ItemRow.created_at).where(ItemRow.status.in_(WAITING))  # not `!= routed`: the index serves IN
+                     ItemRow.created_at, last.scalar_subquery().label("last"),
+                     routings.scalar_subquery().label("routings"),
+                     ).where(ItemRow.status.in_(WAITING))  # not `!= routed`: the index serves IN
     if division:
         items_q = items_q.where(ItemRow.division == division)
-    waiting = items_q.with_only_columns(ItemRow.id)
     connection = session.connection()
-    reviewed = {r.item_id: r for r in connection.execute(
-        select(ReviewRow.item_id, func.max(ReviewRow.at).label("last"),
-               func.sum(case((ReviewRow.stage == ReviewStage.DISCLOSURE_REVIEW, 1), else_=0)).label("routings"))
-        .where(ReviewRow.item_id.in_(waiting)).group_by(ReviewRow.item_id)).all()}
     moved: dict[int, dt.datetime] = {}
     for e in connection.execute(select(AuditEventRow.item_id, AuditEventRow.action, AuditEventRow.at,
                                        AuditEventRow.before, AuditEventRow.after)
-                                .where(AuditEventRow.item_id.in_(waiting),
+                                .where(AuditEventRow.item_id.in_(items_q.with_only_columns(ItemRow.id)),
                                        or_(AuditEventRow.action == "reopen", AuditEventRow.action.like("%:new_version")))):
         before, after = e.before or {}, e.after or {}
         # a stage change, as the report's timeline counts one
@@ -68,20 +71,20 @@ def open_events(session: Session, *, today: dt.date, wait_days: Mapping[str, int
     limits = {stage.value: wait_days.get(stage, DEFAULT_WAIT_DAYS) for stage in ReviewStage}
     out: list[OpenEvent] = []
     for item in connection.execute(items_q).all():
-        _open(out, item, reviewed.get(item.id), moved.get(item.id), today, limits)
+        _open(out, item, moved.get(item.id), today, limits)
     return out
 
 
-def _open(out: list[OpenEvent], item: Any, reviewed: Any, moved: dt.datetime | None, today: dt.date,
+def _open(out: list[OpenEvent], item: Any, moved: dt.datetime | None, today: dt.date,
           limits: Mapping[str, int]) -> None:
     # Per item waiting (thousands on a bad day): the row unpacked once, plain comparisons, each date converted
     # once, events made positionally (7 µs an item was mostly keyword arguments and attribute reads).
-    item_id, index_number, division, status, due_on, created_at = item
-    if not (reviewed and reviewed.routings) and due_on < today:  # never routed, and Art. 26's date passed
+    item_id, index_number, division, status, due_on, created_at, last, routings = item
+    if not routings and due_on < today:  # never routed, and Art. 26's date passed
         out.append(OpenEvent("overdue", due_on + ONE_DAY, item_id, index_number, division, status, due_on, None))
     since = created_at
-    if reviewed is not None and reviewed.last > since:
-        since = reviewed.last
+    if last is not None and last > since:
+        since = last
     if moved is not None and moved > since:
         since = moved
     threshold = limits.get(status, DEFAULT_WAIT_DAYS)
@@ -89,9 +92,9 @@ def _open(out: list[OpenEvent], item: Any, reviewed: Any, moved: dt.datetime | N
     if (today - began).days > threshold:
         out.append(OpenEvent("waiting", began + dt.timedelta(days=threshold + 1), item_id, index_number, division,
                              status, None, threshold))
-    if reviewed is None:
+    if last is None:  # never reviewed
         threshold = limits[ReviewStage.SECRECY_REVIEW]
-        # nothing reviewed: what it waits since is its push, unless a stage change came after (none can today)
+        # what it waits since is its push, unless a stage change came after (none can without a review)
         pushed = began if moved is None else created_at.astimezone(CHINA_TIME).date()
         if (today - pushed).days > threshold:
             out.append(OpenEvent("never_reviewed", pushed + dt.timedelta(days=threshold + 1), item_id, index_number,
