@@ -101,9 +101,10 @@ class SecrecyReviewIn(BaseModel):
         "secret: clears those signals for this version, with a reason. Until cleared, the version cannot be "
         "published. Markings cannot be cleared."))
     reason: str | None = Field(default=None, max_length=4000, description="required when the level differs from the suggestion, or signals are cleared")
+    leader_instruction: str | None = Field(default=None, max_length=4000, description="领导批示意见 (kept with the review)")
     expected_version: int | None = Field(default=None, ge=1, description="the item's lock_version you reviewed; 409 if it moved on")
 
-    _no_nul = field_validator("reason")(without_nul)
+    _no_nul = field_validator("reason", "leader_instruction")(without_nul)
 
 
 class DisclosureReviewIn(BaseModel):

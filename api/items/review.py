@@ -122,7 +122,8 @@ def review_secrecy(session: Session, ctx: Context, actor: Actor, item_id: int, b
     with _first_wins(session, item_id, submitted):
         item.secrecy = body.secrecy.value
         item.status = ItemStatus.DISCLOSURE_REVIEW
-        _write(session, actor, item, ReviewStage.SECRECY_REVIEW, {"secrecy": suggested}, decided, changed, reason, None)
+        _write(session, actor, item, ReviewStage.SECRECY_REVIEW, {"secrecy": suggested}, decided, changed, reason,
+               body.leader_instruction)
     return item
 
 

@@ -103,7 +103,8 @@ def secrecy_input(fields: Mapping[str, str]) -> SecrecyReviewIn:
         raise FormError({"reason": REASON_NEEDED})
     return _validated(SecrecyReviewIn, {
         "secrecy": fields.get("secrecy", ""), "clear_signals": change and fields.get("clear_signals") == "1",
-        "reason": reason, "expected_version": _version(fields)})
+        "reason": reason, "leader_instruction": _text(fields, "leader_instruction") if change else None,
+        "expected_version": _version(fields)})
 
 
 def disclosure_input(fields: Mapping[str, str]) -> DisclosureReviewIn:

@@ -126,10 +126,12 @@ def test_a_change_without_a_reason_is_refused_in_chinese_and_nothing_changes(api
         "csrf": csrf, "mode": "change", "secrecy": "internal", "reason": "含内部事项", "expected_version": "99"})
     assert stale.status_code == 409 and "已有变动" in stale.text and "含内部事项" in stale.text  # kept
     changed = api.client.post(f"/items/{item_id}/secrecy_review", data={
-        "csrf": csrf, "mode": "change", "secrecy": "internal", "reason": "含内部事项"}, follow_redirects=False)
+        "csrf": csrf, "mode": "change", "secrecy": "internal", "reason": "含内部事项",
+        "leader_instruction": "同意，按内部事项管理。"}, follow_redirects=False)
     assert changed.status_code == 303
     review = _item(api, item_id)["reviews"][-1]
     assert review["decided"] == {"secrecy": "internal"} and review["changed"] and review["reason"] == "含内部事项"
+    assert review["leader_instruction"] == "同意，按内部事项管理。"  # 领导批示 at the secrecy review too
 
 
 def test_forms_need_the_csrf_token_and_the_reviewers_role(api: Api, app: Any) -> None:
