@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Annotated, Any, Awaitable, Callable
 from urllib.parse import parse_qs, quote
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.access.roles import PERMISSIONS
 from api.access.sessions import Signed
-from api.deps import allow
+from api.context import Actor
+from api.deps import allow, bearer
 from api.headers import page_policy
 from api.pages.assets import asset_url
 from engine.vocabulary import Role
@@ -124,6 +126,21 @@ def page(action: str) -> Callable[..., Awaitable[Signed]]:
 
     signed_page.action = action  # type: ignore[attr-defined]  (read by the page role tests)
     return signed_page
+
+
+def person_or_system(action: str) -> Callable[..., Awaitable[Actor]]:
+    """For a page a system may fetch too (the 办文单): a bearer token is checked as the API checks it (its
+    refusals are the API's), anyone else as a person by `page(action)` (sent to sign in, refusals as pages)."""
+    api_check, page_check = allow(action), page(action)
+
+    async def caller(request: Request,
+                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
+        if credentials is not None or "authorization" in request.headers:
+            return await api_check(request, credentials)
+        return (await page_check(request)).actor
+
+    caller.action = action  # type: ignore[attr-defined]  (read by the page tests)
+    return caller
 
 
 def _refusal(exc: HTTPException) -> str:

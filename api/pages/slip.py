@@ -2,8 +2,8 @@
 page with the document's routing fields and the block 政府信息公开属性, with boxes for the leader to mark
 (圈审), and a QR code of the item id so the marked slip can be scanned back.
 
-The same authorisation and the same read as GET /v1/items/{id} (allow("read_item"), queries.item, views.full):
-a caller who may not read the item gets the API's 403/404, and a secret item's content (title, text,
+The same authorisation and the same read as GET /v1/items/{id} (allow("read_item"), queries.item, views.full;
+a person without a session is sent to sign in first): a caller who may not read the item gets the API's 403/404, and a secret item's content (title, text,
 suggestion, reasons) is left out exactly as the API view leaves it out. A marked document (any secrecy
 marking, or a secrecy level other than none: api/access/visibility.is_secret) prints 公开属性 fixed to
 不予公开, with no other box to circle.
@@ -25,13 +25,15 @@ from markupsafe import Markup
 
 from api.access.visibility import Viewer, is_secret
 from api.context import Actor
-from api.deps import ContextDep, SessionDep, allow
+from api.deps import ContextDep, SessionDep
+from api.pages.layout import person_or_system
 from api.headers import page_policy
 from api.items import queries, views
 from api.schemas import MAX_ID
 from engine.vocabulary import CLASSIFIED, EXEMPTION_ARTICLE, FIELD_LABELS_ZH, LABELS_ZH, Category, FieldStatus, ReviewStage, Secrecy
 
 router = APIRouter()
+READ_ITEM = person_or_system("read_item")  # a person signs in first; a system's token is checked as the API's
 ItemId = Annotated[int, Path(ge=0, le=MAX_ID, description="an item's id")]
 
 # The document's routing fields gongkai has (§4.1 keeps the OA's; the others are the OA's own); the title
@@ -61,7 +63,7 @@ def article_zh(number: int) -> str:
 
 @router.get("/items/{item_id}/slip", response_class=HTMLResponse)
 def slip(item_id: ItemId, session: SessionDep, ctx: ContextDep,
-         actor: Actor = Depends(allow("read_item"))) -> HTMLResponse:
+         actor: Actor = Depends(READ_ITEM)) -> HTMLResponse:
     """The 办文单 of one item, to print on A4."""
     item = queries.item(session, Viewer(actor, ctx.settings), item_id)
     view = views.full(item, actor, ctx.settings)
