@@ -22,6 +22,7 @@ FLOORS: dict[str, int] = {
     "engine.statutes": 0,
     # the pipeline: facts → rules → decision → combination → suggestion; the law of review beside facts
     "engine.facts": 1, "engine.workflow": 1,
+    "engine.applications": 2,  # public applications (issue 17): the answer clock, lifecycle, fees, outcomes
     "engine.rules": 2,
     "engine.decision": 3, "engine.prediction": 3,
     "engine.combine": 4,
@@ -43,6 +44,7 @@ FLOORS: dict[str, int] = {
     "api.rulesets": 35,
     "api.items": 36,
     "api.reports": 37,
+    "api.letters": 37,  # letters and receipts (issue 17): templates as data, rendered to DOCX and HTML
     "api.deps": 38,
     "api.routes": 39, "api.pages": 39,  # the JSON API and the web pages: two adapters over the same use cases
     "api.app": 40,
