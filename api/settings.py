@@ -115,3 +115,22 @@ class Settings(BaseSettings):
         check_template(value)
         return value
 
+
+    # Letters and receipts of public applications (issue 17, api/letters; applications.md §1.8, §2). Empty by
+    # default on purpose: a letter is refused ("not configured") rather than printed with a wrong authority.
+    # The agency's name as printed above its seal, and how an applicant reaches its disclosure office.
+    agency_name: str = Field(default="", max_length=100, description="本机关名称, printed on every letter")
+    contact_person: str = Field(default="", max_length=40, description="letters' 联系人")
+    contact_phone: str = Field(default="", max_length=40, description="letters' 联系电话")
+    # 行政复议机关 and the court of 行政诉讼 (行政复议法 Art. 20/24, 行政诉讼法 Art. 46): stored per agency, never
+    # guessed — since the 2023 行政复议法 the 复议机关 of a department is usually the 本级人民政府, not the
+    # "上一级主管部门" old templates print. A letter that decides an application needs both.
+    review_authority: str = Field(default="", max_length=100, description="行政复议机关, e.g. 北京市人民政府")
+    court: str = Field(default="", max_length=100, description="行政诉讼的管辖法院, e.g. 北京市某区人民法院")
+    # 文号 of letters: {code} the letter type's short code (data/letters), {year}, {seq} its number that year.
+    letter_number_pattern: str = Field(default="", max_length=100,
+                                       description="e.g. 京某依申公{code}〔{year}〕{seq}号")
+    # How an applicant checks progress, printed on the receipt (a URL, a phone number, a counter).
+    progress_query: str = Field(default="", max_length=200, description="申请进度查询方式, on the receipt")
+    letters: Path = Field(default_factory=lambda: data_dir() / "letters",
+                          description="the letter templates (YAML), editable by legal staff")
