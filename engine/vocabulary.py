@@ -246,3 +246,137 @@ FIELD_LABELS_ZH: Final[Mapping[str, str]] = MappingProxyType(
 DOCUMENT_TYPES: Final = (
     "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要",
 )
+
+
+# --- Public applications (依申请公开, 条例第二十七条至第四十五条; ../shared/docs/applications.md §1) ---
+# Their values are separate vocabularies with their own label table, APPLICATION_LABELS_ZH: the same
+# string means different things there and in LABELS_ZH (OrgSubtype.PUBLIC_WELFARE is 社会公益组织,
+# Column.PUBLIC_WELFARE is 民生政策), and one flat table cannot hold both.
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application stands (applications.md §1.3), in the diagram's order."""
+
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # 条例第三十一条: 平常信函/网上 wait for the confirmation day
+    REGISTERED = "registered"  # received_on fixed; the receipt (回执) is printable
+    ANSWERED_ON_THE_SPOT = "answered_on_the_spot"  # 条例第三十三条第一款: 当场答复, no clock
+    CORRECTION_REQUESTED = "correction_requested"  # 条例第三十条: 补正告知, once
+    REASON_REQUESTED = "reason_requested"  # 条例第三十五条: asked to explain quantity/frequency
+    IN_PROGRESS = "in_progress"
+    THIRD_PARTY_CONSULTATION = "third_party_consultation"  # 条例第三十二条 (clock paused, 第三十三条第三款)
+    INTERAGENCY_CONSULTATION = "interagency_consultation"  # 条例第三十四条 (clock paused)
+    FEE_NOTICE_SENT = "fee_notice_sent"  # 条例第四十二条, 《政府信息公开信息处理费管理办法》 (clock paused)
+    ANSWER_DRAFT = "answer_draft"
+    ANSWER_APPROVED = "answer_approved"  # 审核/签发
+    ANSWERED = "answered"  # dispatched
+    SERVED = "served"  # 送达
+    CLOSED = "closed"  # concluded without an answer letter: lapse or withdrawal
+    ARCHIVED = "archived"  # 条例第四十五条 归档
+
+
+class Outcome(StrEnum):
+    """The result of an application (applications.md §1.7); each maps to one row of the annual report's
+    Table 三 (data/applications/outcomes.yaml)."""
+
+    DISCLOSED_ALREADY_PUBLIC = "disclosed.already_public"  # 第三十六条第（一）项
+    DISCLOSED = "disclosed"  # 第三十六条第（二）项
+    PARTIAL = "partial"  # 第三十七条
+    WITHHELD_STATE_SECRET = "withheld.state_secret"  # 第十四条
+    WITHHELD_LAW_PROHIBITED = "withheld.law_prohibited"  # 第十四条
+    WITHHELD_SECURITY_STABILITY = "withheld.security_stability"  # 第十四条
+    WITHHELD_THIRD_PARTY = "withheld.third_party"  # 第十五条、第三十二条
+    WITHHELD_INTERNAL_AFFAIRS = "withheld.internal_affairs"  # 第十六条第一款
+    WITHHELD_PROCESS_INFO = "withheld.process_info"  # 第十六条第二款
+    WITHHELD_ENFORCEMENT_CASE = "withheld.enforcement_case"  # 第十六条第二款
+    WITHHELD_ADMINISTRATIVE_QUERY = "withheld.administrative_query"  # 第三十六条第（七）项
+    CANNOT_PROVIDE_NOT_HELD = "cannot_provide.not_held"  # 第三十六条第（四）项
+    CANNOT_PROVIDE_NOT_RESPONSIBLE = "cannot_provide.not_responsible"  # 第三十六条第（五）项
+    CANNOT_PROVIDE_NEEDS_CREATION = "cannot_provide.needs_creation"  # 第三十八条
+    CANNOT_PROVIDE_STILL_UNCLEAR = "cannot_provide.still_unclear"  # 第三十条
+    NOT_PROCESSED_PETITION = "not_processed.petition"  # 第三十九条第一款
+    NOT_PROCESSED_REPEAT = "not_processed.repeat"  # 第三十六条第（六）项
+    NOT_PROCESSED_PUBLICATION = "not_processed.publication"  # 第三十九条第二款
+    NOT_PROCESSED_EXCESSIVE = "not_processed.excessive"  # 第三十五条
+    NOT_PROCESSED_CONFIRM_OR_REISSUE = "not_processed.confirm_or_reissue"  # a report row, no article
+    OTHER_NO_CORRECTION = "other.no_correction"  # 第三十条: 视为放弃申请
+    OTHER_FEE_UNPAID = "other.fee_unpaid"  # 信息处理费管理办法
+    OTHER_OTHER = "other.other"  # withdrawn (撤回), not government information, anything else
+
+
+class ApplicantKind(StrEnum):
+    """申请人: the two column groups of Table 三 (条例第二十七条)."""
+
+    NATURAL_PERSON = "natural_person"
+    LEGAL_PERSON = "legal_person"  # 法人或其他组织
+
+
+class OrgSubtype(StrEnum):
+    """The five organisation columns of Table 三; only a legal person has one."""
+
+    COMMERCIAL = "commercial"
+    RESEARCH = "research"
+    PUBLIC_WELFARE = "public_welfare"
+    LEGAL_SERVICES = "legal_services"
+    OTHER = "other"
+
+
+class FormRequested(StrEnum):
+    """The form the applicant asks for (条例第二十九条第（三）项, 第四十条)."""
+
+    PAPER = "paper"
+    ELECTRONIC = "electronic"
+    INSPECT = "inspect"  # 查阅/抄录
+    OTHER = "other"
+
+
+class Delivery(StrEnum):
+    """How the answer reaches the applicant (条例第二十九条第（三）项)."""
+
+    PICKUP = "pickup"
+    POST = "post"
+    EXPRESS = "express"
+    EMAIL = "email"
+    FAX = "fax"
+    ONLINE = "online"
+
+
+class FeeMethod(StrEnum):
+    """信息处理费: one of the two methods per application, never both (管理办法第三条)."""
+
+    PER_APPLICATION = "per_application"  # 按件计收
+    BY_PAGES = "by_pages"  # 按量计收
+
+
+APPLICATION_LABELS_ZH: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        ApplicationStatus.AWAITING_CONFIRMATION: "待确认收件", ApplicationStatus.REGISTERED: "已登记",
+        ApplicationStatus.ANSWERED_ON_THE_SPOT: "当场答复", ApplicationStatus.CORRECTION_REQUESTED: "待补正",
+        ApplicationStatus.REASON_REQUESTED: "待说明理由", ApplicationStatus.IN_PROGRESS: "办理中",
+        ApplicationStatus.THIRD_PARTY_CONSULTATION: "征求第三方意见", ApplicationStatus.INTERAGENCY_CONSULTATION: "征求其他机关意见",
+        ApplicationStatus.FEE_NOTICE_SENT: "已发收费通知", ApplicationStatus.ANSWER_DRAFT: "答复拟稿",
+        ApplicationStatus.ANSWER_APPROVED: "答复已签发", ApplicationStatus.ANSWERED: "已答复", ApplicationStatus.SERVED: "已送达",
+        ApplicationStatus.CLOSED: "已办结", ApplicationStatus.ARCHIVED: "已归档",
+        Outcome.DISCLOSED_ALREADY_PUBLIC: "已主动公开", Outcome.DISCLOSED: "予以公开", Outcome.PARTIAL: "部分公开",
+        Outcome.WITHHELD_STATE_SECRET: "不予公开（属于国家秘密）", Outcome.WITHHELD_LAW_PROHIBITED: "不予公开（其他法律行政法规禁止公开）",
+        Outcome.WITHHELD_SECURITY_STABILITY: "不予公开（危及“三安全一稳定”）", Outcome.WITHHELD_THIRD_PARTY: "不予公开（保护第三方合法权益）",
+        Outcome.WITHHELD_INTERNAL_AFFAIRS: "不予公开（属于三类内部事务信息）", Outcome.WITHHELD_PROCESS_INFO: "不予公开（属于四类过程性信息）",
+        Outcome.WITHHELD_ENFORCEMENT_CASE: "不予公开（属于行政执法案卷）", Outcome.WITHHELD_ADMINISTRATIVE_QUERY: "不予公开（属于行政查询事项）",
+        Outcome.CANNOT_PROVIDE_NOT_HELD: "无法提供（本机关不掌握相关政府信息）",
+        Outcome.CANNOT_PROVIDE_NOT_RESPONSIBLE: "无法提供（非本机关负责公开）",
+        Outcome.CANNOT_PROVIDE_NEEDS_CREATION: "无法提供（没有现成信息需要另行制作）",
+        Outcome.CANNOT_PROVIDE_STILL_UNCLEAR: "无法提供（补正后申请内容仍不明确）", Outcome.NOT_PROCESSED_PETITION: "不予处理（信访举报投诉类申请）",
+        Outcome.NOT_PROCESSED_REPEAT: "不予处理（重复申请）", Outcome.NOT_PROCESSED_PUBLICATION: "不予处理（要求提供公开出版物）",
+        Outcome.NOT_PROCESSED_EXCESSIVE: "不予处理（无正当理由大量反复申请）",
+        Outcome.NOT_PROCESSED_CONFIRM_OR_REISSUE: "不予处理（要求行政机关确认或重新出具已获取信息）",
+        Outcome.OTHER_NO_CORRECTION: "其他处理（逾期不补正）", Outcome.OTHER_FEE_UNPAID: "其他处理（逾期未缴费）",
+        Outcome.OTHER_OTHER: "其他处理",
+        ApplicantKind.NATURAL_PERSON: "自然人", ApplicantKind.LEGAL_PERSON: "法人或其他组织",
+        OrgSubtype.COMMERCIAL: "商业企业", OrgSubtype.RESEARCH: "科研机构", OrgSubtype.PUBLIC_WELFARE: "社会公益组织",
+        OrgSubtype.LEGAL_SERVICES: "法律服务机构", OrgSubtype.OTHER: "其他",
+        FormRequested.PAPER: "纸质", FormRequested.ELECTRONIC: "电子文档", FormRequested.INSPECT: "查阅/抄录",
+        FormRequested.OTHER: "其他",
+        Delivery.PICKUP: "自行领取", Delivery.POST: "邮寄", Delivery.EXPRESS: "快递", Delivery.EMAIL: "电子邮件",
+        Delivery.FAX: "传真", Delivery.ONLINE: "在线（平台）",
+        FeeMethod.PER_APPLICATION: "按件计收", FeeMethod.BY_PAGES: "按量计收",
+    }
+)
