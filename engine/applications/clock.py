@@ -284,8 +284,8 @@ class AnswerClock:
         effective, windows = self.deadline(), self.pause_windows()
         counted = frozenset(d for d in self.paused_days() if effective is None or d <= effective.due_on)
         pauses = tuple(pause_view(window, on, counted) for window in windows)
-        fee_due = [w.reply_due for w in windows if isinstance(w.event, FeeNotice) and w.event.paid_on is None]
-        fee_lapse = min((due.due_on for due in fee_due if due is not None), default=None)
+        fee_lapse = min((w.reply_due.due_on for w in windows if isinstance(w.event, FeeNotice) and w.reply_due
+                         and (w.event.paid_on is None or w.event.paid_on > w.reply_due.due_on)), default=None)
         lapsed = self._lapsed(on, lapse, fee_lapse)
         answered_on = None if self.answered is None else self.answered.on
         left = None
@@ -294,10 +294,7 @@ class AnswerClock:
         overdue = (effective is not None and lapsed is None and not self.on_the_spot
                    and (answered_on or on) > effective.due_on)
         dues = [notice_by, lapse, statutory, before, effective, *(w.reply_due for w in windows)]
-        warnings = warnings_of(dues)
-        if self.correction is not None and notice_by is not None and self.correction.sent_on > notice_by.due_on:
-            warnings += (f"the correction notice went out on {self.correction.sent_on}, after the 7-working-day "
-                         f"limit {notice_by.due_on} (条例第三十条)",)
+        warnings = warnings_of(dues) + self._late_records(notice_by, lapse)
         return ClockReport(
             on=on, received_on=self.received_on, answered_on_the_spot=self.on_the_spot,
             answer_starts_on=self.answer_starts_on,
@@ -312,9 +309,21 @@ class AnswerClock:
             provisional=any(due is not None and due.warnings for due in dues), warnings=warnings,
         )
 
+    def _late_records(self, notice_by: Due | None, lapse: Due | None) -> tuple[str, ...]:
+        """Warnings for records accepted although late: the office's correction notice after its 7 working
+        days, and a corrected copy after the applicant's period (条例第三十条: accepted only for good reason)."""
+        found = []
+        if self.correction is not None and notice_by is not None and self.correction.sent_on > notice_by.due_on:
+            found.append(f"the correction notice went out on {self.correction.sent_on}, after the 7-working-day "
+                         f"limit {notice_by.due_on} (条例第三十条)")
+        if self.corrected is not None and lapse is not None and self.corrected.received_on > lapse.due_on:
+            found.append(f"the corrected copy came on {self.corrected.received_on}, after the correction period "
+                         f"ended on {lapse.due_on}: accepted only for a good reason (条例第三十条, 正当理由)")
+        return tuple(found)
+
     def _lapsed(self, on: datetime.date, correction: Due | None, fee: datetime.date | None) -> str | None:
         """Why the application is no longer handled on `on`: no corrected copy in the period (条例第三十条,
-        other.no_correction) or a fee notice unpaid after 20 working days (other.fee_unpaid); else None."""
+        other.no_correction) or a fee notice not paid within 20 working days (other.fee_unpaid); else None."""
         if self.answered is not None:
             return None
         if self.corrected is None and correction is not None and on > correction.due_on:

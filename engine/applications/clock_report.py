@@ -41,7 +41,7 @@ class Pause:
     ends_on: datetime.date | None  # None: the other side's receipt of the letter is not recorded yet
     reply_due_on: datetime.date | None  # the other side's last day (reply, or payment)
     answered_on: datetime.date | None  # reply or payment
-    status: str  # waiting · replied · replied_late · no_reply · paid · lapsed
+    status: str  # waiting · replied · replied_late · no_reply · paid · paid_late · lapsed
     silence_means: str | None  # for a consultation whose period ended without a reply
     working_days: int  # the paused working days of this window that moved the deadline
 
@@ -90,7 +90,10 @@ def pause_view(window: PauseWindow, on: datetime.date, counted: frozenset[dateti
         silence = SILENCE_MEANS[event.kind] if status in ("no_reply", "replied_late") else None
     else:
         kind, answer, silence = FEE_PAUSE, event.paid_on, None
-        status = "paid" if answer is not None else "lapsed" if past_due else "waiting"
+        if answer is not None:
+            status = "paid" if due_on is None or answer <= due_on else "paid_late"
+        else:
+            status = "lapsed" if past_due else "waiting"
     days = 0 if window.end is None else sum(window.start < day <= window.end for day in counted)
     return Pause(kind, window.start, window.end, due_on, answer, status, silence, days)
 

@@ -171,6 +171,20 @@ def test_a_paid_fee_notice_pauses_the_clock_until_the_payment() -> None:
     assert (report.fee_lapses_after, report.lapsed, report.pauses[0].status) == (None, None, "paid")
 
 
+def test_a_fee_paid_after_its_twenty_working_days_still_lapses_the_application() -> None:
+    late = clock(date(2025, 5, 20), FeeNotice(date(2025, 6, 2), date(2025, 6, 3), paid_on=date(2025, 7, 4)))
+    report = late.report(date(2025, 7, 4))
+    assert (report.fee_lapses_after, report.lapsed, report.pauses[0].status) == (date(2025, 7, 1), "fee", "paid_late")
+    assert report.pauses[0].ends_on == date(2025, 7, 1)  # the pause is never longer than the applicant's period
+
+
+def test_a_corrected_copy_after_the_correction_period_restarts_the_clock_with_a_warning() -> None:
+    late = clock(date(2025, 3, 3), CorrectionNotice(date(2025, 3, 6), date(2025, 3, 7)), CorrectedCopy(date(2025, 4, 1)))
+    report = late.report(date(2025, 4, 1))
+    assert (report.answer_starts_on, report.lapsed) == (date(2025, 4, 1), None)
+    assert any("after the correction period ended on 2025-03-28" in warning for warning in report.warnings)
+
+
 def test_t28_answered_on_the_spot_shows_no_deadline_and_takes_no_events() -> None:
     spot = AnswerClock.answered_on_the_spot(date(2025, 6, 10), CALENDAR)
     report = spot.report(date(2025, 8, 1))
