@@ -137,7 +137,7 @@ class AnswerClock:
                                "the application is already being handled (paused, extended or delayed)")
         if notice.applicant_received_on is not None and notice.applicant_received_on < notice.sent_on:
             raise ClockRefused("correction notice", "条例第三十条", "received by the applicant before it was sent")
-        if (notice.period_working_days or 1) < 1:
+        if notice.period_working_days is not None and notice.period_working_days < 1:
             raise ClockRefused("correction period", "条例第三十条", "the period (合理的补正期限) must be a working day or more")
         return replace(self, correction=notice)
 
@@ -157,6 +157,9 @@ class AnswerClock:
         if self.extension is not None:
             raise ClockRefused(rule, article, f"only one extension is allowed; one was approved on "
                                f"{self.extension.approved_on}")
+        if self.delay is not None:
+            raise ClockRefused(rule, article, f"the reasonable period fixed under 条例第三十五条 ({self.delay.deadline}) "
+                               "already replaces the Art. 33 period")
         if not 1 <= extension.working_days <= EXTENSION_MAX_WORKING_DAYS:
             raise ClockRefused(rule, article, f"at most {EXTENSION_MAX_WORKING_DAYS} working days, "
                                f"got {extension.working_days}")
@@ -227,7 +230,9 @@ class AnswerClock:
         notice = self.correction
         if notice is None or notice.applicant_received_on is None:
             return None
-        period = notice.period_working_days or self.settings.correction_period_working_days
+        period = notice.period_working_days
+        if period is None:
+            period = self.settings.correction_period_working_days
         return self._count(notice.applicant_received_on, period)
 
     def statutory_deadline(self) -> Due | None:

@@ -218,6 +218,8 @@ def test_art_35_delayed_answer_sets_a_later_deadline_with_reason_and_approver() 
     assert (report.statutory_deadline, report.effective_deadline, report.delayed_to) == (
         date(2025, 12, 18), date(2026, 2, 27), date(2026, 2, 27))
     assert not report.overdue
+    with pytest.raises(ClockRefused, match="already replaces the Art. 33 period"):
+        clock(date(2025, 11, 20), delay).apply(extension(date(2025, 12, 1)))
     with pytest.raises(ClockRefused, match=r"条例第三十五条.*missing reason and approver"):
         clock(date(2025, 11, 20)).apply(DelayedAnswer(date(2026, 2, 27), date(2025, 11, 25), "", ""))
     with pytest.raises(ClockRefused, match="not later than the Art. 33 deadline"):
@@ -245,6 +247,13 @@ def test_overlapping_pauses_count_each_working_day_once() -> None:
     report = both.report(date(2026, 3, 24))
     assert report.paused_working_days == CALENDAR.working_days_between(date(2026, 3, 6), date(2026, 3, 24)) == 12
     assert report.effective_deadline == CALENDAR.add_working_days(date(2026, 3, 2), 32).due_on
+
+
+def test_the_correction_period_is_set_in_the_notice_and_must_be_a_working_day_or_more() -> None:
+    ten = clock(date(2025, 3, 3), CorrectionNotice(date(2025, 3, 6), date(2025, 3, 7), period_working_days=10))
+    assert ten.report(date(2025, 3, 7)).correction_lapses_after == date(2025, 3, 21)
+    with pytest.raises(ClockRefused, match="合理的补正期限"):
+        clock(date(2025, 3, 3)).apply(CorrectionNotice(date(2025, 3, 6), date(2025, 3, 7), period_working_days=0))
 
 
 def test_a_late_correction_notice_is_recorded_with_a_warning() -> None:
