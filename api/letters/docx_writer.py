@@ -10,6 +10,7 @@ the Normal style, or Word would fall back to its Latin font's substitute.
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -30,6 +31,9 @@ BODY_SIZE = Pt(16)   # 三号
 INDENT = Pt(32)      # two characters of 三号
 LINE_SPACING = Pt(28)  # fixed, about 22 lines a page as GB/T 9704 asks
 SEAL_SPACE = 3        # empty lines left for the seal above the agency's name
+# Characters XML 1.0 cannot hold (control characters pasted into a web form): python-docx refuses them, so
+# an applicant's stray \x0b would stop the letter; they print as U+FFFD instead, visible to the clerk.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def to_docx(letter: Letter) -> bytes:
@@ -81,7 +85,7 @@ def _paragraph(document: DocxDocument, align: WD_ALIGN_PARAGRAPH | None = None, 
 
 
 def _run(paragraph: Paragraph, text: str, east_asian: str, size: Pt) -> Run:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(NOT_XML.sub("\ufffd", text))
     run.font.name, run.font.size = LATIN_FONT, size
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
     return run

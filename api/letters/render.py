@@ -178,6 +178,8 @@ class _Filled:
                     self._add(key)
             elif blank(self.values.get(key)):
                 self._add(key)
+            elif isinstance(self.values[key], (list, tuple, Mapping)):
+                raise TypeError(f"{self._name(key)}（{key}）is printed as one text: give a text, not a list")
 
     def need_list(self, key: str) -> None:
         entries = self.values.get(key)
@@ -186,6 +188,8 @@ class _Filled:
         if blank(entries):
             self._add(key)
             return
+        if not isinstance(entries, (list, tuple)):
+            raise TypeError(f"{element.name}（{key}）is a list: give a list of entries")
         for index, entry in enumerate(entries):
             where = f"{element.name}第{index + 1}项"
             if element.shape == "list" and blank(entry):
@@ -205,8 +209,10 @@ class _Filled:
             name, variable = SETTINGS[key]
             self.missing.append(Missing(key, name, variable))
         else:
-            name = FRAME.get(key) or (self.declared[key].name if key in self.declared else key)
-            self.missing.append(Missing(key, name))
+            self.missing.append(Missing(key, self._name(key)))
+
+    def _name(self, key: str) -> str:
+        return FRAME.get(key) or (self.declared[key].name if key in self.declared else key)
 
     def refuse_if_missing(self) -> None:
         if self.missing:

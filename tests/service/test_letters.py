@@ -248,6 +248,18 @@ def test_the_applicants_words_are_escaped_in_html_and_never_read_as_placeholders
     assert "<script>alert(1)</script>" in docx_text(to_docx(letter))
 
 
+def test_control_characters_in_the_applicants_words_do_not_stop_the_docx() -> None:
+    letter = render("withheld", values("withheld", description="清单\x0b第二页\x00"), CONFIGURED)
+    assert "清单\ufffd第二页\ufffd" in docx_text(to_docx(letter))
+
+
+def test_a_value_of_the_wrong_shape_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="points"):
+        render("correction", values("correction", points="请写明文号"), CONFIGURED)
+    with pytest.raises(TypeError, match="guidance"):
+        render("correction", values("correction", guidance=["a", "b"]), CONFIGURED)
+
+
 def test_the_receipt_follows_4_2() -> None:
     letter = render("receipt", values("receipt"), CONFIGURED)
     text = "\n".join(letter.paragraphs)
