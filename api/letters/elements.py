@@ -25,6 +25,18 @@ FRAME: Mapping[str, str] = {
     "serial": "文号序号",
 }
 
+# What happened on the way, printed after the recital of an answer when it happened (§2, "optional
+# recitals"; the wording is common.yaml's `history`): each is optional, and a paragraph that prints needs all
+# it names.
+HISTORY: Mapping[str, str] = {
+    "correction_notice_on": "补正告知日期",
+    "correction_received_on": "收到补正申请日期",
+    "extension_notice": "延期答复告知书文号",
+    "extension_notice_on": "延期答复告知日期",
+    "consultation": "征求意见情况",
+    "fee_paid_on": "缴纳信息处理费日期",
+}
+
 # From settings (api/settings.py): placeholder → (Chinese name, environment variable). Empty ⇒ the letter
 # is refused as "not configured": printing a guessed authority would send an applicant's appeal to the
 # wrong body (行政复议法 Art. 20 runs its 60 days regardless).

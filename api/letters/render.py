@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from api.letters.elements import (DERIVED, ENTRY_NUMBER, ENTRY_TEXT, FRAME, NUMBER_FIELDS, NUMBER_PATTERN,
+from api.letters.elements import (DERIVED, ENTRY_NUMBER, ENTRY_TEXT, FRAME, HISTORY, NUMBER_FIELDS, NUMBER_PATTERN,
                                   SETTING_FIELDS, SETTINGS, Missing, MissingElements, blank, derived,
                                   entry_number, text_of)
 from api.letters.templates import LetterTemplate, Paragraph, Templates, load, placeholders
@@ -52,9 +52,11 @@ def render(kind: str, values: Mapping[str, Any], settings: Settings, templates: 
         ValueError: the outcome is not one this letter answers with; the 文号 pattern is malformed.
     """
     templates = templates or templates_at(settings.letters)
-    letter, filled, printed, remedy, number = _prepare(kind, values, settings, templates)
+    letter, filled, history, printed, remedy, number = _prepare(kind, values, settings, templates)
     filled.refuse_if_missing()
     body = [filled.format(letter.recital)] if letter.recital else []
+    for paragraph in history:
+        body.append(filled.format(paragraph.text))
     for paragraph in printed:
         body += filled.entries(paragraph) if paragraph.each else [filled.format(paragraph.text)]
     if remedy:
@@ -71,17 +73,20 @@ def required(kind: str, values: Mapping[str, Any], settings: Settings, templates
     return _prepare(kind, values, settings, templates)[1].needed
 
 
-def _prepare(kind: str, values: Mapping[str, Any], settings: Settings,
-             templates: Templates) -> tuple[LetterTemplate, _Filled, list[Paragraph], str | None, str | None]:
-    """The template, the values as printed and what is missing, the paragraphs that print, the remedy
-    clause and the 文号."""
+_Prepared = tuple[LetterTemplate, "_Filled", list[Paragraph], list[Paragraph], str | None, str | None]
+
+
+def _prepare(kind: str, values: Mapping[str, Any], settings: Settings, templates: Templates) -> _Prepared:
+    """The template, the values as printed and what is missing, the history and body paragraphs that
+    print, the remedy clause and the 文号."""
     letter = templates.letters.get(kind)
     if letter is None:
         raise KeyError(f"no letter type “{kind}”; there are {sorted(templates.letters)}")
     filled = _Filled(letter, values, settings, templates.common.labels)
     printed = [p for p in letter.body if filled.shown(p)]
+    history = [p for p in templates.common.history if filled.shown(p)] if letter.history else []
     remedy = _remedy(letter, values, templates.common.remedies, filled) if letter.remedy else None
-    texts = [letter.title, letter.recital or "", *(p.text for p in printed if not p.each), remedy or "",
+    texts = [letter.title, letter.recital or "", *(p.text for p in history + printed if not p.each), remedy or "",
              templates.common.contact]
     filled.need({letter.addressee, "date"} | ({"serial"} if letter.code else set()))
     for text in texts:
@@ -89,7 +94,7 @@ def _prepare(kind: str, values: Mapping[str, Any], settings: Settings,
     for paragraph in printed:
         if paragraph.each:
             filled.need_list(paragraph.each)
-    return letter, filled, printed, remedy, _number(letter, values, settings, filled)
+    return letter, filled, history, printed, remedy, _number(letter, values, settings, filled)
 
 
 def _remedy(letter: LetterTemplate, values: Mapping[str, Any], remedies: Mapping[str, str],
@@ -199,7 +204,7 @@ class _Filled:
                     self.missing.append(Missing(f"{key}[{index}].{field}", f"{where}的{name}"))
 
     def _order(self, key: str) -> tuple[int, str]:
-        order = [*FRAME, *self.letter.elements, *self.letter.optional, *SETTINGS]
+        order = [*FRAME, *HISTORY, *self.letter.elements, *self.letter.optional, *SETTINGS]
         return (order.index(key) if key in order else len(order), key)
 
     def _add(self, key: str) -> None:
@@ -212,7 +217,7 @@ class _Filled:
             self.missing.append(Missing(key, self._name(key)))
 
     def _name(self, key: str) -> str:
-        return FRAME.get(key) or (self.declared[key].name if key in self.declared else key)
+        return FRAME.get(key) or HISTORY.get(key) or (self.declared[key].name if key in self.declared else key)
 
     def refuse_if_missing(self) -> None:
         if self.missing:

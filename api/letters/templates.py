@@ -17,12 +17,12 @@ from typing import Any, Mapping
 
 import yaml
 
-from api.letters.elements import DERIVED, ENTRY_NUMBER, ENTRY_TEXT, FRAME, OUTCOMES, SETTINGS
+from api.letters.elements import DERIVED, ENTRY_NUMBER, ENTRY_TEXT, FRAME, HISTORY, OUTCOMES, SETTINGS
 
 COMMON = "common.yaml"
 LETTER_KEYS = frozenset({"kind", "name", "basis", "title", "code", "addressee", "recital", "outcomes", "remedy",
-                         "elements", "optional", "flags", "body"})
-COMMON_KEYS = frozenset({"recital", "contact", "labels", "remedies"})
+                         "history", "elements", "optional", "body"})
+COMMON_KEYS = frozenset({"recital", "contact", "labels", "remedies", "history"})
 PARAGRAPH_KEYS = frozenset({"text", "when", "unless", "each"})
 
 
@@ -63,6 +63,7 @@ class LetterTemplate:
     recital: str | None
     outcomes: tuple[str, ...]
     remedy: bool      # the letter decides the application: it prints the remedy clause (§1.8)
+    history: bool     # it prints common.yaml's history (补正, 延期, 征求意见, 缴费) when that happened
     elements: Mapping[str, Element]
     optional: Mapping[str, Element]
     body: tuple[Paragraph, ...]
@@ -75,6 +76,7 @@ class Common:
     contact: str
     labels: Mapping[str, Mapping[str, str]]  # value key → id → label (e.g. channel → in_person → 当面提交)
     remedies: Mapping[str, str]              # outcome id, or its family (withheld), or default → clause
+    history: tuple[Paragraph, ...]           # each `when:` one of elements.HISTORY
 
 
 @dataclass(frozen=True)
@@ -152,14 +154,21 @@ def _common(path: Path) -> Common:
             raise TemplateError(path, f"unknown placeholders {sorted(unknown)} in “{text}”")
     if not all(isinstance(v, dict) for v in labels.values()):
         raise TemplateError(path, "labels: each entry maps ids to their Chinese labels")
+    history = _paragraphs(path, data["history"]) if data.get("history") else ()
+    for paragraph in history:
+        if paragraph.when not in HISTORY or paragraph.unless or paragraph.each:
+            raise TemplateError(path, f"history: each paragraph needs “when:” one of {sorted(HISTORY)}")
+        unknown = placeholders(path, paragraph.text) - known - set(HISTORY)
+        if unknown:
+            raise TemplateError(path, f"unknown placeholders {sorted(unknown)} in “{paragraph.text}”")
     return Common(recital, contact, {k: {str(i): str(t) for i, t in v.items()} for k, v in labels.items()},
-                  {k: v.strip() for k, v in remedies.items()})
+                  {k: v.strip() for k, v in remedies.items()}, history)
 
 
 def _elements(path: Path, data: Any, section: str) -> dict[str, Element]:
     found = {}
     for key, spec in (data or {}).items():
-        if not str(key).isidentifier() or key in FRAME or key in SETTINGS or key in DERIVED:
+        if not str(key).isidentifier() or key in FRAME or key in SETTINGS or key in DERIVED or key in HISTORY:
             raise TemplateError(path, f"{section}: “{key}” is not a usable key (or is a common element)")
         if isinstance(spec, str):
             found[key] = Element(key, spec)
@@ -207,7 +216,7 @@ def _letter(path: Path, common: Common) -> LetterTemplate:
         kind=path.stem, name=_text(path, data, "name"), basis=str(data.get("basis") or ""),
         title=_text(path, data, "title"), code=data.get("code"), addressee=data.get("addressee", "applicant"),
         recital=common.recital if recital is True else (recital.strip() if recital else None),
-        outcomes=outcomes, remedy=remedy, elements=elements, optional=optional,
+        outcomes=outcomes, remedy=remedy, history=bool(data.get("history", remedy)), elements=elements, optional=optional,
         body=_paragraphs(path, data.get("body")), path=path)
     _check_uses(letter)
     return letter

@@ -198,8 +198,8 @@ def test_the_remedy_comes_from_settings_and_changes_with_them() -> None:
 def test_the_remedy_clause_is_template_data_keyed_by_outcome(tmp_path: Path) -> None:
     shutil.copytree(LETTERS, tmp_path, dirs_exist_ok=True)
     common = tmp_path / "common.yaml"
-    common.write_text(common.read_text(encoding="utf-8") + "  withheld.third_party: 第三方条款，向{review_authority}。\n",
-                      encoding="utf-8")
+    common.write_text(common.read_text(encoding="utf-8").replace(
+        "remedies:\n", "remedies:\n  withheld.third_party: 第三方条款，向{review_authority}。\n"), encoding="utf-8")
     templates = load(tmp_path)
     assert render("withheld", values("withheld"), CONFIGURED, templates).paragraphs[-1] == "第三方条款，向北京市人民政府。"
     secret = values("withheld", outcome="withheld.state_secret")
@@ -260,6 +260,23 @@ def test_a_value_of_the_wrong_shape_is_a_clear_error() -> None:
         render("correction", values("correction", guidance=["a", "b"]), CONFIGURED)
 
 
+def test_an_answer_recites_what_happened_on_the_way() -> None:
+    story = {"correction_notice_on": dt.date(2025, 3, 6), "correction_received_on": "2025-03-14",
+             "extension_notice": "京某依申公延〔2025〕4号", "extension_notice_on": dt.date(2025, 4, 8),
+             "consultation": "第三方某某公司于2025年4月20日书面回复不同意公开"}
+    letter = render("withheld", values("withheld", **story), CONFIGURED)
+    assert letter.paragraphs[1:4] == (
+        "本机关于2025年3月6日向您发出补正告知，于2025年3月14日收到您补正后的申请。",
+        "本机关于2025年4月8日告知您延期答复（京某依申公延〔2025〕4号）。",
+        "本机关依照《中华人民共和国政府信息公开条例》的规定征求了意见：第三方某某公司于2025年4月20日书面回复不同意公开。")
+    with pytest.raises(MissingElements, match=r"补正告知日期（correction_notice_on）"):
+        render("withheld", values("withheld", correction_received_on=dt.date(2025, 3, 14)), CONFIGURED)
+    notice = render("extension", values("extension", **story), CONFIGURED)  # a notice is not an answer
+    assert not any("补正" in p for p in notice.paragraphs)
+    plain = render("withheld", values("withheld"), CONFIGURED)
+    assert plain.paragraphs[1].startswith("经审查")
+
+
 def test_the_receipt_follows_4_2() -> None:
     letter = render("receipt", values("receipt"), CONFIGURED)
     text = "\n".join(letter.paragraphs)
@@ -300,6 +317,7 @@ def _broken(tmp_path: Path, name: str, old: str, new: str) -> Path:
     ("repeat.yaml", "（{earlier_number}）", "（{earlier_number:>5}）", "写法有误"),
     ("delay.yaml", "kind: delay", "kind: delayed", "kind must be the file's name"),
     ("common.yaml", "  default:", "  fallback:", "remedies"),
+    ("common.yaml", "    when: fee_paid_on", "    when: paid", "history: each paragraph needs"),
 ])
 def test_template_mistakes_are_errors_at_load_naming_the_file(tmp_path: Path, name: str, old: str, new: str,
                                                               problem: str) -> None:
