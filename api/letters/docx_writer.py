@@ -2,7 +2,8 @@
 
 The layout follows 党政机关公文格式 (GB/T 9704-2012) as answer letters use it: A4, margins 37/35/28/26 mm,
 the title centred in 二号 小标宋, the body in 三号 仿宋_GB2312 with a first-line indent of two characters,
-the agency and date right-aligned above the seal. Word draws Chinese text with the run's East Asian font
+the agency's name and the date right-aligned four characters from the margin, with room above them for
+the seal, which GB/T 9704 presses down over both (so no "（印章）" is printed to show under it). Word draws Chinese text with the run's East Asian font
 (w:rFonts/@w:eastAsia), which python-docx's `font.name` does not set: it is set here on every run and on
 the Normal style, or Word would fall back to its Latin font's substitute.
 """
@@ -29,6 +30,7 @@ LATIN_FONT = "Times New Roman"
 TITLE_SIZE = Pt(22)  # 二号
 BODY_SIZE = Pt(16)   # 三号
 INDENT = Pt(32)      # two characters of 三号
+RIGHT_SPACE = Pt(64)  # 右空四字: the date ends four characters from the right margin
 LINE_SPACING = Pt(28)  # fixed, about 22 lines a page as GB/T 9704 asks
 SEAL_SPACE = 3        # empty lines left for the seal above the agency's name
 # Characters XML 1.0 cannot hold (control characters pasted into a web form): python-docx refuses them, so
@@ -50,8 +52,10 @@ def to_docx(letter: Letter) -> bytes:
         _run(_paragraph(document, indent=True), text, BODY_FONT, BODY_SIZE)
     for _ in range(SEAL_SPACE):
         _run(_paragraph(document), "", BODY_FONT, BODY_SIZE)
-    _run(_paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT), f"{letter.agency}（印章）", BODY_FONT, BODY_SIZE)
-    _run(_paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT), letter.date, BODY_FONT, BODY_SIZE)
+    for text in (letter.agency, letter.date):
+        signed = _paragraph(document, WD_ALIGN_PARAGRAPH.RIGHT)
+        signed.paragraph_format.right_indent = RIGHT_SPACE
+        _run(signed, text, BODY_FONT, BODY_SIZE)
     _run(_paragraph(document), "", BODY_FONT, BODY_SIZE)
     _run(_paragraph(document), f"（{letter.contact}）", BODY_FONT, BODY_SIZE)
     out = io.BytesIO()

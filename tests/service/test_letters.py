@@ -136,6 +136,8 @@ def test_the_docx_is_an_official_letter_on_a4() -> None:
     assert len(body) == 4
     assert all(p.paragraph_format.first_line_indent is not None
                and p._p.pPr.ind.get(qn("w:firstLineChars")) == "200" for p in body)
+    signed = [p for p in rest if p.text in ("北京市某某委员会", "2025年10月20日")]
+    assert len(signed) == 2 and all(p.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in signed)
 
 
 REFUSALS = sorted({(kind, variant, key) for kind, variant in CASES
