@@ -132,7 +132,9 @@ def text_of(value: Any, labels: Mapping[str, str] | None = None) -> str:
 
 
 def entry_number(index: int) -> str:
-    """（一） for 0, （十一） for 10, up to （九十九）."""
+    """（一） for 0, （十一） for 10, up to （九十九）; then （100）, （101）…"""
+    if index + 1 >= 100:
+        return f"（{index + 1}）"
     tens, ones = divmod(index + 1, 10)
     if not tens:
         return f"（{CHINESE_NUMBERS[ones - 1]}）"

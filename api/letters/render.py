@@ -31,7 +31,7 @@ class Letter:
     number: str | None   # 文号; None for the receipt (its 登记号 is in the body)
     addressee: str       # printed as “addressee：”
     paragraphs: tuple[str, ...]  # recital, body and remedy clause, each with a first-line indent
-    agency: str          # above the seal
+    agency: str          # signed under the seal
     date: str            # 2025年10月30日
     contact: str
 
@@ -137,7 +137,10 @@ def _as_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value).strip())
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{FRAME['date']}（date）must be a date (or YYYY-MM-DD), not {value!r}") from None
 
 
 class _Filled:

@@ -162,6 +162,12 @@ def test_every_element_of_every_type_is_checked_by_some_sample() -> None:
         assert set(letter.elements) <= checked, kind
 
 
+def test_list_entries_are_numbered_in_chinese() -> None:
+    from api.letters.elements import entry_number
+    assert [entry_number(i) for i in (0, 9, 10, 19, 20, 98, 99)] == [
+        "（一）", "（十）", "（十一）", "（二十）", "（二十一）", "（九十九）", "（100）"]
+
+
 def test_a_list_entry_without_a_field_is_named() -> None:
     parts = [{"part": "身份证号码", "ground": "个人隐私", "article": " "}]
     with pytest.raises(MissingElements, match=r"不予公开的部分第1项的依据（withheld_parts\[0\]\.article）"):
