@@ -304,6 +304,12 @@ def extend(app: Application, act: Act, *, deadline: datetime.date, extended_to: 
     if not (approved_by.strip() and act.why.strip()):
         raise LifecycleError("extension_approved", "an extension needs its reason and the approval of the head of "
                              "the disclosure office", article)
+    if app.delayed_until is not None:
+        raise LifecycleError("extension_after_delay", f"the reasonable period fixed under 条例第三十五条 "
+                             f"({app.delayed_until}) replaces the period an extension would lengthen", article)
+    if notice_sent_on < act.on:
+        raise LifecycleError("extension_approved", f"the applicant was notified ({notice_sent_on}) before the "
+                             f"extension was approved ({act.on})", article)
     if act.on >= deadline or notice_sent_on >= deadline:
         raise LifecycleError("extension_in_time", f"the deadline {deadline} has come: an extension approved on "
                              f"{act.on}, notified on {notice_sent_on}, is too late", article)

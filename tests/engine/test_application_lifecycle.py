@@ -107,10 +107,26 @@ def test_T6_an_extension_on_or_after_the_deadline_is_refused(approved_on: dateti
     assert late.value.rule == "extension_in_time"
 
 
-def test_an_extension_needs_its_reason_and_approver() -> None:
+def test_an_extension_needs_its_reason_and_approver_and_is_notified_after_approval() -> None:
     with pytest.raises(LifecycleError, match="approval"):
         lc.extend(in_progress(), act(d(2025, 3, 10)), deadline=d(2025, 3, 31), extended_to=d(2025, 4, 28),
                   approved_by="公开办主任", notice_sent_on=d(2025, 3, 10))
+    with pytest.raises(LifecycleError, match="notified .* before"):
+        lc.extend(in_progress(), act(d(2025, 3, 10), "会商"), deadline=d(2025, 3, 31), extended_to=d(2025, 4, 28),
+                  approved_by="公开办主任", notice_sent_on=d(2025, 3, 7))
+    with pytest.raises(LifecycleError, match="not after"):
+        lc.extend(in_progress(), act(d(2025, 3, 10), "会商"), deadline=d(2025, 3, 31), extended_to=d(2025, 3, 31),
+                  approved_by="公开办主任", notice_sent_on=d(2025, 3, 10))
+
+
+def test_no_extension_once_an_art_35_period_is_fixed() -> None:
+    asked = lc.request_reason(registered(), act(d(2025, 3, 4)))
+    delayed = lc.reason_accepted(asked, act(d(2025, 3, 20), "涉及十年档案"), delayed_until=d(2025, 6, 30),
+                                 approved_by="公开办主任")
+    with pytest.raises(LifecycleError, match="第三十五条") as refused:
+        lc.extend(delayed, act(d(2025, 3, 21), "再延"), deadline=d(2025, 6, 30), extended_to=d(2025, 7, 28),
+                  approved_by="公开办主任", notice_sent_on=d(2025, 3, 21))
+    assert refused.value.rule == "extension_after_delay"
 
 
 def test_T17_an_unpaid_fee_closes_as_other_fee_unpaid_row_six_two() -> None:
