@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from markupsafe import escape
 
 from api.letters import MissingElements, TemplateError, load, render, to_docx, to_html
-from api.letters.elements import SETTINGS, text_of
+from api.letters.elements import SETTINGS, entry_number, text_of
 from api.letters.render import required
 from api.settings import Settings
 
@@ -83,6 +83,8 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
                                  "notice_served_on": dt.date(2025, 3, 7), "lapsed_on": dt.date(2025, 3, 28)},
                "fee_unpaid": {"outcome": "other.fee_unpaid", "notice": "收费通知书（京某依申公费〔2025〕2号）",
                               "notice_served_on": dt.date(2025, 6, 3), "lapsed_on": dt.date(2025, 7, 1)}},
+    "confirm_or_reissue": {"": {"request": "重新出具2019年已向您送达的处罚决定书并加盖公章"}},
+    "not_government_info": {"": {"reason": "所申请的是某某公司的内部会议记录，不是行政机关制作或者获取的信息"}},
 }
 CASES = [(kind, variant) for kind, variants in SAMPLES.items() for variant in variants]
 
@@ -163,7 +165,6 @@ def test_every_element_of_every_type_is_checked_by_some_sample() -> None:
 
 
 def test_list_entries_are_numbered_in_chinese() -> None:
-    from api.letters.elements import entry_number
     assert [entry_number(i) for i in (0, 9, 10, 19, 20, 98, 99)] == [
         "（一）", "（十）", "（十一）", "（二十）", "（二十一）", "（九十九）", "（100）"]
 
