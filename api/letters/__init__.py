@@ -12,8 +12,8 @@ database, so the application's own module passes what it has.
 from api.letters.docx_writer import to_docx
 from api.letters.elements import Missing, MissingElements
 from api.letters.html_writer import to_html
-from api.letters.render import Letter, render, templates_at
+from api.letters.render import Letter, answer_kind, render, required, templates_at
 from api.letters.templates import TemplateError, Templates, load
 
-__all__ = ["Letter", "Missing", "MissingElements", "TemplateError", "Templates", "load", "render", "templates_at",
-           "to_docx", "to_html"]
+__all__ = ["Letter", "Missing", "MissingElements", "TemplateError", "Templates", "answer_kind", "load", "render",
+           "required", "templates_at", "to_docx", "to_html"]

@@ -73,6 +73,15 @@ def required(kind: str, values: Mapping[str, Any], settings: Settings, templates
     return _prepare(kind, values, settings, templates)[1].needed
 
 
+def answer_kind(outcome: str, templates: Templates) -> str:
+    """The letter type that answers an application with `outcome` (an id of applications.md §1.7); KeyError
+    when none does. Each outcome has one answer letter (tests/service/test_letters.py keeps it so)."""
+    for kind, letter in templates.letters.items():
+        if outcome in letter.outcomes and letter.addressee == "applicant":
+            return kind
+    raise KeyError(f"no letter type answers with outcome “{outcome}”")
+
+
 _Prepared = tuple[LetterTemplate, "_Filled", list[Paragraph], list[Paragraph], str | None, str | None]
 
 

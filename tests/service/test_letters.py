@@ -17,8 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from markupsafe import escape
 
-from api.letters import MissingElements, TemplateError, load, render, to_docx, to_html
-from api.letters.elements import SETTINGS, entry_number, text_of
+from api.letters import MissingElements, TemplateError, answer_kind, load, render, to_docx, to_html
+from api.letters.elements import OUTCOMES, SETTINGS, entry_number, text_of
 from api.letters.render import required
 from api.settings import Settings
 
@@ -107,6 +107,14 @@ def printed(value: Any, key: str) -> list[str]:
 def test_every_letter_type_of_the_spec_has_a_template() -> None:
     assert set(TEMPLATES.letters) == set(SAMPLES)
     assert all(t.elements for t in TEMPLATES.letters.values())
+
+
+def test_every_outcome_has_exactly_one_answer_letter() -> None:
+    answering = {o: [k for k, t in TEMPLATES.letters.items() if o in t.outcomes and t.addressee == "applicant"]
+                 for o in OUTCOMES}
+    assert {o: kinds for o, kinds in answering.items() if len(kinds) != 1} == {}
+    assert answer_kind("withheld.third_party", TEMPLATES) == "withheld"
+    assert answer_kind("cannot_provide.not_responsible", TEMPLATES) == "not_responsible"
 
 
 @pytest.mark.parametrize(("kind", "variant"), CASES)
