@@ -33,7 +33,7 @@ from typing import Any, Final
 from engine.applications.fees import FeeAssessment
 from engine.applications.outcomes import OutcomeMappingError, OutcomeTable, ReportRow, default_table
 from engine.vocabulary import ApplicationStatus as S
-from engine.vocabulary import Outcome
+from engine.vocabulary import ApplicationOutcome
 
 WITHDRAWN = "申请人撤回"
 
@@ -119,7 +119,7 @@ class Application:
     extended: bool = False
     extended_to: datetime.date | None = None
     delayed_until: datetime.date | None = None  # 条例第三十五条 延迟答复: the reasonable period set
-    outcome: Outcome | None = None
+    outcome: ApplicationOutcome | None = None
     report_row: ReportRow | None = None
     fee: FeeAssessment | None = None
     close_reason: str = ""
@@ -153,7 +153,7 @@ def _move(app: Application, act: Act, action: str, *, details: Mapping[str, Any]
     return replace(app, status=target, events=app.events + (event,), **changes)
 
 
-def _mapped(outcome: str, table: OutcomeTable | None) -> tuple[Outcome, ReportRow]:
+def _mapped(outcome: str, table: OutcomeTable | None) -> tuple[ApplicationOutcome, ReportRow]:
     """The outcome with its Table 三 row; refused when the table has none for it."""
     try:
         mapping = (table or default_table()).mapping(outcome)
@@ -223,7 +223,7 @@ def correction_lapsed(app: Application, act: Act, *, period_ends_on: datetime.da
     Table 三 （六）1 — not 无法提供 3, which is for a corrected copy still unclear (T3)."""
     if act.on <= period_ends_on:
         raise LifecycleError("not_lapsed", f"the correction period runs until {period_ends_on}", "条例第三十条")
-    return _with_outcome(app, act, "correction_lapsed", Outcome.OTHER_NO_CORRECTION, table,
+    return _with_outcome(app, act, "correction_lapsed", ApplicationOutcome.OTHER_NO_CORRECTION, table,
                          details={"period_ends_on": period_ends_on})
 
 
@@ -234,7 +234,7 @@ def request_reason(app: Application, act: Act) -> Application:
 
 def reason_unreasonable(app: Application, act: Act, *, table: OutcomeTable | None = None) -> Application:
     """条例第三十五条: the reason is not reasonable: an answer 不予处理 (not_processed.excessive) is drafted."""
-    return _with_outcome(app, act, "reason_unreasonable", Outcome.NOT_PROCESSED_EXCESSIVE, table)
+    return _with_outcome(app, act, "reason_unreasonable", ApplicationOutcome.NOT_PROCESSED_EXCESSIVE, table)
 
 
 def reason_accepted(app: Application, act: Act, *, delayed_until: datetime.date | None = None,
@@ -290,7 +290,7 @@ def fee_lapsed(app: Application, act: Act, *, pay_by: datetime.date, table: Outc
     """Not paid by the end of the payment period: CLOSED, other.fee_unpaid, Table 三 （六）2 (T17)."""
     if act.on <= pay_by:
         raise LifecycleError("not_lapsed", f"the fee may be paid until {pay_by}", "《政府信息公开信息处理费管理办法》")
-    return _with_outcome(app, act, "fee_lapsed", Outcome.OTHER_FEE_UNPAID, table, details={"pay_by": pay_by})
+    return _with_outcome(app, act, "fee_lapsed", ApplicationOutcome.OTHER_FEE_UNPAID, table, details={"pay_by": pay_by})
 
 
 def extend(app: Application, act: Act, *, deadline: datetime.date, extended_to: datetime.date, approved_by: str,
@@ -364,7 +364,7 @@ def serve(app: Application, act: Act) -> Application:
 def withdraw(app: Application, act: Act, *, table: OutcomeTable | None = None) -> Application:
     """撤回: from any open state the application is CLOSED, other.other, reason 申请人撤回 (§1.3 [P])."""
     act = act if act.why.strip() else replace(act, why=WITHDRAWN)
-    return _with_outcome(app, act, "withdraw", Outcome.OTHER_OTHER, table, close_reason=WITHDRAWN)
+    return _with_outcome(app, act, "withdraw", ApplicationOutcome.OTHER_OTHER, table, close_reason=WITHDRAWN)
 
 
 def archive(app: Application, act: Act) -> Application:

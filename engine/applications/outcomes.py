@@ -4,7 +4,7 @@ application's items add up to; and the Art. 44 suggestion to publish what many p
 The mapping is data (data/applications/outcomes.yaml, versioned with the report format FMT21,
 国办公开办函〔2021〕30号) so that the report, the letters and the lifecycle read one table: an outcome
 without a row could never be counted, so the loader refuses a table where any outcome of
-engine/vocabulary.Outcome lacks exactly one row, or where an id or a row is unknown, and names them.
+engine/vocabulary.ApplicationOutcome lacks exactly one row, or where an id or a row is unknown, and names them.
 
 Mixed items (applications.md §1.7 [P]): the format counts a 区分处理 answer once, under （二）部分公开
 (“只计这一情形，不计其他情形”, 条例第三十七条), so an application with an item given and an item not given
@@ -24,14 +24,14 @@ from typing import Any, Final
 import yaml
 
 from engine.paths import data_dir
-from engine.vocabulary import Outcome, Store
+from engine.vocabulary import ApplicationOutcome, Store
 
 FORMAT = "FMT21"
 OUTCOMES_FILE = Path("applications") / "outcomes.yaml"
 NOT_RESPONSIBLE_SETTING = "not_responsible_row"
 
 # 条例第三十六条第（一）（二）项 and 第三十七条: the outcomes under which the applicant gets information.
-GIVEN: Final = frozenset({Outcome.DISCLOSED_ALREADY_PUBLIC, Outcome.DISCLOSED, Outcome.PARTIAL})
+GIVEN: Final = frozenset({ApplicationOutcome.DISCLOSED_ALREADY_PUBLIC, ApplicationOutcome.DISCLOSED, ApplicationOutcome.PARTIAL})
 
 
 class OutcomeMappingError(ValueError):
@@ -57,7 +57,7 @@ class ReportRow:
 
 @dataclass(frozen=True)
 class OutcomeMapping:
-    outcome: Outcome
+    outcome: ApplicationOutcome
     meaning: str
     article: str  # empty for the rows with no article of the Regulations (（五）5, （六）3)
     row: ReportRow
@@ -69,12 +69,12 @@ class OutcomeTable:
 
     format: str
     rows: tuple[ReportRow, ...]
-    mappings: Mapping[Outcome, OutcomeMapping]
+    mappings: Mapping[ApplicationOutcome, OutcomeMapping]
 
     def mapping(self, outcome: str) -> OutcomeMapping:
         """The mapping of `outcome`; OutcomeMappingError naming it when it is not an outcome."""
         try:
-            return self.mappings[Outcome(outcome)]
+            return self.mappings[ApplicationOutcome(outcome)]
         except ValueError:
             raise OutcomeMappingError(f"unknown outcome: {outcome!r}") from None
 
@@ -116,22 +116,22 @@ def parse_outcome_table(data: Mapping[str, Any], *, not_responsible_row: str | N
     settings = dict(data.get("settings") or {})
     if not_responsible_row is not None:
         settings[NOT_RESPONSIBLE_SETTING] = not_responsible_row
-    known = {str(o) for o in Outcome}
+    known = {str(o) for o in ApplicationOutcome}
     problems: list[str] = []
-    mappings: dict[Outcome, OutcomeMapping] = {}
+    mappings: dict[ApplicationOutcome, OutcomeMapping] = {}
     for entry in data.get("outcomes") or ():
         outcome_id, code = str(entry.get("id")), _row_code(entry, settings)
         if outcome_id not in known:
             problems.append(f"unknown outcome {outcome_id!r}")
-        elif Outcome(outcome_id) in mappings:
+        elif ApplicationOutcome(outcome_id) in mappings:
             problems.append(f"outcome {outcome_id!r} is mapped twice")
         elif not isinstance(code, str) or code not in rows:
             problems.append(f"outcome {outcome_id!r} must map to exactly one row of the table, not {code!r}")
         else:
-            mappings[Outcome(outcome_id)] = OutcomeMapping(Outcome(outcome_id), str(entry.get("meaning", "")),
+            mappings[ApplicationOutcome(outcome_id)] = OutcomeMapping(ApplicationOutcome(outcome_id), str(entry.get("meaning", "")),
                                                           str(entry.get("article") or ""), rows[code])
     named = {str(entry.get("id")) for entry in data.get("outcomes") or ()}
-    unmapped = [str(o) for o in Outcome if str(o) not in named]
+    unmapped = [str(o) for o in ApplicationOutcome if str(o) not in named]
     if unmapped:
         problems.append("outcomes without a report row: " + ", ".join(unmapped))
     if problems:
@@ -154,7 +154,7 @@ def default_table() -> OutcomeTable:
     return load_outcome_table()
 
 
-def application_outcome(item_outcomes: Sequence[str], *, chosen: str | None = None) -> Outcome:
+def application_outcome(item_outcomes: Sequence[str], *, chosen: str | None = None) -> ApplicationOutcome:
     """The outcome of an application from its items' outcomes (条例第三十七条; applications.md §1.7).
 
     Any item given and any item not given ⇒ partial, counted once (T18); items that agree ⇒ theirs;
@@ -163,20 +163,20 @@ def application_outcome(item_outcomes: Sequence[str], *, chosen: str | None = No
 
     Examples:
         >>> application_outcome(["disclosed", "withheld.third_party"])
-        <Outcome.PARTIAL: 'partial'>
+        <ApplicationOutcome.PARTIAL: 'partial'>
         >>> application_outcome(["cannot_provide.not_held", "withheld.state_secret"],
         ...                     chosen="withheld.state_secret")
-        <Outcome.WITHHELD_STATE_SECRET: 'withheld.state_secret'>
+        <ApplicationOutcome.WITHHELD_STATE_SECRET: 'withheld.state_secret'>
     """
     if not item_outcomes:
         raise ValueError("an application's outcome needs at least one item outcome")
-    unknown = sorted({o for o in item_outcomes if o not in {str(x) for x in Outcome}})
+    unknown = sorted({o for o in item_outcomes if o not in {str(x) for x in ApplicationOutcome}})
     if unknown:
         raise OutcomeMappingError("unknown outcome: " + ", ".join(unknown))
-    outcomes = {Outcome(o) for o in item_outcomes}
-    decided: Outcome | None = None
+    outcomes = {ApplicationOutcome(o) for o in item_outcomes}
+    decided: ApplicationOutcome | None = None
     if outcomes & GIVEN and outcomes - GIVEN:
-        decided = Outcome.PARTIAL
+        decided = ApplicationOutcome.PARTIAL
     elif len(outcomes) == 1:
         decided = next(iter(outcomes))
     if decided is not None:
@@ -187,7 +187,7 @@ def application_outcome(item_outcomes: Sequence[str], *, chosen: str | None = No
         raise OutcomeChoiceNeeded(list(item_outcomes))
     if chosen not in outcomes:
         raise ValueError(f"the chosen outcome {chosen!r} is none of the items' ({', '.join(sorted(outcomes))})")
-    return Outcome(chosen)
+    return ApplicationOutcome(chosen)
 
 
 # 条例第四十四条: information many applicants ask for, that can be disclosed, should be published proactively.

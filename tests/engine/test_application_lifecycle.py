@@ -14,7 +14,7 @@ from engine.applications.fees import assess
 from engine.applications.lifecycle import ARROWS, CONCLUDED, OPEN, Act, Application, LifecycleError
 from engine.applications.outcomes import OutcomeTable, default_table
 from engine.vocabulary import ApplicationStatus as S
-from engine.vocabulary import Outcome
+from engine.vocabulary import ApplicationOutcome
 
 d = datetime.date
 MONDAY = d(2025, 3, 3)
@@ -61,10 +61,10 @@ def test_T3_no_correction_in_time_closes_as_other_no_correction_row_six_one() ->
         lc.correction_lapsed(app, act(d(2025, 3, 28)), period_ends_on=d(2025, 3, 28))
     assert early.value.rule == "not_lapsed"
     closed = lc.correction_lapsed(app, act(d(2025, 3, 31)), period_ends_on=d(2025, 3, 28))
-    assert (closed.status, closed.outcome) == (S.CLOSED, Outcome.OTHER_NO_CORRECTION)
+    assert (closed.status, closed.outcome) == (S.CLOSED, ApplicationOutcome.OTHER_NO_CORRECTION)
     assert closed.report_row is not None and closed.report_row.code == "（六）1"
     assert closed.report_row.label.startswith("（六）1.申请人无正当理由逾期不补正")
-    assert closed.outcome != Outcome.CANNOT_PROVIDE_STILL_UNCLEAR
+    assert closed.outcome != ApplicationOutcome.CANNOT_PROVIDE_STILL_UNCLEAR
 
 
 def test_T2_a_corrected_copy_restarts_the_answer_period() -> None:
@@ -136,7 +136,7 @@ def test_T17_an_unpaid_fee_closes_as_other_fee_unpaid_row_six_two() -> None:
     with pytest.raises(LifecycleError, match="until 2025-07-01"):
         lc.fee_lapsed(app, act(d(2025, 7, 1)), pay_by=d(2025, 7, 1))
     closed = lc.fee_lapsed(app, act(d(2025, 7, 2)), pay_by=d(2025, 7, 1))
-    assert (closed.status, closed.outcome) == (S.CLOSED, Outcome.OTHER_FEE_UNPAID)
+    assert (closed.status, closed.outcome) == (S.CLOSED, ApplicationOutcome.OTHER_FEE_UNPAID)
     assert closed.report_row is not None and closed.report_row.code == "（六）2"
     assert lc.fee_paid(app, act(d(2025, 6, 20))).status == S.IN_PROGRESS
 
@@ -153,7 +153,7 @@ def test_T16_one_fee_method_per_application_and_no_notice_for_nothing_due() -> N
 def test_T19_a_repeat_is_not_processed_and_the_event_keeps_the_earlier_answer() -> None:
     app = answered("not_processed.repeat", earlier_answer="某委依申公复〔2025〕12号", earlier_answer_on="2025-02-10")
     drafted = dict(app.events[-3].details)
-    assert app.outcome == Outcome.NOT_PROCESSED_REPEAT and app.report_row is not None
+    assert app.outcome == ApplicationOutcome.NOT_PROCESSED_REPEAT and app.report_row is not None
     assert app.report_row.label == "（五）2.重复申请" and drafted["earlier_answer"] == "某委依申公复〔2025〕12号"
 
 
@@ -186,13 +186,13 @@ def test_an_answer_cannot_be_issued_without_its_outcome() -> None:
     with pytest.raises(LifecycleError, match="without its outcome"):
         lc.dispatch_answer(dataclasses.replace(approved, outcome=None), act(d(2025, 3, 12)))
     served = lc.serve(lc.dispatch_answer(approved, act(d(2025, 3, 12))), act(d(2025, 3, 14)))
-    assert served.status == S.SERVED and served.outcome == Outcome.DISCLOSED
+    assert served.status == S.SERVED and served.outcome == ApplicationOutcome.DISCLOSED
 
 
 def test_an_outcome_cannot_be_set_without_its_report_row() -> None:
     table = default_table()
     without = OutcomeTable(table.format, table.rows, MappingProxyType(
-        {o: m for o, m in table.mappings.items() if o != Outcome.WITHHELD_THIRD_PARTY}))
+        {o: m for o, m in table.mappings.items() if o != ApplicationOutcome.WITHHELD_THIRD_PARTY}))
     draft = lc.draft_answer(in_progress(), act(d(2025, 3, 10)))
     with pytest.raises(LifecycleError, match="no report row") as refused:
         lc.set_outcome(draft, act(d(2025, 3, 10)), outcome="withheld.third_party", table=without)
@@ -204,7 +204,7 @@ def test_an_outcome_cannot_be_set_without_its_report_row() -> None:
 def test_art_35_unreasonable_is_not_processed_and_a_delay_needs_reason_and_approver() -> None:
     asked = lc.request_reason(registered(), act(d(2025, 3, 4)))
     refused = lc.reason_unreasonable(asked, act(d(2025, 3, 20)))
-    assert (refused.status, refused.outcome) == (S.ANSWER_DRAFT, Outcome.NOT_PROCESSED_EXCESSIVE)
+    assert (refused.status, refused.outcome) == (S.ANSWER_DRAFT, ApplicationOutcome.NOT_PROCESSED_EXCESSIVE)
     with pytest.raises(LifecycleError, match="reason and its approver"):
         lc.reason_accepted(asked, act(d(2025, 3, 20)), delayed_until=d(2025, 6, 30))
     delayed = lc.reason_accepted(asked, act(d(2025, 3, 20), "涉及十年档案"), delayed_until=d(2025, 6, 30),
@@ -223,7 +223,7 @@ def test_consultations_pause_and_come_back() -> None:
 def test_withdrawal_closes_any_open_state_as_other_other(status: S) -> None:
     app = dataclasses.replace(registered(), status=status)
     closed = lc.withdraw(app, Act("申请人", d(2025, 3, 10)))
-    assert (closed.status, closed.outcome, closed.close_reason) == (S.CLOSED, Outcome.OTHER_OTHER, "申请人撤回")
+    assert (closed.status, closed.outcome, closed.close_reason) == (S.CLOSED, ApplicationOutcome.OTHER_OTHER, "申请人撤回")
     assert closed.report_row is not None and closed.report_row.code == "（六）3"
     assert closed.events[-1].why == "申请人撤回"
 

@@ -24,11 +24,11 @@ from engine.applications.fees import assess
 from engine.applications.lifecycle import ARROWS, CONCLUDED, Act, Application, LifecycleError
 from engine.applications.outcomes import default_table
 from engine.vocabulary import ApplicationStatus as S
-from engine.vocabulary import Outcome
+from engine.vocabulary import ApplicationOutcome
 
 TABLE = default_table()
 START = datetime.date(2025, 3, 3)
-OUTCOMES = st.sampled_from([str(o) for o in Outcome] + ["withheld.dragons", ""])
+OUTCOMES = st.sampled_from([str(o) for o in ApplicationOutcome] + ["withheld.dragons", ""])
 FEES = st.one_of(st.integers(1, 60).map(lambda n: assess(number_in_month=n)),
                  st.integers(0, 300).map(lambda n: assess(pages=n)),
                  st.integers(31, 300).map(lambda n: assess(pages=n, waiver_reason="困难")))

@@ -21,7 +21,7 @@ from engine.applications.outcomes import (
     publication_suggestions,
 )
 from engine.paths import PROJECT_ROOT
-from engine.vocabulary import APPLICATION_LABELS_ZH, LABELS_ZH, Outcome
+from engine.vocabulary import APPLICATION_LABELS_ZH, LABELS_ZH, ApplicationOutcome
 
 FILE = PROJECT_ROOT / "data" / "applications" / "outcomes.yaml"
 RAW = yaml.safe_load(FILE.read_text(encoding="utf-8"))
@@ -58,7 +58,7 @@ EXPECTED = {
 def test_every_outcome_maps_to_its_row_of_the_spec() -> None:
     table = default_table()
     assert table.format == "FMT21"
-    assert {str(o): table.row_of(o).label for o in Outcome} == EXPECTED
+    assert {str(o): table.row_of(o).label for o in ApplicationOutcome} == EXPECTED
 
 
 def test_the_rows_are_table_three_result_rows_in_order() -> None:
@@ -73,7 +73,7 @@ def test_every_outcome_has_a_meaning_and_the_article_of_the_spec() -> None:
     table = default_table()
     assert table.mapping("withheld.administrative_query").article == "条例第三十六条第（七）项"
     assert table.mapping("partial").article == "条例第三十七条"
-    assert all(table.mapping(o).meaning for o in Outcome)
+    assert all(table.mapping(o).meaning for o in ApplicationOutcome)
 
 
 def test_not_responsible_row_is_a_setting() -> None:
@@ -118,19 +118,19 @@ def test_an_outcome_mapped_twice_and_another_format_are_errors() -> None:
 
 def test_T18_an_item_given_and_an_item_withheld_is_partial_counted_once() -> None:
     outcome = application_outcome(["disclosed", "withheld.third_party"])
-    assert outcome == Outcome.PARTIAL
+    assert outcome == ApplicationOutcome.PARTIAL
     row = default_table().row_of(outcome)
     assert row.code == "（二）" and row.label != "（三）4.保护第三方合法权益"
 
 
 def test_items_that_agree_give_their_outcome_and_disagreeing_ones_need_a_choice() -> None:
-    assert application_outcome(["cannot_provide.not_held"] * 2) == Outcome.CANNOT_PROVIDE_NOT_HELD
-    assert application_outcome(["disclosed", "cannot_provide.not_held"]) == Outcome.PARTIAL
+    assert application_outcome(["cannot_provide.not_held"] * 2) == ApplicationOutcome.CANNOT_PROVIDE_NOT_HELD
+    assert application_outcome(["disclosed", "cannot_provide.not_held"]) == ApplicationOutcome.PARTIAL
     with pytest.raises(OutcomeChoiceNeeded, match="handler must choose") as refused:
         application_outcome(["withheld.state_secret", "cannot_provide.not_held"])
     assert refused.value.outcomes == ("cannot_provide.not_held", "withheld.state_secret")
     assert application_outcome(["withheld.state_secret", "cannot_provide.not_held"],
-                               chosen="cannot_provide.not_held") == Outcome.CANNOT_PROVIDE_NOT_HELD
+                               chosen="cannot_provide.not_held") == ApplicationOutcome.CANNOT_PROVIDE_NOT_HELD
     with pytest.raises(ValueError, match="none of the items"):
         application_outcome(["withheld.state_secret", "cannot_provide.not_held"], chosen="disclosed")
     with pytest.raises(ValueError, match="the items decide"):
@@ -165,9 +165,9 @@ def test_art_44_counts_the_12_months_ending_on_the_day_and_on_request_items_only
 
 def test_every_application_value_has_a_chinese_label_that_does_not_contradict_labels_zh() -> None:
     from engine import vocabulary as v
-    for vocabulary in (v.ApplicationStatus, v.Outcome, v.ApplicantKind, v.OrgSubtype, v.FormRequested, v.Delivery,
+    for vocabulary in (v.ApplicationStatus, v.ApplicationOutcome, v.ApplicantKind, v.OrgSubtype, v.FormRequested, v.Delivery,
                        v.FeeMethod):
         assert set(vocabulary) <= set(APPLICATION_LABELS_ZH), vocabulary
-    assert len(list(v.ApplicationStatus)) == 15 and len(list(v.Outcome)) == 23
+    assert len(list(v.ApplicationStatus)) == 15 and len(list(v.ApplicationOutcome)) == 23
     clashes = {k for k in APPLICATION_LABELS_ZH if k in LABELS_ZH and LABELS_ZH[k] != APPLICATION_LABELS_ZH[k]}
     assert clashes == {"public_welfare"}  # 社会公益组织 vs the column 民生政策: why the tables are apart
