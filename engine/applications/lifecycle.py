@@ -130,6 +130,12 @@ class Application:
         spot (条例第三十三条第一款: the clock never runs), not once concluded."""
         return self.received_on is not None and self.status in OPEN
 
+    @property
+    def concluded_on(self) -> datetime.date | None:
+        """The day it was concluded (answered on the spot, answer dispatched, lapsed or withdrawn): the
+        annual report counts its outcome in that day's year (applications.md §3.2)."""
+        return next((e.on for e in self.events if e.to_status in CONCLUDED), None)
+
 
 def _details(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((key, str(value)) for key, value in values.items() if value is not None)

@@ -242,6 +242,16 @@ def test_nothing_leaves_a_concluded_state_but_archiving(status: S) -> None:
         assert lc.archive(app, act(d(2025, 3, 20))).status == S.ARCHIVED
 
 
+def test_T24_the_report_year_is_the_year_of_conclusion() -> None:
+    """T24: received 2025-12-29, answered 2026-01-20: its result row counts in 2026, whatever follows."""
+    app = lc.dispatch_answer(lc.approve_answer(lc.draft_answer(in_progress(d(2025, 12, 29)), act(d(2026, 1, 19)),
+                                                               outcome="disclosed"), act(d(2026, 1, 20))),
+                             act(d(2026, 1, 20)))
+    assert in_progress(d(2025, 12, 29)).concluded_on is None
+    assert lc.archive(lc.serve(app, act(d(2026, 1, 23))), act(d(2026, 2, 1))).concluded_on == d(2026, 1, 20)
+    assert lc.withdraw(registered(), act(d(2025, 3, 9))).concluded_on == d(2025, 3, 9)
+
+
 def test_every_arrow_is_recorded_in_order_with_who_when_and_why() -> None:
     app = lc.serve(answered("disclosed"), act(d(2025, 3, 5), "邮寄签收"))
     assert [e.action for e in app.events] == ["receive", "start", "draft_answer", "approve_answer",

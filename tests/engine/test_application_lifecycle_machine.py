@@ -123,6 +123,9 @@ class Lifecycle(RuleBasedStateMachine):
             assert self.app.outcome is not None and self.app.report_row is not None
             assert TABLE.row_of(self.app.outcome) == self.app.report_row
             assert sum(r == self.app.report_row for r in TABLE.rows) == 1
+            assert self.app.concluded_on is not None
+        else:
+            assert self.app.concluded_on is None
 
     @invariant()
     def events_are_the_accepted_transitions_in_order(self) -> None:
