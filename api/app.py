@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     rulesets.start(app.state.context, app.state.sessions, settings.rules)
+    _check_letters(settings)
     for_matching("預熱")  # builds the normalisation table (~0.2 s) at start, not on the first push
     problems.install(app)
     docs.install(app)
@@ -82,6 +83,18 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     headers.install(app)  # outermost: every answer, a 413 or a 500 too, carries the security headers
     return app
+
+
+def _check_letters(settings: Settings) -> None:
+    """The letter templates (data/letters, edited by legal staff) are read and checked at start, so a broken
+    one stops the start with its file named instead of failing the first letter of the day."""
+    from api.letters.render import templates_at
+    from api.letters.templates import TemplateError
+
+    try:
+        templates_at(settings.letters)
+    except (TemplateError, OSError) as exc:
+        raise StartupError(f"the letter templates in {settings.letters} cannot be used: {exc}") from None
 
 
 def create_served_app(settings: Settings | None = None) -> FastAPI:

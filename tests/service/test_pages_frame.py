@@ -35,3 +35,4 @@ def test_a_form_too_large_gets_a_page_in_chinese_and_the_api_keeps_its_json(api,
     pushed = api.push({"id": "big", "body": big})
     assert pushed.status_code == 413 and pushed.headers["content-type"] == "application/problem+json"
 
+
