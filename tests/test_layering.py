@@ -43,6 +43,7 @@ FLOORS: dict[str, int] = {
     "api.problems": 34, "api.docs": 34,
     "api.rulesets": 35,
     "api.items": 36,
+    "api.applications": 36,  # public applications (issue 17): register, transitions, clock, catalog proposals
     "api.reports": 37,
     "api.letters": 37,  # letters and receipts (issue 17): templates as data, rendered to DOCX and HTML
     "api.deps": 38,
