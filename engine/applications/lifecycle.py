@@ -11,7 +11,7 @@ Hard rules, each refused with a LifecycleError naming the rule and its article:
 
 - one correction notice (条例第三十条 “一次性告知”);
 - one extension, approved by the head of the disclosure office and notified before the deadline
-  (条例第三十三条第二款; an extension on or after the deadline is refused);
+  (条例第三十三条第二款; an extension after the deadline day is refused);
 - an answer (on the spot, approved, dispatched) needs its outcome (条例第三十六条), and an outcome its
   Table 三 row (data/applications/outcomes.yaml): what is answered is what the report counts;
 - a concluded application (answered, closed) has exactly one outcome; closing without an answer is
@@ -316,8 +316,9 @@ def extend(app: Application, act: Act, *, deadline: datetime.date, extended_to: 
     if notice_sent_on < act.on:
         raise LifecycleError("extension_approved", f"the applicant was notified ({notice_sent_on}) before the "
                              f"extension was approved ({act.on})", article)
-    if act.on >= deadline or notice_sent_on >= deadline:
-        raise LifecycleError("extension_in_time", f"the deadline {deadline} has come: an extension approved on "
+    # In time up to and including the deadline day (a period ends with its last day), as the answer clock counts.
+    if act.on > deadline or notice_sent_on > deadline:
+        raise LifecycleError("extension_in_time", f"the deadline {deadline} has passed: an extension approved on "
                              f"{act.on}, notified on {notice_sent_on}, is too late", article)
     if extended_to <= deadline:
         raise LifecycleError("extension_later", f"the extended date {extended_to} is not after {deadline}", article)

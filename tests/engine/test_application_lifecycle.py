@@ -97,14 +97,19 @@ def test_T5_one_extension_approved_and_notified_before_the_deadline() -> None:
 
 
 @pytest.mark.parametrize("approved_on, notified_on", [(d(2025, 12, 19), d(2025, 12, 19)),  # T6: after
-                                                      (d(2025, 12, 18), d(2025, 12, 18)),  # on the deadline
-                                                      (d(2025, 12, 15), d(2025, 12, 18))])  # notified too late
-def test_T6_an_extension_on_or_after_the_deadline_is_refused(approved_on: datetime.date,
-                                                             notified_on: datetime.date) -> None:
+                                                      (d(2025, 12, 15), d(2025, 12, 19))])  # notified too late
+def test_T6_an_extension_after_the_deadline_is_refused(approved_on: datetime.date, notified_on: datetime.date) -> None:
     with pytest.raises(LifecycleError, match="too late") as late:
         lc.extend(in_progress(d(2025, 11, 20)), act(approved_on, "延期"), deadline=d(2025, 12, 18),
                   extended_to=d(2026, 1, 16), approved_by="公开办主任", notice_sent_on=notified_on)
     assert late.value.rule == "extension_in_time"
+
+
+def test_an_extension_on_the_deadline_day_itself_is_in_time() -> None:
+    """The period ends with its last day (期限届满 at its end), as the answer clock counts it."""
+    extended = lc.extend(in_progress(d(2025, 11, 20)), act(d(2025, 12, 18), "延期"), deadline=d(2025, 12, 18),
+                         extended_to=d(2026, 1, 16), approved_by="公开办主任", notice_sent_on=d(2025, 12, 18))
+    assert extended.extended and extended.extended_to == d(2026, 1, 16)
 
 
 def test_an_extension_needs_its_reason_and_approver_and_is_notified_after_approval() -> None:
