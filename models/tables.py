@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.vocabulary import ItemStatus, ReviewStage, Role, Secrecy, Store
+from engine.applications.receipt import Channel, ReceiptBasis
+from engine.vocabulary import ApplicationOutcome, ApplicationStatus, ItemStatus, ReviewStage, Role, Secrecy, Store
 from models.base import Base, Json, UtcDateTime, utc_now
 
 # The closed lists of engine/vocabulary.py, in the CHECK constraints' order (the migrations wrote the
@@ -299,3 +300,86 @@ class WebSessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
     last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+# --- Public applications (依申请公开, issue 17; applications.md §1) --------------------------------------
+# The closed lists of engine/vocabulary.py and engine/applications/receipt.py, as migration 0007 wrote them.
+APPLICATION_STATUSES = tuple(s.value for s in ApplicationStatus)
+APPLICATION_OUTCOMES = tuple(o.value for o in ApplicationOutcome)
+CHANNELS = tuple(c.value for c in Channel)
+RECEIPT_BASES = tuple(b.value for b in ReceiptBasis)
+
+
+class ApplicationRow(Base):
+    """One public application: its receipt (条例第三十一条), applicant, request, where it stands, and the
+    answer clock's deadlines as last computed (denormalised for the due-date lists; the events are the
+    record, application_event)."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("agency", "reg_no"),
+        CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', APPLICATION_OUTCOMES)}", name="outcome"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        CheckConstraint(_in("receipt_basis", RECEIPT_BASES), name="receipt_basis"),
+        # 条例第三十一条: no receipt day while the confirmation is awaited, and one once registered.
+        CheckConstraint(f"(received_on IS NULL) = (status = '{ApplicationStatus.AWAITING_CONFIRMATION}')",
+                        name="received_when_registered"),
+        CheckConstraint("(outcome IS NULL) = (report_row IS NULL)", name="outcome_has_row"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40))
+    reg_no: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    arrived_on: Mapped[dt.date | None] = mapped_column(Date)
+    signed_for_on: Mapped[dt.date | None] = mapped_column(Date)
+    received_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    receipt_basis: Mapped[str] = mapped_column(String(16))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    confirmed_way: Mapped[str | None] = mapped_column(String(50))
+    confirmed_by: Mapped[str | None] = mapped_column(String(100))
+    applicant_kind: Mapped[str] = mapped_column(String(16))
+    org_subtype: Mapped[str | None] = mapped_column(String(16))
+    applicant: Mapped[dict[str, Any]] = mapped_column(Json)  # name, identity, contact
+    agent: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    description: Mapped[str] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(Integer, default=1)
+    form_requested: Mapped[str] = mapped_column(String(16))
+    delivery: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    handler_division: Mapped[str | None] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(48))
+    report_row: Mapped[str | None] = mapped_column(String(16))
+    concluded_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    statutory_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    effective_deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ApplicationEventRow(Base):
+    """One accepted transition of an application's lifecycle (engine/applications/lifecycle.py), in order:
+    what was done, on which day, by whom and why, with the facts it was given (`details`)."""
+
+    __tablename__ = "application_event"
+    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    on: Mapped[dt.date] = mapped_column(Date)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    why: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
