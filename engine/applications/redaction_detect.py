@@ -54,6 +54,7 @@ _LABELLED_NAMES = re.compile(
     rf"(?P<label>{'|'.join(_REPRESENTATIVE + _OFFICIAL + _PRIVATE)})(?:姓名)?(?P<colon> ?[:])? ?"
     rf"(?P<names>{_NAME}(?:[、 ]{_NAME}){{0,5}})(?![{_HAN}·•])")
 _NAME_IN_LIST = re.compile(_NAME)
+_NEXT_LABEL = re.compile(" ?:")
 # A short value that ends like an organisation, or says there is nobody, is not a person's name.
 _ORG_ENDINGS = frozenset("店厂司社部所院局行馆站场室队会校组处委办园")
 _NOT_NAMES = frozenset({"不详", "本人", "同上", "暂无", "未知", "某某", "姓名", "名称", "住址", "地址", "住所"})
@@ -128,6 +129,8 @@ def _names(matched: str) -> Iterable[Labelled]:
         offset = m.start("names")
         for piece in _NAME_IN_LIST.finditer(m.group("names")):
             name = piece.group()
+            if _NEXT_LABEL.match(matched, offset + piece.end()):
+                break  # 姓名：张三 性别：男: 性别 is the next label, not a second name
             if name in _NOT_NAMES or (len(name) >= 3 and name[-1] in _ORG_ENDINGS):
                 continue
             yield offset + piece.start(), offset + piece.end(), kind, confidence, reason

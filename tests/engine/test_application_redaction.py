@@ -21,6 +21,7 @@ from engine.applications.redaction import (
     text_sha256,
 )
 from engine.applications.redaction_mask import mask_text, render, whole_characters
+from engine.applications.redaction_records import redaction_from_dict, redaction_to_dict, released_to_dict
 from engine.applications.redaction_spans import RedactionSpan, span_of
 from engine.facts.personal_data import id_check_digit, luhn_ok
 
@@ -274,3 +275,50 @@ def test_masking_changes_nothing_outside_the_spans_and_hides_their_digits(case: 
     assert masked.text[at:] == text[last:]
     for span in spans:
         assert any(r.start <= span.start and span.end <= r.end for r in masked.regions)
+
+
+def test_a_name_list_stops_at_the_next_label() -> None:
+    found = _found(propose_redaction("姓名：张三 性别：男 民族：汉族\n执法人员：王建国 刘芳"))
+    assert set(found) == {(K.PERSON_NAME, "张三"), (K.OFFICIAL_NAME, "王建国"), (K.OFFICIAL_NAME, "刘芳")}
+
+
+def test_every_state_is_stored_and_read_back() -> None:
+    redaction = propose_redaction(DECISION, styles={K.ADDRESS: MaskStyle.LABEL})
+    half = redaction.accept(0, BY, AT).change(2, redaction.spans[2], BY, AT, note="同原样")
+    assert redaction_from_dict(redaction_to_dict(half)) == half
+    confirmed = _decide_all(half).confirm(BY, AT)
+    record = redaction_to_dict(confirmed)
+    assert record["undecided"] == [] and record["spans"][0]["decision"]["verdict"] == "accepted"
+    assert redaction_from_dict(record) == confirmed
+    copy = released_to_dict(redaction_from_dict(record).release(DECISION))
+    assert copy["original_sha256"] == text_sha256(DECISION) and "（住址已隐去）" in copy["text"]
+    for region in copy["regions"]:
+        assert copy["text"][region["masked_start"]:region["masked_end"]] != DECISION[region["start"]:region["end"]]
+    with pytest.raises(ValueError, match="SHA-256"):
+        redaction_from_dict({**record, "original_sha256": "abc"})
+    assert not any(word in str(copy) for word in ("李明华", ID_PARTY, "13912345678"))
+
+
+_PROPOSED = propose_redaction(DECISION)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_PROPOSED.spans) - 1), st.sampled_from(["accept", "reject"])),
+                max_size=2 * len(_PROPOSED.spans)), st.booleans())
+def test_a_copy_leaves_only_when_every_span_is_decided_and_confirmed(steps: list[tuple[int, str]],
+                                                                     finish: bool) -> None:
+    if finish:  # the rest accepted: half the cases reach the confirmation
+        steps += [(index, "accept") for index in range(len(_PROPOSED.spans)) if index not in {i for i, _ in steps}]
+    redaction = _PROPOSED
+    for index, verdict in steps:
+        redaction = getattr(redaction, verdict)(index, BY, AT)
+    decided = {index for index, _ in steps}
+    with pytest.raises(RedactionRefused):
+        redaction.release(DECISION)
+    if decided != set(range(len(_PROPOSED.spans))):
+        with pytest.raises(RedactionRefused, match="no decision yet"):
+            redaction.confirm(BY, AT)
+        return
+    copy = redaction.confirm(BY, AT).release(DECISION)
+    accepted = {i for i in decided if (d := redaction.decision(i)) is not None and d.verdict is Verdict.ACCEPTED}
+    assert set(copy.masked) == {_PROPOSED.spans[i] for i in accepted}
