@@ -10,13 +10,19 @@ The database narrows, the engine scores (engine/applications/proposal.py):
 
 Everything happens inside what the caller may see, as in the store lists (api/access/visibility.py): items
 out of its scope are not searched at all, and a secret item the caller may not read matches by nothing
-but its 索引号 (shown to the caller in the lists anyway) and is proposed without its title, 文号 or text.
-The count of such items is part of the search record: 'not held' is not an answer while a cleared person
-has not searched them. The handler (the office) decides; this only proposes.
+but its 索引号 (shown to the caller in the lists anyway) and is proposed without its title, 文号 or text;
+how many such items there are is part of the search record: 'not held' is not an answer while a cleared
+person has not searched them. The handler (the office) decides; this only proposes.
+
+The prefilter compares the normalised (simplified, half-width) bigrams with the titles as stored: a title
+stored in traditional characters or full-width digits is found by its 索引号 (and by its 文号 when its
+digits are half-width), not by its words
+(a normalised title column, or a pg_bigm/pg_trgm index, would lift this).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 from sqlalchemy import Integer, cast, func, literal, or_, select
@@ -24,7 +30,16 @@ from sqlalchemy.orm import Session
 
 from api.access.visibility import Viewer, may_read
 from api.items.queries import CURRENT_VERSION
-from engine.applications.proposal import Candidate, Description, Proposal, Search, keywords, number_hints, propose
+from engine.applications.proposal import (
+    Candidate,
+    Description,
+    Earlier,
+    Proposal,
+    Search,
+    keywords,
+    number_hints,
+    propose,
+)
 from engine.vocabulary import ApplicationOutcome, Store
 from engine.workflow.working_days import china_date
 from models.tables import ItemRow, ItemVersionRow
@@ -50,9 +65,9 @@ def _exact_ids(session: Session, viewer: Viewer, description: Description) -> se
         ids |= set(session.scalars(_routed(viewer).where(ItemRow.index_number.in_(variants))))
     if doc_hints:
         doc_number = ItemVersionRow.document["doc_number"].as_string()
-        wanted = or_(*(doc_number.like(f"%{year}%{serial}%", escape="\\") for year, serial in doc_hints))
+        wanted = or_(*(doc_number.like(f"%{year}%{serial}{mark}%") for year, serial in doc_hints for mark in "号號"))
         query = _routed(viewer).join(ItemVersionRow, CURRENT_VERSION).where(viewer.text_match(wanted))
-        ids |= set(session.scalars(query.limit(CANDIDATE_LIMIT)))
+        ids |= set(session.scalars(query.order_by(ItemRow.id.desc()).limit(CANDIDATE_LIMIT)))
     return ids
 
 
@@ -102,10 +117,11 @@ def candidates(session: Session, viewer: Viewer, description: Description, *, li
 
 def suggest_outcome(session: Session, viewer: Viewer, description: Description, *,
                     not_government_info: ApplicationOutcome = ApplicationOutcome.OTHER_OTHER,
-                    limit: int = CANDIDATE_LIMIT) -> Proposal:
+                    earlier: Sequence[Earlier] = (), limit: int = CANDIDATE_LIMIT) -> Proposal:
     """The outcome the catalog suggests for an application describing `description`, with the matched
     items, the reasons and the search that was done; `not_government_info` is the agency's setting for
-    what an item of that store proposes (other.other or a cannot_provide.* outcome). A proposal only: the
+    what an item of that store proposes (other.other or a cannot_provide.* outcome); `earlier` the same
+    applicant's earlier applications, which the caller reads (§1.5: repeats). A proposal only: the
     handler decides, and a withheld match is to be re-assessed now (条例第十八条)."""
     found = candidates(session, viewer, description, limit=limit)
     total, unread = _counts(session, viewer)
@@ -113,7 +129,7 @@ def suggest_outcome(session: Session, viewer: Viewer, description: Description, 
     numbers = tuple(f"{year}年{serial}号" for year, serial in doc_hints) + index_hints
     search = Search(stores=tuple(Store), items_searched=total, candidates_scored=len(found), fields=FIELDS,
                     keywords=keywords(description), numbers=numbers, restricted_unread=unread)
-    return propose(description, found, search, not_government_info=not_government_info)
+    return propose(description, found, search, not_government_info=not_government_info, earlier=earlier)
 
 
-__all__ = ["CANDIDATE_LIMIT", "Description", "candidates", "suggest_outcome"]
+__all__ = ["CANDIDATE_LIMIT", "Description", "Earlier", "candidates", "suggest_outcome"]

@@ -1,26 +1,19 @@
 """The suggested outcome of a public application from the catalog (applications.md §1.7, last paragraph).
 
-Proposals only: the handler decides, and both the suggestion and the decision are recorded. Nothing here
-is an answer to the applicant; a withheld item is never a final answer either (条例第十八条: what was
-withheld is reviewed again when circumstances change, so it is re-assessed now).
+Proposals only: the handler decides, and both the suggestion and the decision are recorded. A withheld
+item is never a final answer either: it is re-assessed now (条例第十八条: circumstances change).
 
-**Matching.** The application's description (free text, optionally its 文号, 索引号 and title) is compared
-with candidate items of the four stores:
-
-1. an exact 文号 or 索引号 beats everything. Numbers are compared normalised (`number_key`): the
-   matching normalisation of engine/facts/text.py (full-width digits, traditional characters, invisible
-   characters), then every bracket (〔〕［］[]【】()（）) as one, spaces and a 第 before the serial dropped,
-   leading zeros of the serial dropped: 青交发〔2025〕8号, 青交发[2025]8号 and 青交發（２０２５）第08號 are one number;
+**Matching** the description (free text, optionally its 文号, 索引号 and title) with the stores' items:
+1. an exact 文号 or 索引号 beats everything, compared normalised (`number_key`: engine/facts/text.py's
+   for_matching, then all brackets 〔〕［］[]【】() as one, no spaces, no 第 or leading zeros in the serial);
 2. then the title: the share of the title's character bigrams found in the description;
 3. then the text: the share of the description's bigrams found in the item's text.
 
-Why character bigrams and not jieba tokens: the classifier's segmenter is seven floors up and masks
-place names (江州 → a placeholder), which are exactly what tells two documents apart here; an applicant's
-few words segment differently from the same words inside a title (道路挖掘 alone and in 城市道路挖掘管理办法),
-while their bigrams are the same; and the same bigrams are the service's SQL prefilter (title LIKE) on
-SQLite and PostgreSQL alike. Overlapping bigrams are the standard index unit for Chinese text search
-(Lucene's CJK analyzer, PostgreSQL's pg_bigm) for these reasons. Bigrams of generic words (关于, 通知,
-申请, 公开, 信息 ...) are taken out first: every title and every application has them.
+Why character bigrams, not jieba tokens: the segmenter (engine.classifier) is floors above and masks place
+names, which are what tells documents apart here; an applicant's few words segment differently alone and
+inside a title (道路挖掘, 城市道路挖掘管理办法) while their bigrams are the same; the same bigrams are the
+service's SQL title prefilter on SQLite and PostgreSQL. (Overlapping bigrams are the usual unit of Chinese
+search for these reasons: Lucene's CJK analyzer, pg_bigm.) Generic words (关于, 通知, 申请, 公开...) go first.
 
 A restricted item (secret, and the caller not cleared) matches by its 索引号 only, which the caller may see
 in the store lists anyway; its title, 文号 and text match nothing, as in every search (api/access/visibility).
@@ -31,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass, field, replace
+from typing import Final
 
 from engine.applications.outcomes import OutcomeChoiceNeeded, OutcomeTable, application_outcome, default_table
 from engine.facts.text import for_matching
@@ -40,9 +33,8 @@ from engine.vocabulary import ApplicationOutcome, Store
 
 MATCH_THRESHOLD: Final = 0.5  # below it an item is not a match
 STRONG_MARGIN: Final = 0.15  # matches this close to the best are parts of the answer too
-EXACT_SCORE: Final = 1.0
-TITLE_WEIGHT: Final = 0.65
-TEXT_WEIGHT: Final = 0.35
+REPEAT_THRESHOLD: Final = 0.6  # an earlier description this close (Dice of bigrams) asks for the same
+EXACT_SCORE, TITLE_WEIGHT, TEXT_WEIGHT = 1.0, 0.65, 0.35  # a score: the weighted title and text overlaps
 # Generic words of titles and applications, and function characters: taken out before the bigrams, so that
 # neither they nor the bigrams across them (知相 in 通知相关) match anything.
 STOP_WORDS: Final = ("申请公开", "请求公开", "关于", "通知", "印发", "有关", "相关", "信息", "文件", "公开", "申请",
@@ -75,7 +67,7 @@ class Description:
     title: str = ""
 
     @property
-    def words(self) -> str:
+    def words(self) -> str:  # everything the applicant wrote, where a number may be
         return "\n".join(p for p in (self.title, self.text, self.doc_number, self.index_number) if p)
 
 
@@ -88,7 +80,7 @@ class Candidate:
     title: str | None
     doc_number: str | None
     index_number: str | None
-    text: str = ""
+    text: str = ""  # the start of the current version's text
     exemption: str | None = None
     published_on: dt.date | None = None
     url: str | None = None
@@ -135,6 +127,18 @@ class Search:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """An earlier application of the same applicant (the caller matches the applicant's identity, §1.5)."""
+
+    reg_no: str
+    description: str
+    answered: bool  # answered already (条例第三十六条第（六）项), or still pending
+    outcome: ApplicationOutcome | None = None
+    concluded_on: dt.date | None = None
+    item_ids: tuple[int | str, ...] = ()  # the stored items its answer concerned
+
+
+@dataclass(frozen=True)
 class Part:
     """What one matched item proposes."""
 
@@ -148,11 +152,9 @@ class Part:
 
 @dataclass(frozen=True)
 class Proposal:
-    """The suggested outcome, with the matched items and the reasons in Chinese. Never a decision.
-
-    `outcome` is None when the catalog cannot name one (the parts disagree and make no partial answer, or
-    a withheld item has no recorded ground): the handler chooses. `reassess` is set whenever a withheld item
-    is part of it (条例第十八条): the earlier decision is a starting point, never the answer."""
+    """The suggested outcome, with the matched items and the reasons in Chinese. Never a decision. `outcome`
+    is None when the catalog cannot name one (parts that disagree, a withheld item without a ground): the
+    handler chooses. `reassess`: a withheld item is part of it, to be re-assessed now (条例第十八条)."""
 
     outcome: ApplicationOutcome | None
     article: str
@@ -162,27 +164,9 @@ class Proposal:
     search: Search
     reassess: bool = False
     final: bool = False  # always False: the handler decides
-
-    def as_dict(self) -> dict[str, Any]:
-        def match(m: Match) -> dict[str, Any]:
-            c = m.candidate
-            return {"item_id": c.id, "store": str(c.store), "title": c.title, "doc_number": c.doc_number,
-                    "index_number": c.index_number, "restricted": c.restricted, "score": round(m.score, 3),
-                    "field": m.field, "words": list(m.words), "reasons": list(m.reasons)}
-
-        return {"outcome": str(self.outcome) if self.outcome else None, "article": self.article,
-                "reasons": list(self.reasons), "reassess": self.reassess, "final": self.final,
-                "parts": [{"item_id": p.match.candidate.id, "outcome": str(p.outcome) if p.outcome else None,
-                           "article": p.article, "reasons": list(p.reasons), "reassess": p.reassess,
-                           "where": p.where} for p in self.parts],
-                "matches": [match(m) for m in self.matches],
-                "search": {"stores": [str(s) for s in self.search.stores], "items_searched": self.search.items_searched,
-                           "candidates_scored": self.search.candidates_scored, "fields": list(self.search.fields),
-                           "keywords": list(self.search.keywords), "numbers": list(self.search.numbers),
-                           "restricted_unread": self.search.restricted_unread, "summary": self.search.summary_zh()}}
+    repeats: tuple[Earlier, ...] = ()  # the same applicant's earlier applications for the same information
 
 
-# --- normalisation and keywords -------------------------------------------------------------------------
 
 def number_key(number: str) -> str:
     """A 文号 or 索引号 as it is compared.
@@ -218,16 +202,13 @@ def keywords(description: Description, limit: int = 24) -> tuple[str, ...]:
 
 
 def number_hints(description: Description) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """What looks like a 文号 in the description, as (year, serial) pairs, and what looks like a 索引号,
-    normalised: for the service's exact lookups."""
+    """The description's 文号 as (year, serial) pairs and its 索引号, normalised: the service's exact lookups."""
     text = number_key(description.words.replace("\n", " ; "))
     doc = tuple(dict.fromkeys(_DOC_NUMBER_HINT.findall(text)))
     index = [number_key(description.index_number)] if description.index_number else []
     index += [m for m in _INDEX_HINT.findall(text) if sum(ch.isdigit() for ch in m) >= 6]
     return doc, tuple(dict.fromkeys(i for i in index if i))
 
-
-# --- scoring ----------------------------------------------------------------------------------------------
 
 def _runs(sequence: str, shared: set[str]) -> tuple[str, ...]:
     """The words of `sequence` made of consecutive shared bigrams (城市、道路 → 城市道路)."""
@@ -246,9 +227,9 @@ def _runs(sequence: str, shared: set[str]) -> tuple[str, ...]:
 
 def _exact(description: Description, candidate: Candidate) -> Match | None:
     asked = number_key(description.words)
-    for name, value in (("index_number", candidate.index_number), ("doc_number", candidate.doc_number)):
-        if candidate.restricted and name != "index_number":
-            continue
+    numbers = (("index_number", candidate.index_number),) + ((("doc_number", candidate.doc_number),)
+                                                             if not candidate.restricted else ())
+    for name, value in numbers:
         key = number_key(value or "")
         given = number_key(getattr(description, name))
         if len(key) >= 5 and (key == given or key in asked):
@@ -291,24 +272,18 @@ def best_matches(description: Description, candidates: Sequence[Candidate], *, t
     return found[:limit]
 
 
-# --- the proposal -----------------------------------------------------------------------------------------
-
 def _where(c: Candidate) -> dict[str, str]:
-    where = {"index_number": c.index_number or "", "title": c.title or ""}
-    if c.published_on:
-        where["published_on"] = c.published_on.isoformat()
-    if c.url:
-        where["url"] = c.url
+    where = {"index_number": c.index_number, "title": c.title, "url": c.url,
+             "published_on": c.published_on.isoformat() if c.published_on else None}
     return {k: v for k, v in where.items() if v}
 
 
 def _withheld(match: Match, table: OutcomeTable) -> Part:
     c = match.candidate
-    outcome = None
-    if c.exemption and f"withheld.{c.exemption}" in {o.value for o in ApplicationOutcome}:
-        outcome = ApplicationOutcome(f"withheld.{c.exemption}")
+    known = f"withheld.{c.exemption}" in {o.value for o in ApplicationOutcome}
+    outcome = ApplicationOutcome(f"withheld.{c.exemption}") if known else None
     reasons = [f"该信息在不予公开库（索引号{c.index_number or '未编'}）"]
-    if outcome is None:
+    if outcome is None:  # e.g. routed there by its marking alone
         reasons.append("库中未记录不予公开的具体理由：经办人须确定理由（条例第三十六条第（三）项须告知理由）")
         article = ARTICLE_18
     else:
@@ -341,37 +316,69 @@ def _part(match: Match, table: OutcomeTable, not_government_info: ApplicationOut
 
 def _strong(matches: Sequence[Match]) -> list[Match]:
     """The matches that answer the application: the exact ones if any, else those near the best."""
-    if not matches:
-        return []
     exact = [m for m in matches if m.exact]
-    if exact:
-        return exact
-    return [m for m in matches if m.score >= matches[0].score - STRONG_MARGIN]
+    return exact or [m for m in matches if m.score >= matches[0].score - STRONG_MARGIN]
 
 
 def _not_held(search: Search, table: OutcomeTable, matches: tuple[Match, ...]) -> Proposal:
     outcome = ApplicationOutcome.CANNOT_PROVIDE_NOT_HELD
-    reasons = [search.summary_zh() + "，未发现与申请内容相符的信息",
+    reasons = [search.summary_zh() + "，未发现与申请内容相符的信息"
+               + (f"（最接近的{len(matches)}件相符程度未达到{MATCH_THRESHOLD:.0%}，列后供核对）" if matches else ""),
                "建议：本机关不掌握相关政府信息（经办人须确认检索范围是否充分，必要时向有关处室核实）"]
     return Proposal(outcome, table.mapping(outcome).article, tuple(reasons), (), matches, search)
 
 
+def repeats(description: Description, earlier: Sequence[Earlier], matched: Sequence[int | str] = ()
+            ) -> tuple[Earlier, ...]:
+    """The same applicant's earlier applications for the same information (§1.5): a description sharing at
+    least REPEAT_THRESHOLD of its bigrams (Dice), or an answer about an item matched now."""
+    asked = set(bigrams(description.title + "\n" + description.text))
+    found = []
+    for e in earlier:
+        theirs = set(bigrams(e.description))
+        dice = 2 * len(asked & theirs) / (len(asked) + len(theirs)) if asked and theirs else 0.0
+        if dice >= REPEAT_THRESHOLD or set(e.item_ids) & set(matched):
+            found.append(e)
+    return tuple(found)
+
+
+def _with_repeats(proposal: Proposal, found: tuple[Earlier, ...], table: OutcomeTable) -> Proposal:
+    """条例第三十六条第（六）项 for what was answered already; a possible duplicate for what is pending."""
+    said = tuple(f"申请人已就相同信息提出申请并已答复（登记号{e.reg_no}，{e.concluded_on or '日期未记'}，{e.outcome or '结果未记'}）"
+                 "：建议告知不予重复处理并引用原答复；是否同一信息须经办人确认" if e.answered else
+                 f"可能与尚在办理的申请（登记号{e.reg_no}）为同一信息：经办人可合并答复（引用两个登记号）或分别办理"
+                 for e in found)
+    if not any(e.answered for e in found):
+        return replace(proposal, reasons=proposal.reasons + said, repeats=found)
+    outcome = ApplicationOutcome.NOT_PROCESSED_REPEAT
+    return replace(proposal, outcome=outcome, article=table.mapping(outcome).article, reasons=said + proposal.reasons,
+                   repeats=found)
+
+
 def propose(description: Description, candidates: Sequence[Candidate], search: Search, *,
             not_government_info: ApplicationOutcome = ApplicationOutcome.OTHER_OTHER,
-            threshold: float = MATCH_THRESHOLD, table: OutcomeTable | None = None) -> Proposal:
-    """The outcome the catalog suggests for `description` (applications.md §1.7): from the store of the best
-    match; several strong matches whose outcomes mix given and not given ⇒ partial (条例第三十七条); nothing
-    at or above `threshold` ⇒ not held, with the search that was done. `not_government_info` is what an item
-    of the not_government_info store proposes: other.other (default) or a cannot_provide.* outcome.
-
+            threshold: float = MATCH_THRESHOLD, table: OutcomeTable | None = None,
+            earlier: Sequence[Earlier] = ()) -> Proposal:
+    """The outcome the catalog suggests for `description` (applications.md §1.7): the best match's store's;
+    strong matches mixing given and not given ⇒ partial (条例第三十七条); nothing at or above `threshold` ⇒
+    not held, with the search done. `not_government_info`: what that store proposes (other.other, or a
+    cannot_provide.* outcome by setting). `earlier`: the applicant's earlier applications (§1.5); one answered
+    for the same information ⇒ not_processed.repeat (第三十六条第（六）项), one pending ⇒ a possible duplicate.
     A proposal, never a decision: the handler decides (and a withheld match is always to be re-assessed)."""
     if not_government_info not in NOT_GOVERNMENT_INFO_OUTCOMES:
         raise ValueError(f"not_government_info must be other.other or cannot_provide.*, not {not_government_info}")
     table = table or default_table()
+    proposal = _from_catalog(description, candidates, search, not_government_info, threshold, table)
+    found = repeats(description, earlier, [m.candidate.id for m in proposal.matches if m.score >= threshold])
+    return _with_repeats(proposal, found, table)
+
+
+def _from_catalog(description: Description, candidates: Sequence[Candidate], search: Search,
+                  not_government_info: ApplicationOutcome, threshold: float, table: OutcomeTable) -> Proposal:
     matches = tuple(best_matches(description, candidates, threshold=threshold))
     strong = _strong(matches)
-    if not strong:
-        return _not_held(search, table, matches)
+    if not strong:  # the closest items below the threshold go with it: the handler sees what was near
+        return _not_held(search, table, tuple(best_matches(description, candidates, threshold=0.0, limit=5)))
     parts = tuple(_part(m, table, not_government_info) for m in strong)
     reassess = any(p.reassess for p in parts)
     reasons = [search.summary_zh()] + [f"匹配{FIELDS_ZH[p.match.field]}：{'；'.join(p.match.reasons)}" for p in parts]

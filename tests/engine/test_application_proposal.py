@@ -11,6 +11,7 @@ import pytest
 from engine.applications.proposal import (
     Candidate,
     Description,
+    Earlier,
     Search,
     best_matches,
     bigrams,
@@ -131,7 +132,14 @@ def test_nothing_matched_proposes_not_held_with_the_search_that_was_done() -> No
     for piece in ("主动公开库", "依申请公开库", "不予公开库", "非政府信息库", "共42件", "文号", "标题", "道路、挖掘",
                   "比对3件", "未发现"):
         assert piece in said, piece
-    assert proposal.as_dict()["search"]["items_searched"] == 42
+    assert proposal.search.items_searched == 42 and not proposal.final
+
+
+def test_not_held_lists_the_nearest_items_below_the_threshold_for_the_handler_to_check() -> None:
+    proposal = propose(Description("城市道路照明设施维护计划"), ALL, SEARCH)
+    assert proposal.outcome == ApplicationOutcome.CANNOT_PROVIDE_NOT_HELD and proposal.parts == ()
+    assert [m.candidate.id for m in proposal.matches] == [1] and proposal.matches[0].score < 0.5
+    assert "最接近的1件" in proposal.reasons[0]
 
 
 def test_not_held_says_when_secret_items_were_not_searched() -> None:
@@ -162,4 +170,29 @@ def test_a_restricted_item_matches_by_its_index_number_only_and_shows_no_content
     assert best_matches(Description("机密部署的通知"), (hidden,)) == []
     proposal = propose(Description("索引号11010000/2025-00007"), (hidden,), SEARCH)
     assert proposal.outcome == ApplicationOutcome.WITHHELD_STATE_SECRET and proposal.reassess
-    assert proposal.as_dict()["matches"][0]["title"] is None
+    assert proposal.matches[0].candidate.title is None and proposal.matches[0].field == "index_number"
+
+
+def test_an_answered_application_for_the_same_information_proposes_no_repeat_handling() -> None:
+    """§1.5, 条例第三十六条第（六）项: the same applicant, the same information, answered already."""
+    earlier = (Earlier("依申2025-0007", "请公开城市道路挖掘管理办法全文", answered=True,
+                       outcome=ApplicationOutcome.DISCLOSED_ALREADY_PUBLIC, concluded_on=dt.date(2025, 5, 6)),
+               Earlier("依申2025-0009", "养老院补贴名单", answered=True))
+    proposal = propose(Description("申请公开《城市道路挖掘管理办法》"), ALL, SEARCH, earlier=earlier)
+    assert proposal.outcome == ApplicationOutcome.NOT_PROCESSED_REPEAT
+    assert proposal.article == "条例第三十六条第（六）项" and [e.reg_no for e in proposal.repeats] == ["依申2025-0007"]
+    assert "依申2025-0007" in proposal.reasons[0] and "2025-05-06" in proposal.reasons[0]
+    assert proposal.parts[0].match.candidate is ROAD  # the catalog's match stays, for the handler to compare
+
+
+def test_an_earlier_answer_about_the_matched_item_is_a_repeat_whatever_its_words() -> None:
+    earlier = (Earlier("依申2025-0011", "交通局去年印发的那个挖路的规定", answered=True, item_ids=(1,)),)
+    proposal = propose(Description("青交发〔2025〕8号"), ALL, SEARCH, earlier=earlier)
+    assert proposal.outcome == ApplicationOutcome.NOT_PROCESSED_REPEAT
+
+
+def test_a_pending_application_for_the_same_information_is_flagged_not_decided() -> None:
+    earlier = (Earlier("依申2025-0012", "城市道路挖掘管理办法", answered=False),)
+    proposal = propose(Description("城市道路挖掘管理办法"), ALL, SEARCH, earlier=earlier)
+    assert proposal.outcome == ApplicationOutcome.DISCLOSED_ALREADY_PUBLIC
+    assert proposal.repeats == earlier and "尚在办理的申请（登记号依申2025-0012）" in proposal.reasons[-1]
