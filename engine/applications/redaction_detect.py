@@ -59,12 +59,15 @@ _NEXT_LABEL = re.compile(" ?:")
 _ORG_ENDINGS = frozenset("店厂司社部所院局行馆站场室队会校组处委办园")
 _NOT_NAMES = frozenset({"不详", "本人", "同上", "暂无", "未知", "某某", "姓名", "名称", "住址", "地址", "住所"})
 
+# What follows an address on the same line: the value stops before it.
+_AFTER_ADDRESS = ("电话", "手机", "联系", "邮编", "邮政编码", "邮箱", "电子邮件", "身份证", "性别", "民族", "出生",
+                  "职业", "工作单位", "法定代表人", "负责人")
 _PERSON_ADDRESS = ("家庭住址", "现住址", "户籍地址", "户籍所在地", "户籍地", "现居住地", "经常居住地", "居住地", "住址")
 _CONTACT_ADDRESS = ("通讯地址", "通信地址", "联系地址", "送达地址")
 _ANY_ADDRESS = ("住所地", "住所", "经营场所", "经营地址", "地址")
 _ADDRESS = re.compile(
     rf"(?P<label>{'|'.join(_PERSON_ADDRESS + _CONTACT_ADDRESS + _ANY_ADDRESS)}) ?: ?"
-    r"(?P<value>(?:(?!电话|手机|联系方式|邮编|邮政编码|身份证|法定代表人|负责人)[^\n,;。:]){4,80})")
+    rf"(?P<value>(?:(?!{'|'.join(_AFTER_ADDRESS)})[^\n,;。:]){{4,80}})")
 _ORGANISATION_NEAR = re.compile(r"公司|有限|厂|合作社|中心|事务所|商行|医院|学校")
 _ACCOUNT = re.compile(r"(?:银行账号|银行帐号|银行卡号|开户账号|收款账号|账号|帐号|卡号) ?:? ?"
                       r"(?P<value>[0-9](?:[0-9 -]{6,30})[0-9])(?![0-9])")
@@ -73,7 +76,9 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1
                     r"(?![A-Za-z0-9-])")
 _PLATE = re.compile(r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
                     r"[A-Z][·• ]?[A-HJ-NP-Z0-9]{5,6}(?![A-Za-z0-9])")
-_BADGE = re.compile(r"(?:执法证号|执法证件号|执法证编号|执法证) ?:? ?(?P<value>[A-Za-z0-9]{5,20})(?![A-Za-z0-9])")
+_BADGE = re.compile(r"(?:执法证号|执法证件号|执法证编号|执法证) ?:? ?"
+                    r"(?P<value>[A-Za-z0-9]{5,20}(?:[、 ][A-Za-z0-9]{5,20}){0,9})(?![A-Za-z0-9])")
+_BADGE_NUMBER = re.compile(r"[A-Za-z0-9]{5,20}")
 
 
 def propose_spans(text: str) -> list[RedactionSpan]:
@@ -116,7 +121,8 @@ def _labelled(matched: str) -> Iterable[Labelled]:
     for m in _PLATE.finditer(matched):
         yield (*m.span(), K.PLATE, 0.85, "机动车号牌")
     for m in _BADGE.finditer(matched):
-        yield (*m.span("value"), K.OFFICIAL_NUMBER, 0.2, "执法证号：执法人员履职信息，行政执法公示通常公开")
+        for number in _BADGE_NUMBER.finditer(matched, *m.span("value")):
+            yield (*number.span(), K.OFFICIAL_NUMBER, 0.2, "执法证号：执法人员履职信息，行政执法公示通常公开")
 
 
 def _names(matched: str) -> Iterable[Labelled]:
@@ -148,6 +154,8 @@ def _name_kind(label: str) -> tuple[RedactionKind, float, str]:
 def _addresses(matched: str) -> Iterable[Labelled]:
     for m in _ADDRESS.finditer(matched):
         start, end = m.span("value")
+        if matched.startswith(":", end) and " " in matched[start:end]:
+            end = matched.rindex(" ", start, end)  # 住址:… 籍贯:…: the next label is not the address
         while end > start and matched[end - 1] == " ":
             end -= 1
         label = m.group("label")

@@ -322,3 +322,11 @@ def test_a_copy_leaves_only_when_every_span_is_decided_and_confirmed(steps: list
     copy = redaction.confirm(BY, AT).release(DECISION)
     accepted = {i for i in decided if (d := redaction.decision(i)) is not None and d.verdict is Verdict.ACCEPTED}
     assert set(copy.masked) == {_PROPOSED.spans[i] for i in accepted}
+
+
+def test_an_address_stops_before_what_follows_it_on_the_line() -> None:
+    text = ("住址：北京市东城区某街1号 联系电话：13912345678\n现住址：河北省保定市竞秀区某路2号 籍贯：河北\n"
+            "执法人员：王建国、刘芳（执法证号：11010019001、11010019002）")
+    found = _found(propose_redaction(text))
+    assert (K.ADDRESS, "北京市东城区某街1号") in found and (K.ADDRESS, "河北省保定市竞秀区某路2号") in found
+    assert {t for k, t in found if k is K.OFFICIAL_NUMBER} == {"11010019001", "11010019002"}
