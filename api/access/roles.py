@@ -36,4 +36,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Rule authors (policy and legal staff) test and put live the rules they write; the admin too.
     "author_rules": frozenset({R.RULE_AUTHOR, R.ADMIN}),
     "activate_rules": frozenset({R.RULE_AUTHOR, R.ADMIN}),
+    # Public applications (依申请公开): the disclosure office registers them and confirms receipt days; it and the
+    # clerks of the division handling one move it on; supervision and the admin read them (a clerk: its own).
+    "register_application": frozenset({R.OFFICE}),
+    "handle_application": frozenset({R.OFFICE, R.CLERK}),
+    "read_applications": frozenset({R.OFFICE, R.CLERK, R.SUPERVISOR, R.ADMIN}),
 }
