@@ -6,7 +6,10 @@ The database narrows, the engine scores (engine/applications/proposal.py):
    and serial) against the current version's 文号, compared exactly by the engine afterwards;
 2. a bounded keyword prefilter: the description's character bigrams against the titles of routed items,
    the items sharing the most bigrams first, at most CANDIDATE_LIMIT of them;
-3. the pure scoring of those few hundred candidates, with their titles and the start of their text.
+3. the pure scoring of those few hundred candidates, with their titles and the start of their text;
+4. only when that finds nothing (the proposal would be 'not held'): the same prefilter over the current
+   versions' text too (a scan of the stores' text, KEYWORDS LIKEs per item) before saying 经检索没有.
+   The search record says which fields were searched across every item.
 
 Everything happens inside what the caller may see, as in the store lists (api/access/visibility.py): items
 out of its scope are not searched at all, and a secret item the caller may not read matches by nothing
@@ -46,7 +49,8 @@ from models.tables import ItemRow, ItemVersionRow
 
 CANDIDATE_LIMIT: Final = 300
 EXCERPT: Final = 20_000  # characters of an item's text the engine compares
-FIELDS: Final = ("doc_number", "index_number", "title", "text")
+QUICK_FIELDS: Final = ("doc_number", "index_number", "title")
+KEYWORDS: Final = 16  # bigrams of the description searched for, in its order (each is a LIKE per item)
 
 
 def _like(value: str) -> str:
@@ -71,14 +75,19 @@ def _exact_ids(session: Session, viewer: Viewer, description: Description) -> se
     return ids
 
 
-def _keyword_ids(session: Session, viewer: Viewer, words: tuple[str, ...], limit: int) -> list[int]:
-    """The routed items whose titles share the most of `words`, at most `limit`, readable ones only."""
+def _keyword_ids(session: Session, viewer: Viewer, words: tuple[str, ...], limit: int, *, text: bool = False
+                 ) -> list[int]:
+    """The routed items whose titles (or, with `text`, current texts) share the most of `words`, at most
+    `limit`, readable ones only."""
     if not words:
         return []
-    hits = sum((cast(ItemRow.title.like(_like(w), escape="\\"), Integer) for w in words), literal(0))
+    column = ItemVersionRow.document["body"].as_string() if text else ItemRow.title
+    hits = sum((cast(column.like(_like(w), escape="\\"), Integer) for w in words), literal(0))
     query = (select(ItemRow.id, hits.label("hits")).where(ItemRow.store.is_not(None), viewer.scope)
-             .where(viewer.text_match(or_(*(ItemRow.title.like(_like(w), escape="\\") for w in words))))
+             .where(viewer.text_match(or_(*(column.like(_like(w), escape="\\") for w in words))))
              .order_by(hits.desc(), ItemRow.id.desc()).limit(limit))
+    if text:
+        query = query.join(ItemVersionRow, CURRENT_VERSION)
     return [row.id for row in session.execute(query)]
 
 
@@ -101,12 +110,15 @@ def _counts(session: Session, viewer: Viewer) -> tuple[int, int]:
     return int(total), int(unread)
 
 
-def candidates(session: Session, viewer: Viewer, description: Description, *, limit: int = CANDIDATE_LIMIT
-               ) -> list[Candidate]:
-    """The items worth scoring: the exact number lookups, then the best title prefilter hits, at most
-    `limit` of those, each with its current version's 文号 and text (one query for all)."""
+def candidates(session: Session, viewer: Viewer, description: Description, *, limit: int = CANDIDATE_LIMIT,
+               text: bool = False) -> list[Candidate]:
+    """The items worth scoring: the exact number lookups, then the best title prefilter hits (and, with
+    `text`, text hits), at most `limit` of each, each with its current version's 文号 and text (one query)."""
     ids = _exact_ids(session, viewer, description)
-    ids |= set(_keyword_ids(session, viewer, keywords(description), limit))
+    words = keywords(description, KEYWORDS)
+    ids |= set(_keyword_ids(session, viewer, words, limit))
+    if text:
+        ids |= set(_keyword_ids(session, viewer, words, limit, text=True))
     if not ids:
         return []
     rows = session.execute(select(ItemRow, ItemVersionRow.document).outerjoin(ItemVersionRow, CURRENT_VERSION)
@@ -123,13 +135,19 @@ def suggest_outcome(session: Session, viewer: Viewer, description: Description, 
     what an item of that store proposes (other.other or a cannot_provide.* outcome); `earlier` the same
     applicant's earlier applications, which the caller reads (§1.5: repeats). A proposal only: the
     handler decides, and a withheld match is to be re-assessed now (条例第十八条)."""
-    found = candidates(session, viewer, description, limit=limit)
     total, unread = _counts(session, viewer)
     doc_hints, index_hints = number_hints(description)
     numbers = tuple(f"{year}年{serial}号" for year, serial in doc_hints) + index_hints
-    search = Search(stores=tuple(Store), items_searched=total, candidates_scored=len(found), fields=FIELDS,
-                    keywords=keywords(description), numbers=numbers, restricted_unread=unread)
-    return propose(description, found, search, not_government_info=not_government_info, earlier=earlier)
+
+    def search(text: bool) -> Proposal:
+        found = candidates(session, viewer, description, limit=limit, text=text)
+        record = Search(stores=tuple(Store), items_searched=total, candidates_scored=len(found),
+                        fields=QUICK_FIELDS + (("text",) if text else ()), keywords=keywords(description, KEYWORDS),
+                        numbers=numbers, restricted_unread=unread)
+        return propose(description, found, record, not_government_info=not_government_info, earlier=earlier)
+
+    quick = search(text=False)
+    return quick if quick.parts else search(text=True)  # the text too before proposing 'not held'
 
 
 __all__ = ["CANDIDATE_LIMIT", "Description", "Earlier", "candidates", "suggest_outcome"]

@@ -6,8 +6,8 @@ item is never a final answer either: it is re-assessed now (条例第十八条: 
 **Matching** the description (free text, optionally its 文号, 索引号 and title) with the stores' items:
 1. an exact 文号 or 索引号 beats everything, compared normalised (`number_key`: engine/facts/text.py's
    for_matching, then all brackets 〔〕［］[]【】() as one, no spaces, no 第 or leading zeros in the serial);
-2. then the title: the share of the title's character bigrams found in the description;
-3. then the text: the share of the description's bigrams found in the item's text.
+2. then the title (the share of the title's character bigrams found in the description) and the text (the
+   share of the description's bigrams found in the item's text), the better of the two weighing most.
 
 Why character bigrams, not jieba tokens: the segmenter (engine.classifier) is floors above and masks place
 names, which are what tells documents apart here; an applicant's few words segment differently alone and
@@ -34,7 +34,7 @@ from engine.vocabulary import ApplicationOutcome, Store
 MATCH_THRESHOLD: Final = 0.5  # below it an item is not a match
 STRONG_MARGIN: Final = 0.15  # matches this close to the best are parts of the answer too
 REPEAT_THRESHOLD: Final = 0.6  # an earlier description this close (Dice of bigrams) asks for the same
-EXACT_SCORE, TITLE_WEIGHT, TEXT_WEIGHT = 1.0, 0.65, 0.35  # a score: the weighted title and text overlaps
+EXACT_SCORE, STRONGER, WEAKER = 1.0, 0.75, 0.25  # a score: the better of the title and text overlaps counts most
 # Generic words of titles and applications, and function characters: taken out before the bigrams, so that
 # neither they nor the bigrams across them (知相 in 通知相关) match anything.
 STOP_WORDS: Final = ("申请公开", "请求公开", "关于", "通知", "印发", "有关", "相关", "信息", "文件", "公开", "申请",
@@ -117,7 +117,8 @@ class Search:
 
     def summary_zh(self) -> str:
         stores = "、".join(STORES_ZH[s] for s in self.stores)
-        said = (f"经检索{stores}共{self.items_searched}件信息（检索字段：{'、'.join(FIELDS_ZH[f] for f in self.fields)}；"
+        said = (f"经检索{stores}共{self.items_searched}件信息（检索字段：{'、'.join(FIELDS_ZH[f] for f in self.fields)}"
+                f"{'' if 'text' in self.fields else '，正文仅与候选信息比对'}；"
                 f"关键词：{'、'.join(self.keywords) or '无'}；文号、索引号：{'、'.join(self.numbers) or '无'}），"
                 f"比对{self.candidates_scored}件")
         if self.restricted_unread:
@@ -227,8 +228,7 @@ def _runs(sequence: str, shared: set[str]) -> tuple[str, ...]:
 
 def _exact(description: Description, candidate: Candidate) -> Match | None:
     asked = number_key(description.words)
-    numbers = (("index_number", candidate.index_number),) + ((("doc_number", candidate.doc_number),)
-                                                             if not candidate.restricted else ())
+    numbers = [("index_number", candidate.index_number)] + [("doc_number", candidate.doc_number)] * (not candidate.restricted)
     for name, value in numbers:
         key = number_key(value or "")
         given = number_key(getattr(description, name))
@@ -248,7 +248,7 @@ def score(description: Description, candidate: Candidate) -> Match | None:
     shared_title, shared_text = title & asked, text & asked
     title_score = len(shared_title) / len(title) if title and len(shared_title) >= 2 else 0.0
     text_score = len(shared_text) / len(asked) if asked and len(shared_text) >= 2 else 0.0
-    total = TITLE_WEIGHT * title_score + TEXT_WEIGHT * text_score
+    total = STRONGER * max(title_score, text_score) + WEAKER * min(title_score, text_score)
     if total <= 0:
         return None
     reasons: list[str] = []

@@ -85,6 +85,12 @@ def test_text_tells_apart_items_with_the_same_title() -> None:
     assert any("青川某食品有限公司" in r for r in matches[0].reasons)
 
 
+def test_the_text_alone_can_match_when_all_the_applicants_words_are_in_it() -> None:
+    match = best_matches(Description("生产销售不符合食品安全标准的食品"), ALL)[0]
+    assert match.candidate is PENALTY and match.field == "text" and match.score >= 0.5
+    assert "食品安全标准" in match.reasons[0] and "正文" in match.reasons[0]
+
+
 def test_a_proactive_item_proposes_already_public_with_where() -> None:
     proposal = propose(Description("青交发〔2025〕8号"), ALL, SEARCH)
     assert proposal.outcome == ApplicationOutcome.DISCLOSED_ALREADY_PUBLIC and not proposal.final

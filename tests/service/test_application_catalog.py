@@ -88,6 +88,7 @@ def test_a_description_matching_nothing_proposes_not_held_with_the_search_done(
     assert proposal.outcome == ApplicationOutcome.CANNOT_PROVIDE_NOT_HELD and proposal.parts == ()
     record = proposal.search
     assert record.items_searched == 5 and record.restricted_unread == 1 and "养老" in record.keywords
+    assert record.fields == ("doc_number", "index_number", "title", "text")  # the text too, before 'not held'
     assert "共5件" in proposal.reasons[0] and "另有1件涉密信息" in proposal.reasons[0]
 
 
@@ -106,3 +107,20 @@ def test_a_secret_item_is_never_proposed_with_its_content_to_a_role_not_cleared(
     cleared = _suggest(app, settings, "secrecy_reviewer", by_words)
     assert cleared.outcome == ApplicationOutcome.WITHHELD_STATE_SECRET and cleared.reassess
     assert cleared.parts[0].match.candidate.title == SECRET_TITLE and cleared.search.restricted_unread == 0
+
+
+def test_words_of_the_text_alone_are_searched_before_proposing_not_held(
+        app: Any, settings: Settings, stores: dict[str, int]) -> None:
+    proposal = _suggest(app, settings, "office", Description("生产销售不符合食品安全标准的食品被罚款的那份"))
+    assert proposal.outcome == ApplicationOutcome.DISCLOSED, proposal.reasons
+    assert proposal.parts[0].match.candidate.id == stores["penalty"] and proposal.parts[0].match.field == "text"
+    assert "text" in proposal.search.fields and "正文" in proposal.reasons[0]
+    quick = _suggest(app, settings, "office", Description("城市道路挖掘管理办法"))
+    assert "text" not in quick.search.fields and "正文仅与候选信息比对" in quick.reasons[0]
+
+
+def test_the_search_never_goes_beyond_the_callers_scope(app: Any, settings: Settings, stores: dict[str, int]) -> None:
+    """A clerk (scoped to what it entered: nothing here) finds nothing, even by an exact 文号."""
+    proposal = _suggest(app, settings, "clerk", Description("青交发〔2025〕8号 城市道路挖掘管理办法"))
+    assert proposal.outcome == ApplicationOutcome.CANNOT_PROVIDE_NOT_HELD and proposal.matches == ()
+    assert proposal.search.items_searched == 0
