@@ -242,10 +242,9 @@ def score(description: Description, candidate: Candidate) -> Match | None:
     exact = _exact(description, candidate)
     if exact is not None or candidate.restricted:
         return exact
-    asked = set(bigrams(description.title + "\n" + description.text))
-    title = set(bigrams(candidate.title or ""))
-    text = set(bigrams(candidate.text))
-    shared_title, shared_text = title & asked, text & asked
+    asked, title = set(bigrams(description.title + "\n" + description.text)), set(bigrams(candidate.title or ""))
+    text = for_matching(candidate.text).text.lower()  # the description's bigrams looked up in it: no set of its own
+    shared_title, shared_text = title & asked, {gram for gram in asked if gram in text}
     title_score = len(shared_title) / len(title) if title and len(shared_title) >= 2 else 0.0
     text_score = len(shared_text) / len(asked) if asked and len(shared_text) >= 2 else 0.0
     total = STRONGER * max(title_score, text_score) + WEAKER * min(title_score, text_score)
@@ -375,10 +374,11 @@ def propose(description: Description, candidates: Sequence[Candidate], search: S
 
 def _from_catalog(description: Description, candidates: Sequence[Candidate], search: Search,
                   not_government_info: ApplicationOutcome, threshold: float, table: OutcomeTable) -> Proposal:
-    matches = tuple(best_matches(description, candidates, threshold=threshold))
+    every = best_matches(description, candidates, threshold=0.0, limit=len(candidates))
+    matches = tuple(m for m in every if m.score >= threshold)[:10]
     strong = _strong(matches)
     if not strong:  # the closest items below the threshold go with it: the handler sees what was near
-        return _not_held(search, table, tuple(best_matches(description, candidates, threshold=0.0, limit=5)))
+        return _not_held(search, table, tuple(every[:5]))
     parts = tuple(_part(m, table, not_government_info) for m in strong)
     reassess = any(p.reassess for p in parts)
     reasons = [search.summary_zh()] + [f"匹配{FIELDS_ZH[p.match.field]}：{'；'.join(p.match.reasons)}" for p in parts]
