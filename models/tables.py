@@ -322,8 +322,11 @@ class ApplicationRow(Base):
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', APPLICATION_OUTCOMES)}", name="outcome"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         CheckConstraint(_in("receipt_basis", RECEIPT_BASES), name="receipt_basis"),
-        # 条例第三十一条: no receipt day while the confirmation is awaited, and one once registered.
-        CheckConstraint(f"(received_on IS NULL) = (status = '{ApplicationStatus.AWAITING_CONFIRMATION}')",
+        # 条例第三十一条: no receipt day while the confirmation is awaited, and one once registered (but an
+        # application withdrawn before its confirmation is closed, and archived, without one).
+        CheckConstraint(f"(status = '{ApplicationStatus.AWAITING_CONFIRMATION}' AND received_on IS NULL) OR "
+                        f"(status <> '{ApplicationStatus.AWAITING_CONFIRMATION}' AND (received_on IS NOT NULL OR "
+                        f"status IN ('{ApplicationStatus.CLOSED}', '{ApplicationStatus.ARCHIVED}')))",
                         name="received_when_registered"),
         CheckConstraint("(outcome IS NULL) = (report_row IS NULL)", name="outcome_has_row"),
     )

@@ -14,6 +14,18 @@ from engine.applications.lifecycle import ARROWS
 from engine.applications.receipt import Channel
 from engine.vocabulary import ApplicantKind, ApplicationOutcome, Delivery, FeeMethod, FormRequested, OrgSubtype
 
+def _zoned(value: dt.datetime) -> dt.datetime:
+    """A moment with its time zone, in a year the Regulations can be about (the day is a China date)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("needs its time zone, e.g. 2025-09-26T09:30:00+08:00")
+    if not 1990 <= value.year <= 2999:
+        raise ValueError("must be between 1990 and 2999")
+    return value
+
+
+# Dates between 1990 and 2999: the clock counts working days from them (year 9999 plus 20 overflows).
+Dated = Annotated[IsoDate, Field(ge=dt.date(1990, 1, 1), le=dt.date(2999, 12, 31))]
+Moment = Annotated[dt.datetime, AfterValidator(_zoned)]
 Text = Annotated[str, AfterValidator(without_nul), Field(max_length=2000)]
 Short = Annotated[str, AfterValidator(without_nul), Field(max_length=100)]
 # The transitions a caller posts: every arrow of the lifecycle but the confirmation (its own endpoint).
@@ -27,7 +39,7 @@ class _In(BaseModel):
 class ConfirmationIn(_In):
     """条例第三十一条第二项、第三项: when, how and by whom the receipt was confirmed with the applicant."""
 
-    at: dt.datetime = Field(description="with its time zone")
+    at: Moment = Field(description="with its time zone")
     way: Short = Field(min_length=1, description="e.g. 电话, 短信, 平台回复")
     staff: Short = Field(min_length=1)
 
@@ -53,9 +65,9 @@ class ApplicationIn(_In):
     """One application as it arrived (条例第二十九条), from any channel (条例第三十一条)."""
 
     channel: Channel
-    submitted_at: dt.datetime | None = Field(None, description="handed in or sent, with its time zone")
-    arrived_on: IsoDate | None = Field(None, description="an ordinary letter reached the office")
-    signed_for_on: IsoDate | None = Field(None, description="registered post, EMS, courier: signed for")
+    submitted_at: Moment | None = Field(None, description="handed in or sent, with its time zone")
+    arrived_on: Dated | None = Field(None, description="an ordinary letter reached the office")
+    signed_for_on: Dated | None = Field(None, description="registered post, EMS, courier: signed for")
     confirmation: ConfirmationIn | None = None
     applicant: ApplicantIn
     agent: dict[str, Short] | None = Field(None, description="代理人: name, contact")
@@ -83,20 +95,20 @@ class EventIn(_In):
     """One transition (engine/applications/lifecycle.py) on day `on` (default today), with its facts."""
 
     kind: EventKind  # type: ignore[valid-type]
-    on: IsoDate | None = None
+    on: Dated | None = None
     why: Text = ""
     lock_version: int | None = Field(None, description="the application's lock_version as read: 409 if it moved")
     outcome: ApplicationOutcome | None = None
     notes: dict[str, Short] | None = None
-    received_on: IsoDate | None = Field(None, description="correction_received: the corrected copy's receipt")
-    applicant_received_on: IsoDate | None = Field(None, description="the applicant got the notice (correction, fee)")
+    received_on: Dated | None = Field(None, description="correction_received: the corrected copy's receipt")
+    applicant_received_on: Dated | None = Field(None, description="the applicant got the notice (correction, fee)")
     period_working_days: int | None = Field(None, ge=1, le=60, description="the correction period")
-    recipient_received_on: IsoDate | None = Field(None, description="consultation: the other side got the letter")
-    replied_on: IsoDate | None = Field(None, description="consultation_ended: the reply (none: no reply)")
+    recipient_received_on: Dated | None = Field(None, description="consultation: the other side got the letter")
+    replied_on: Dated | None = Field(None, description="consultation_ended: the reply (none: no reply)")
     approved_by: Short = ""
-    notice_sent_on: IsoDate | None = Field(None, description="extend: the applicant was notified")
+    notice_sent_on: Dated | None = Field(None, description="extend: the applicant was notified")
     working_days: int = Field(20, ge=1, le=20, description="extend: working days added")
-    delayed_until: IsoDate | None = Field(None, description="reason_accepted: 条例第三十五条 reasonable date")
+    delayed_until: Dated | None = Field(None, description="reason_accepted: 条例第三十五条 reasonable date")
     fee: FeeIn | None = None
 
 

@@ -177,6 +177,7 @@ def test_every_transition_is_audited_without_identity_numbers(api: Api, app: Any
     assert rows[-1].after["outcome"] == "other.other" and rows[-1].after["why"] == "申请人撤回"
     text = str([(r.before, r.after) for r in rows])
     assert APPLICANT["id_number"] not in text and APPLICANT["phone"] not in text
+    assert api.as_("supervisor").get("/v1/audit/verify").json()["intact"] is True
 
 
 def test_a_clerk_sees_their_division_only(api: Api, app: Any) -> None:
@@ -238,3 +239,13 @@ def test_the_receipt_without_settings_names_them(api: Api) -> None:
     assert r.status_code == 409
     assert "GONGKAI_AGENCY_NAME" in r.json()["detail"]
     assert {m["key"] for m in r.json()["missing"]} >= {"agency"}
+
+
+def test_an_application_withdrawn_before_its_confirmation_closes_without_a_receipt_day(api: Api) -> None:
+    r = api.as_("office").post("/v1/applications", json={
+        "channel": "email", "submitted_at": "2025-09-30T22:00:00+08:00", "applicant": APPLICANT,
+        "description": "某政策文件", "form_requested": "electronic", "delivery": "email"})
+    assert r.status_code == 201, r.text
+    closed = event(api, r.json()["id"], "withdraw", "2025-10-08")
+    assert closed["status"] == "closed" and closed["received_on"] is None and closed["outcome"] == "other.other"
+    assert closed["clock"] is None and closed["report_row"]["code"] == "（六）3"

@@ -79,8 +79,9 @@ def upgrade() -> None:
         sa.CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name=op.f('ck_application_outcome')),
         sa.CheckConstraint(_in("channel", CHANNELS), name=op.f('ck_application_channel')),
         sa.CheckConstraint(_in("receipt_basis", BASES), name=op.f('ck_application_receipt_basis')),
-        sa.CheckConstraint("(received_on IS NULL) = (status = 'awaiting_confirmation')",
-                           name=op.f('ck_application_received_when_registered')),
+        sa.CheckConstraint("(status = 'awaiting_confirmation' AND received_on IS NULL) OR "
+                           "(status <> 'awaiting_confirmation' AND (received_on IS NOT NULL OR "
+                           "status IN ('closed', 'archived')))", name=op.f('ck_application_received_when_registered')),
         sa.CheckConstraint("(outcome IS NULL) = (report_row IS NULL)", name=op.f('ck_application_outcome_has_row')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_application')),
         sa.UniqueConstraint('agency', 'reg_no', name=op.f('uq_application_agency_reg_no')),
