@@ -8,7 +8,8 @@ is 422; someone else's change since the caller read the application (lock_versio
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -94,8 +95,12 @@ def load(session: Session, application_id: int, expected: int | None, submitted:
     return row
 
 
-def commit(session: Session, application_id: int, submitted: dict[str, Any]) -> None:
+@contextmanager
+def one_writer(session: Session, application_id: int, submitted: dict[str, Any]) -> Iterator[None]:
+    """The block's changes committed, or 409 when someone else changed the application meanwhile (the
+    row's UPDATE carries its lock_version: a flush inside the block or the commit finds it moved)."""
     try:
+        yield
         session.commit()
     except StaleDataError:
         session.rollback()

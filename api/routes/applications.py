@@ -59,8 +59,8 @@ def confirm_application(application_id: AppId, body: ConfirmIn, session: Session
     row = queries.application(session, actor, application_id)
     submitted = body.model_dump(mode="json")
     row = handle.load(session, row.id, body.lock_version, submitted)
-    handle.confirm(session, ctx, actor, row, body)
-    handle.commit(session, application_id, submitted)
+    with handle.one_writer(session, application_id, submitted):
+        handle.confirm(session, ctx, actor, row, body)
     return _case(session, ctx, actor, application_id)
 
 
@@ -73,8 +73,8 @@ def application_event(application_id: AppId, body: EventIn, session: SessionDep,
     row = queries.application(session, actor, application_id)
     submitted = body.model_dump(mode="json", exclude_none=True)
     row = handle.load(session, row.id, body.lock_version, submitted)
-    handle.transition(session, ctx, actor, row, body)
-    handle.commit(session, application_id, submitted)
+    with handle.one_writer(session, application_id, submitted):
+        handle.transition(session, ctx, actor, row, body)
     return _case(session, ctx, actor, application_id)
 
 
