@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Public applications (依申请公开): the disclosure office registers them and confirms receipt days; it and the
     # clerks of the division handling one move it on; supervision and the admin read them (a clerk: its own).
     "register_application": frozenset({R.OFFICE}),
+    "assign_application": frozenset({R.OFFICE}),
     "handle_application": frozenset({R.OFFICE, R.CLERK}),
     "read_applications": frozenset({R.OFFICE, R.CLERK, R.SUPERVISOR, R.ADMIN}),
 }

@@ -11,12 +11,12 @@ import datetime as dt
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.applications.replay import Step, clock_of, state_of, then
-from api.applications.schemas import ConfirmIn, EventIn
+from api.applications.schemas import AssignIn, ConfirmIn, EventIn
 from api.context import Actor, Context
 from api.errors import Conflict, Invalid, NotFound
 from engine.applications import lifecycle as lc
@@ -36,10 +36,22 @@ class Refused(Exception):
         self.rule, self.article, self.message = rule, article, message
 
 
+ASSIGN = "assign"  # stored with the lifecycle's events, but not one of its arrows: the replay skips it
+
+
 def steps_of(session: Session, row: ApplicationRow) -> list[Step]:
-    events = session.scalars(select(ApplicationEventRow).where(ApplicationEventRow.application_id == row.id)
+    """The lifecycle's steps of `row`, in order (the assignments to a division left out)."""
+    events = session.scalars(select(ApplicationEventRow).where(ApplicationEventRow.application_id == row.id,
+                                                               ApplicationEventRow.kind != ASSIGN)
                              .order_by(ApplicationEventRow.seq))
     return [Step(e.kind, e.on, e.actor, e.why, (e.details or {}).get("params", {})) for e in events]
+
+
+def _next_seq(session: Session, row: ApplicationRow) -> int:
+    with session.no_autoflush:  # the row may be half-changed (a confirmation before its status)
+        last = session.scalar(select(func.max(ApplicationEventRow.seq))
+                              .where(ApplicationEventRow.application_id == row.id))
+    return int(last or 0) + 1
 
 
 def _refusal(error: lc.LifecycleError | ClockRefused, kind: str, submitted: dict[str, Any]) -> Conflict:
@@ -59,7 +71,7 @@ def record(session: Session, ctx: Context, actor: Actor, row: ApplicationRow, st
         raise _refusal(error, step.kind, submitted) from None
     event = state.events[-1]
     session.add(ApplicationEventRow(
-        application_id=row.id, seq=event.seq, kind=step.kind, on=step.on, actor=actor.name, role=actor.role,
+        application_id=row.id, seq=_next_seq(session, row) if steps else 1, kind=step.kind, on=step.on, actor=actor.name, role=actor.role,
         why=event.why, from_status=event.from_status, to_status=event.to_status,
         details={"params": dict(step.params), "record": dict(event.details)}))
     refresh(row, state, clock)
@@ -182,3 +194,18 @@ def _computed(body: EventIn, on: dt.date, row: ApplicationRow, steps: list[Step]
         raise Refused("extension_in_time", "条例第三十三条第二款", "the extended deadline is not known yet")
     return {"deadline": deadline.due_on.isoformat(), "extended_to": extended.due_on.isoformat(),
             "notice_sent_on": notified.isoformat(), "working_days": body.working_days}
+
+
+def assign(session: Session, actor: Actor, row: ApplicationRow, body: AssignIn) -> ApplicationRow:
+    """The division that handles the application (its clerks see it and move it on), recorded and audited."""
+    before = {"application_id": row.id, "reg_no": row.reg_no, "handler_division": row.handler_division}
+    on = today_in_china()
+    session.add(ApplicationEventRow(
+        application_id=row.id, seq=_next_seq(session, row), kind=ASSIGN, on=on, actor=actor.name, role=actor.role,
+        why=body.why, from_status=row.status, to_status=row.status,
+        details={"params": {"handler_division": body.handler_division},
+                 "record": {"from": row.handler_division or "", "to": body.handler_division}}))
+    row.handler_division = body.handler_division
+    audit.record(session, actor=actor.name, role=actor.role, action=f"application:{ASSIGN}", before=before,
+                 after={**before, "handler_division": row.handler_division, "on": on, "why": body.why})
+    return row

@@ -84,6 +84,12 @@ class ConfirmIn(_In):
     lock_version: int | None = None
 
 
+class AssignIn(_In):
+    handler_division: Short = Field(min_length=1, description="the division that handles the application")
+    why: Text = ""
+    lock_version: int | None = None
+
+
 class FeeIn(_In):
     method: FeeMethod
     basis: int = Field(ge=1, description="the application's number in the month, or its pages")

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from api.applications import handle, queries, register, views
-from api.applications.schemas import ApplicationIn, ApplicationOut, ApplicationPage, ConfirmIn, EventIn
+from api.applications.schemas import ApplicationIn, AssignIn, ApplicationOut, ApplicationPage, ConfirmIn, EventIn
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Conflict
@@ -61,6 +61,18 @@ def confirm_application(application_id: AppId, body: ConfirmIn, session: Session
     row = handle.load(session, row.id, body.lock_version, submitted)
     with handle.one_writer(session, application_id, submitted):
         handle.confirm(session, ctx, actor, row, body)
+    return _case(session, ctx, actor, application_id)
+
+
+@router.post("/applications/{application_id}/assign", response_model=ApplicationOut,
+             summary="Assign the application to the division that handles it (its clerks then see it)")
+def assign_application(application_id: AppId, body: AssignIn, session: SessionDep, ctx: ContextDep,
+                       actor: Actor = Depends(allow("assign_application"))) -> dict:
+    row = queries.application(session, actor, application_id)
+    submitted = body.model_dump(mode="json")
+    row = handle.load(session, row.id, body.lock_version, submitted)
+    with handle.one_writer(session, application_id, submitted):
+        handle.assign(session, actor, row, body)
     return _case(session, ctx, actor, application_id)
 
 

@@ -195,6 +195,16 @@ def test_a_clerk_sees_their_division_only(api: Api, app: Any) -> None:
     listed = client.get("/v1/applications", headers=headers).json()
     assert [a["id"] for a in listed["applications"]] == [mine["id"]]
     assert api.as_("clerk").get(f"/v1/applications/{mine['id']}").status_code == 404  # a clerk with no division
+    moved = api.as_("office").post(f"/v1/applications/{other['id']}/assign",
+                                   json={"handler_division": "城建科", "why": "属城建科职责"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["timeline"][-1]["kind"] == "assign"
+    assert client.get(f"/v1/applications/{other['id']}", headers=headers).status_code == 200
+    started = client.post(f"/v1/applications/{other['id']}/events", headers=headers,
+                          json={"kind": "start", "on": "2025-09-29"})
+    assert started.status_code == 200 and started.json()["timeline"][-1]["seq"] == 3
+    assert client.post(f"/v1/applications/{other['id']}/assign", headers=headers,
+                       json={"handler_division": "财务科"}).status_code == 403
     assert api.as_("office").get("/v1/applications").json()["total"] == 2
 
 

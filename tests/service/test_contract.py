@@ -245,6 +245,7 @@ def _applications(call: Calls, app: Any) -> None:
     call("office", "post", f"/v1/applications/{online['id']}/confirm", json={
         "confirmation": {"at": "2025-10-09T09:30:00+08:00", "way": "平台回复", "staff": "王敏"}})
     call("office", "post", f"/v1/applications/{handed['id']}/events", json={"kind": "start", "on": "2025-09-29"})
+    call("office", "post", f"/v1/applications/{online['id']}/assign", json={"handler_division": "财务科"})
     for role in READERS:
         call(role, "get", "/v1/applications", params={"overdue": "true"})
         call(role, "get", f"/v1/applications/{handed['id']}")
