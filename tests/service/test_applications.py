@@ -259,3 +259,14 @@ def test_an_application_withdrawn_before_its_confirmation_closes_without_a_recei
     closed = event(api, r.json()["id"], "withdraw", "2025-10-08")
     assert closed["status"] == "closed" and closed["received_on"] is None and closed["outcome"] == "other.other"
     assert closed["clock"] is None and closed["report_row"]["code"] == "（六）3"
+
+
+def test_t8_a_consultation_without_reply_ends_with_the_third_partys_period(api: Api) -> None:
+    case = registered(api, "2026-03-02")
+    event(api, case["id"], "start", "2026-03-02")
+    sent = event(api, case["id"], "consult_third_party", "2026-03-06")
+    assert sent["effective_deadline"] is None  # the letter's receipt unknown: the pause has no end yet
+    ended = event(api, case["id"], "consultation_ended", "2026-03-31", recipient_received_on="2026-03-09")
+    assert ended["effective_deadline"] == "2026-04-22"
+    [pause] = ended["clock"]["pauses"]
+    assert pause["ends_on"] == "2026-03-30" and pause["status"] == "no_reply"
