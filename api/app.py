@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
         key = audit_key(settings)
     except AuditKeyError as exc:
         raise StartupError(str(exc)) from None
+    _check_letters(settings)  # before any connection is opened: a refused start leaves nothing open
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start:
         upgrade(engine)
@@ -70,7 +71,6 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     rulesets.start(app.state.context, app.state.sessions, settings.rules)
-    _check_letters(settings)
     for_matching("預熱")  # builds the normalisation table (~0.2 s) at start, not on the first push
     problems.install(app)
     docs.install(app)
