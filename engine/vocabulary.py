@@ -248,7 +248,7 @@ DOCUMENT_TYPES: Final = (
 )
 
 
-# --- Public applications (依申请公开, 条例第二十七条至第四十五条; ../shared/docs/applications.md §1) ---
+# --- Public applications (依申请公开, 条例第二十七条至第四十五条; the applications spec, applications.md §1) ---
 # Their values are separate vocabularies with their own label table, APPLICATION_LABELS_ZH: the same
 # string means different things there and in LABELS_ZH (OrgSubtype.PUBLIC_WELFARE is 社会公益组织,
 # Column.PUBLIC_WELFARE is 民生政策), and one flat table cannot hold both.

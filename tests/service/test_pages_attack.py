@@ -63,8 +63,8 @@ def attacker(app: Any, role: str, division: str | None = None) -> TestClient:
 
 @pytest.fixture
 def world(api: Api, app: Any) -> dict[str, int]:
-    """A secret item (marked 机密★, the word in its title and text), withheld after both reviews; a plain
-    one published; both of the clerk's division."""
+    """A secret item (marked 机密★, the word in its title and text), withheld after both reviews; the same
+    secret as another item still waiting and overdue; a plain one published; all of the clerk's division."""
     doc = {**sample_documents()[1], "id": "attack-secret", "division": DIVISION, "secrecy_marking": "机密★10年",
            "title": f"关于{SECRET_WORD}部署的通知", "body": f"{SECRET_WORD}的集结地点和时间如下。", "closed_on": "2026-11-02"}
     pushed = api.push(doc)
@@ -74,7 +74,10 @@ def world(api: Api, app: Any) -> dict[str, int]:
                 {"category": "withheld", "exemption": "state_secret", "column": "other", "reason": "涉密"})
     plain = push_item(api, 0, DIVISION, "2026-11-02")
     review_item(api, plain, {"secrecy": "none"}, {})
-    return {"secret": secret, "plain": plain}
+    # a second secret still waiting at secrecy review, long past its Art. 26 date: in the queues and 逾期督办
+    waiting = api.push({**doc, "id": "attack-secret-waiting", "closed_on": "2025-01-06"})
+    assert waiting.status_code == 201, waiting.text
+    return {"secret": secret, "plain": plain, "waiting": int(waiting.json()["id"])}
 
 
 def addresses(app: Any, ids: dict[str, int]) -> Iterator[tuple[str, str | None]]:
@@ -83,7 +86,7 @@ def addresses(app: Any, ids: dict[str, int]) -> Iterator[tuple[str, str | None]]
         if "GET" not in route.methods or route.path in PUBLIC:
             continue
         params = re.findall(r"{(\w+)}", route.path)
-        values = {"item_id": [str(ids["secret"])], "store": [s.value for s in Store]}
+        values = {"item_id": [str(ids["secret"]), str(ids["waiting"])], "store": [s.value for s in Store]}
         if any(p not in values for p in params):
             continue  # e.g. a rule revision: holds no item
         for combo in itertools.product(*(values[p] for p in params)):
