@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session
 
 from api.access import tokens, users
 from api.access.sessions import Signed
-from api.pages.layout import ROLE_LABELS_ZH, PageRefusal, form, page, render
-from api.pages.rules import when
+from api.pages.layout import ROLE_LABELS_ZH, PageRefusal, form, page, render, when
 from api.schemas import MAX_ID
 from engine.vocabulary import Role
 from models.tables import AuditEventRow, TokenRow, UserRow

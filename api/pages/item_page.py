@@ -14,11 +14,11 @@ import re
 from typing import Any, Mapping, Sequence
 
 from api.pages import evidence
+from api.pages.layout import when
 from engine.paths import data_dir
 from engine.statutes import ALIASES, load_statutes
 from engine.vocabulary import FIELD_LABELS_ZH, LABELS_ZH, DecisionSource, FieldStatus, ReviewStage, Store
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 NONE = "—"
 DECIDED_ORDER = ("secrecy", "category", "exemption", "column")
 ROUTING_FIELDS = ("doc_number", "doc_type", "secrecy_marking", "agency", "date")  # 办结日期: the item's own, above
@@ -55,13 +55,6 @@ def label(value: Any) -> str:
     if isinstance(value, bool):  # a fact's truth, as a rule's evidence gives it
         return "是" if value else "否"
     return LABELS_ZH.get(value, str(value))
-
-
-def when(iso: str | None) -> str:
-    """An ISO timestamp as Beijing time, to the minute."""
-    if not iso:
-        return NONE
-    return dt.datetime.fromisoformat(iso).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def disagreement_zh(name: str, field: Mapping[str, Any]) -> str | None:

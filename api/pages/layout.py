@@ -12,6 +12,7 @@ forms posted to this origin only. The pages work without the script; it adds key
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, Awaitable, Callable
@@ -29,6 +30,7 @@ from api.deps import allow, bearer
 from api.headers import page_policy
 from api.pages.assets import asset_url
 from engine.vocabulary import Role
+from engine.workflow.working_days import CHINA_TIME
 
 MAX_FIELD = 100_000  # a form field longer than this is no one's (a document's text is the longest)
 ROLE_LABELS_ZH = {
@@ -88,6 +90,14 @@ def environment() -> Environment:
 
 def policy(html: str) -> str:
     return page_policy(html, **POLICY)
+
+
+def when(moment: str | dt.datetime | None) -> str:
+    """A stored moment (UTC, or its ISO text) as Beijing time to the minute, as every page shows times."""
+    if not moment:
+        return "—"
+    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def nav(role: str) -> list[NavLink]:

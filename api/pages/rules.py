@@ -14,7 +14,6 @@ service). `gongkai rules bundle` through the API remains the way to activate a s
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from typing import Any, Awaitable, Callable, Mapping
@@ -30,12 +29,11 @@ from api.context import Actor
 from api.deps import ContextDep, SessionDep
 from api.errors import Invalid, NotFound
 from api.pages import rules_candidate as upload
-from api.pages.layout import MAX_FIELD, PageRefusal, page, render
+from api.pages.layout import MAX_FIELD, PageRefusal, page, render, when
 from api.rulesets import activation as rulesets
 from engine.vocabulary import LABELS_ZH
 
 router = APIRouter()
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 ACTIONS_ZH = {"start": "服务启动", "activate": "启用", "rollback": "回退"}
 NOTICES = {"activated": "已启用规则版本 {revision}：此后的建议由它给出。",
            "rolled_back": "已回退到规则版本 {revision}：此后的建议由它给出。"}
@@ -61,14 +59,6 @@ def uploading(action: str) -> Callable[..., Awaitable[Signed]]:
 
 READ = Depends(page("read_rules"))
 AUTHOR, ACTIVATE = Depends(uploading("author_rules")), Depends(uploading("activate_rules"))
-
-
-def when(moment: str | dt.datetime | None) -> str:
-    """A stored UTC moment as Beijing time, to the minute."""
-    if moment is None:
-        return "—"
-    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def _activation_rows(activations: list[dict[str, Any]]) -> list[dict[str, Any]]:
