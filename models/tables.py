@@ -386,3 +386,15 @@ class ApplicationEventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
     details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
+# The records around an application (letters, suggestions, links, redacted copies, cases, 条例第四十四条),
+# in their own module; imported here so that every table is known wherever the tables are.
+from models.application_records import (  # noqa: E402,F401
+    ApplicationItemRow,
+    ApplicationLetterRow,
+    ApplicationSuggestionRow,
+    CaseRow,
+    PublicationSuggestionRow,
+    ReleaseRow,
+)
