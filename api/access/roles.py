@@ -42,4 +42,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "assign_application": frozenset({R.OFFICE}),
     "handle_application": frozenset({R.OFFICE, R.CLERK}),
     "read_applications": frozenset({R.OFFICE, R.CLERK, R.SUPERVISOR, R.ADMIN}),
+    # Letters go out in the agency's name: the office issues them, the clerks of the handling division draft
+    # and issue the answers of the applications assigned to them (each letter names who issued it).
+    "issue_letter": frozenset({R.OFFICE, R.CLERK}),
+    # Redaction (条例第三十七条): the handler marks spans; the office (an answer's copy) or the disclosure reviewer
+    # (a proactive item's public copy) confirms the whole before anything is released.
+    "redact": frozenset({R.OFFICE, R.CLERK, R.DISCLOSURE_REVIEWER}),
+    "confirm_release": frozenset({R.OFFICE, R.DISCLOSURE_REVIEWER}),
+    # 行政复议 / 行政诉讼 cases (Table 四): the office records them; supervision and the admin read them.
+    "record_case": frozenset({R.OFFICE}),
+    "read_cases": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
 }

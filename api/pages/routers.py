@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from api.pages import admin, assets, clerk, office, review, rules, signin, slip
+from api.pages import admin, applications, assets, clerk, office, review, rules, signin, slip
 
-PAGE_MODULES = (assets, signin, slip, clerk, review, office, rules, admin)
+PAGE_MODULES = (assets, signin, slip, clerk, review, office, rules, admin, applications)

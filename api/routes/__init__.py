@@ -1,6 +1,21 @@
 """Every router of the service, in one list: the app includes them, and the role and fuzz tests walk
 them, so a new endpoint cannot be left out of either."""
 
-from api.routes import admin, applications, intake, items, meta, reports, reviews, rules, stores
+from api.routes import (
+    admin,
+    application_cases,
+    application_letters,
+    application_releases,
+    application_suggestions,
+    applications,
+    intake,
+    items,
+    meta,
+    reports,
+    reviews,
+    rules,
+    stores,
+)
 
-MODULES = (meta, intake, items, reviews, stores, reports, rules, admin, applications)
+MODULES = (meta, intake, items, reviews, stores, reports, rules, admin, applications, application_suggestions,
+           application_letters, application_releases, application_cases)
