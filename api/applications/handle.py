@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from api.applications import fee_assessment
 from api.applications.replay import Step, clock_of, state_of, then
 from api.applications.schemas import AssignIn, ConfirmIn, EventIn
 from api.context import Actor, Context
@@ -154,6 +155,8 @@ def transition(session: Session, ctx: Context, actor: Actor, row: ApplicationRow
         raise Invalid(f"{body.kind} needs its {needed}", submitted=submitted,
                       errors=[{"field": needed, "message": "required for this transition"}])
     params = body.model_dump(mode="json", exclude_none=True, exclude_unset=True, exclude=_NOT_PARAMS)
+    if body.kind == "send_fee_notice" and body.fee is not None:
+        params["fee"] = fee_assessment.assessed(session, row, body.fee, submitted)
     steps = steps_of(session, row)
     try:
         params.update(_computed(body, on, row, steps, ctx))

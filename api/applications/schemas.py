@@ -91,9 +91,12 @@ class AssignIn(_In):
 
 
 class FeeIn(_In):
+    """The service computes the amount (api/applications/fee_assessment.py); an amount sent must equal it."""
+
     method: FeeMethod
-    basis: int = Field(ge=1, description="the application's number in the month, or its pages")
-    amount: int = Field(ge=0, le=10_000_000, description="元")
+    basis: int | None = Field(None, ge=1, le=1_000_000,
+                              description="按量: the pages; 按件: counted from the register (if sent, must match)")
+    amount: int | None = Field(None, ge=0, le=10_000_000, description="元; computed when left out")
     waiver_reason: Short | None = None
 
 
