@@ -134,3 +134,7 @@ class Settings(BaseSettings):
     progress_query: str = Field(default="", max_length=200, description="申请进度查询方式, on the receipt")
     letters: Path = Field(default_factory=lambda: data_dir() / "letters",
                           description="the letter templates (YAML), editable by legal staff")
+    # 条例第四十四条: an on_request item asked for by this many distinct applicants within 12 months is suggested
+    # for proactive publication and sent to its disclosure review (the Regulations name no number).
+    art44_applicants: int = Field(default=3, ge=1, le=1000,
+                                  description="distinct applicants within 12 months that raise a 第四十四条 suggestion")

@@ -17,34 +17,26 @@ from sqlalchemy.orm import Session
 
 from api.applications.schemas import FeeIn
 from api.errors import Conflict, Invalid
+from engine.applications.applicant import applicant_key
 from engine.applications.fees import FeeAssessment, FeeError, assess
 from engine.vocabulary import FeeMethod
 from models.tables import ApplicationRow
 
 
-def applicant_key(row: ApplicationRow) -> tuple[str, str]:
-    """Who the applicant is for counting: the identity document's number when given, else the name."""
-    number = str(row.applicant.get("id_number") or "").strip().upper()
-    return (row.applicant_kind, number or str(row.applicant.get("name") or "").strip())
-
-
 def number_in_month(session: Session, row: ApplicationRow) -> int:
-    """This application's number among the same applicant's received in the same natural month, in the order
-    of receipt days, then registration."""
+    """This application's number among the same applicant's (engine/applications/applicant.py) received in the
+    same natural month, in the order of receipt days, then registration."""
     if row.received_on is None:
         raise Conflict(f"application {row.reg_no} has no receipt day yet: no fee can be counted (条例第三十一条)")
     start = row.received_on.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
-    kind, key = applicant_key(row)
-    field = "id_number" if row.applicant.get("id_number") else "name"
-    same = ApplicationRow.applicant[field].as_string()
     earlier = or_(ApplicationRow.received_on < row.received_on,
                   and_(ApplicationRow.received_on == row.received_on, ApplicationRow.id <= row.id))
-    candidates = session.execute(select(ApplicationRow.id, same).where(
-        ApplicationRow.agency == row.agency, ApplicationRow.applicant_kind == kind,
+    month = session.execute(select(ApplicationRow.applicant).where(
+        ApplicationRow.agency == row.agency, ApplicationRow.applicant_kind == row.applicant_kind,
         ApplicationRow.received_on >= start, ApplicationRow.received_on < end, earlier))
-    # the identity compared as applicant_key normalises it (case, spaces): in Python, over one month's rows
-    return sum(1 for _, value in candidates if str(value or "").strip().upper() == key.upper()) or 1
+    key = applicant_key(row.applicant_kind, row.applicant)
+    return sum(1 for (applicant,) in month if applicant_key(row.applicant_kind, applicant) == key) or 1
 
 
 def assessed(session: Session, row: ApplicationRow, fee: FeeIn, submitted: dict[str, Any]) -> dict[str, Any]:

@@ -160,7 +160,8 @@ def _reopenings(session: Session, item: ItemRow, view: Mapping[str, Any]) -> lis
     """The item's reopenings (audit events, not reviews: the API's item view has none), with the reason left
     out for a role that may not read the item, as the audit log's own view leaves it out."""
     events = session.scalars(select(AuditEventRow).where(AuditEventRow.item_id == item.id,
-                                                         AuditEventRow.action == "reopen").order_by(AuditEventRow.seq))
+                                                         AuditEventRow.action.in_(("reopen", "art44")))
+                            .order_by(AuditEventRow.seq))
     return [views.audit_view(e, readable=not view["restricted"]) for e in events]
 
 

@@ -4,6 +4,7 @@ them, so a new endpoint cannot be left out of either."""
 from api.routes import (
     admin,
     application_cases,
+    application_items,
     application_letters,
     application_releases,
     application_suggestions,
@@ -18,4 +19,5 @@ from api.routes import (
 )
 
 MODULES = (meta, intake, items, reviews, stores, reports, rules, admin, applications, application_suggestions,
-           application_letters, application_releases, application_cases)
+           application_letters, application_releases, application_cases,
+           application_items)

@@ -257,6 +257,17 @@ def _applications(call: Calls, app: Any) -> None:
         call("office", "get", f"/v1/applications/{handed['id']}/receipt", params={"output": output})
 
 
+def _more_scenarios() -> list[Any]:
+    """The scenario's further parts, one module per feature so that features built side by side do not edit
+    one function: every tests/service/contract_*.py defines `scenario(call: Calls, app) -> None`, which calls
+    its routes until each answers 2xx (its own applications and items: it cannot rely on another part's)."""
+    import importlib
+    from pathlib import Path
+
+    names = sorted(p.stem for p in Path(__file__).parent.glob("contract_*.py"))
+    return [importlib.import_module(f"tests.service.{name}").scenario for name in names]
+
+
 @pytest.mark.slow  # walks every operation as two roles, validating each answer with schemathesis (as the fuzz, slow)
 def test_every_answer_is_what_its_route_built_and_as_documented(api: Api, app: Any) -> None:
     import schemathesis
@@ -268,6 +279,8 @@ def test_every_answer_is_what_its_route_built_and_as_documented(api: Api, app: A
     _access(call)
     _rules(call)
     _applications(call, app)
+    for part in _more_scenarios():
+        part(call, app)
 
     schema = schemathesis.openapi.from_dict(app.openapi())
     models = {(method, route.path): route.response_model for module in MODULES for route in module.router.routes
