@@ -12,7 +12,9 @@ from typing import Any, Callable, Iterator, Union
 
 import re2
 
-from engine.facts.derive import FIELDS, TEXT_TYPES
+from collections.abc import Mapping
+
+from engine.facts.derive import FIELDS, TEXT_TYPES, FieldSpec
 from engine.facts.normalize import normalize_text
 from engine.rules.pattern_cost import cost_problem
 
@@ -86,8 +88,10 @@ def _suggest(name: str, choices: Any) -> str:
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def parse_condition(data: Any, loc: tuple[Any, ...], report: Report) -> Condition | None:
-    """Build the AST; every problem goes to `report`, and None is returned for a broken node."""
+def parse_condition(data: Any, loc: tuple[Any, ...], report: Report,
+                    fields: Mapping[str, FieldSpec] = FIELDS) -> Condition | None:
+    """Build the AST; every problem goes to `report`, and None is returned for a broken node. `fields`:
+    the vocabulary the leaves may name (a document's facts; an application rule's are its own)."""
     if not isinstance(data, dict):
         report(loc, "R108", "a condition must be a mapping (all/any/none, or field plus an operator)",
                "e.g. {field: doc_type, equals: 请示}")
@@ -103,14 +107,14 @@ def parse_condition(data: Any, loc: tuple[Any, ...], report: Report) -> Conditio
         if not isinstance(items, list) or not items:
             report(loc + (kind,), "R108", f"{kind!r} takes a non-empty list of conditions", "")
             return None
-        children = [parse_condition(item, loc + (kind, i), report) for i, item in enumerate(items)]
+        children = [parse_condition(item, loc + (kind, i), report, fields) for i, item in enumerate(items)]
         if any(c is None for c in children):
             return None
         return Combo(kind, tuple(c for c in children if c is not None))
-    return _parse_leaf(data, loc, report)
+    return _parse_leaf(data, loc, report, fields)
 
 
-def _parse_leaf(data: dict[str, Any], loc: tuple[Any, ...], report: Report) -> Leaf | None:
+def _parse_leaf(data: dict[str, Any], loc: tuple[Any, ...], report: Report, fields: Mapping[str, FieldSpec]) -> Leaf | None:
     unknown = [k for k in data if k != "field" and k not in OPERATORS]
     for key in unknown:
         report(loc + (key,), "R101", f"unknown key {key!r} in a condition",
@@ -119,8 +123,8 @@ def _parse_leaf(data: dict[str, Any], loc: tuple[Any, ...], report: Report) -> L
         report(loc, "R102", "a condition needs `field` (or all/any/none)", "e.g. field: title")
         return None
     name = data["field"]
-    if not isinstance(name, str) or name not in FIELDS:
-        hint = _suggest(str(name), FIELDS) or "fields are listed in rules/README.md"
+    if not isinstance(name, str) or name not in fields:
+        hint = _suggest(str(name), fields) or "fields are listed in rules/README.md"
         report(loc + ("field",), "R103", f"unknown field {name!r} in condition", hint)
         return None
     ops = [k for k in data if k in OPERATORS]
@@ -129,18 +133,17 @@ def _parse_leaf(data: dict[str, Any], loc: tuple[Any, ...], report: Report) -> L
             report(loc, "R108", f"a condition takes exactly one operator, found {len(ops)}",
                    f"one of: {', '.join(OPERATORS)}")
         return None
-    op, value, spec = ops[0], data[ops[0]], FIELDS[name]
+    op, value, spec = ops[0], data[ops[0]], fields[name]
     where = loc + (op,)
     if op not in _ALLOWED[spec.type]:
         report(where, "R107", f"{op!r} cannot be used on {spec.type} field {name!r}",
                f"{spec.type} fields take: {', '.join(sorted(_ALLOWED[spec.type]))}")
         return None
-    checked = _check_value(name, op, value, where, report)
+    checked = _check_value(spec, name, op, value, where, report)
     return None if checked is None else Leaf(name, op, checked)
 
 
-def _check_value(name: str, op: str, value: Any, where: tuple[Any, ...], report: Report) -> Any:
-    spec = FIELDS[name]
+def _check_value(spec: FieldSpec, name: str, op: str, value: Any, where: tuple[Any, ...], report: Report) -> Any:
     if op == "exists":
         if not isinstance(value, bool):
             report(where, "R105", "`exists` takes true or false", "")

@@ -15,73 +15,33 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from engine.consistency import rule_problems
 from engine.paths import data_dir
-from engine.rules.conditions import leaves, parse_condition
+from engine.rules.application_rules import check_application_rules
+from engine.rules.conditions import leaves
 from engine.rules.diagnostics import Diagnostic, RuleFileError
 from engine.rules.pattern_cost import cost
-from engine.rules.rulebook import (Example, Precedence, Rule, Rulebook, Scenario, Threshold, file_order, read_files,
-                                   revision)
-from engine.rules.spec import (MANIFEST_SCHEMA, RULE_FILE_SCHEMA, ManifestSpec, RuleFileSpec, RuleSpec,
-                               metric_problem)
-from engine.rules.yaml_source import Located, parse_located
-from engine.statutes import check_citation, load_statutes
-from engine.vocabulary import DECIDED_FIELDS, EXEMPTION_ARTICLE, FIELD_VOCABULARY, Category, Exemption, RuleMode, Secrecy
+from engine.rules.rule_file import APPLICATION_DIR, MANIFEST, _Collector, load_rule_file
+from engine.rules.rulebook import (ApplicationRules, Precedence, Rule, Rulebook, Scenario, Threshold, file_order,
+                                   read_files, revision)
+from engine.rules.spec import MANIFEST_SCHEMA, ManifestSpec, metric_problem
+from engine.rules.yaml_source import parse_located
+from engine.statutes import load_statutes
+from engine.vocabulary import DECIDED_FIELDS, EXEMPTION_ARTICLE, FIELD_VOCABULARY, ApplicationOutcome, Category, Exemption, Secrecy
 
-MANIFEST = "_ruleset.yaml"
+__all__ = ["APPLICATION_DIR", "MANIFEST", "MAX_RULES", "ROOT", "check_files", "check_rulebook", "directory_root",
+           "load_files", "load_rulebook"]
 ROOT = "rules"  # how diagnostics name the top of a rule set given as a mapping
 # A rulebook's size (R109). The project's own: 151 rules, its patterns 48,345 RE2 instructions.
 MAX_RULES = 1000
 MAX_PATTERN_PROGRAMS = 200_000
 SCENARIO_DIR = "tests"
-_ERROR_CODES = {
-    "missing": "R102", "extra_forbidden": "R101", "enum": "R104", "literal_error": "R104",
-    "string_pattern_mismatch": "R104", "greater_than_equal": "R104", "less_than_equal": "R104",
-    "too_short": "R102", "value_error": "R104",
-}
-class _Collector:
-    """Gathers diagnostics for one file, turning locations into line and column."""
-
-    def __init__(self, located: Located, display: str, out: list[Diagnostic]) -> None:
-        self.located, self.display, self.out = located, display, out
-
-    def add(self, loc: tuple[Any, ...], code: str, message: str, hint: str = "", rule_id: str | None = None) -> None:
-        line, column = self.located.position(loc)
-        self.out.append(Diagnostic(self.display, line, column, code, message, hint, rule_id, loc))
-
-    def pydantic(self, error: ValidationError, base: tuple[Any, ...], rule_id: str | None = None) -> None:
-        for item in error.errors():
-            loc = base + tuple(item["loc"])
-            code = _ERROR_CODES.get(item["type"], "R105")
-            field = ".".join(str(p) for p in item["loc"]) or "value"
-            if item["type"] == "missing":
-                message, hint = f"missing required key {field!r}", ""
-            elif item["type"] == "extra_forbidden":
-                message, hint = f"unknown key {field!r}", "remove it or check its spelling"
-            elif item["type"] in ("enum", "literal_error"):
-                message, hint = f"{field}: {item['input']!r} is not allowed", _hint_for(item)
-            else:
-                message, hint = f"{field}: {item['msg']}", _hint_for(item)
-            if field.startswith("legal_basis") and item["type"] in ("missing", "too_short") and len(item["loc"]) == 1:
-                code, message = "R204", "the rule has no legal basis"
-                hint = "add legal_basis: [{source: 政府信息公开条例, article: N, excerpt: …}]"
-            self.add(loc, code, message, hint, rule_id)
-
-
-def _hint_for(item: Any) -> str:
-    ctx = item.get("ctx") or {}
-    if "expected" in ctx:
-        return f"allowed: {ctx['expected']}"
-    if item["type"].startswith("int"):
-        return "write an Arabic number, e.g. 16 (not 十六)"
-    return ""
 
 
 def _rule_files(files: Mapping[str, Any]) -> list[str]:
     """The rule files of a rule set: YAML not named _*, outside the scenarios folder, in path order."""
     return sorted((name for name in files
                    if name.endswith(".yaml") and not name.rsplit("/", 1)[-1].startswith("_")
-                   and name.split("/")[0] != SCENARIO_DIR),
+                   and name.split("/")[0] not in (SCENARIO_DIR, APPLICATION_DIR)),
                   key=file_order)
 
 
@@ -90,7 +50,7 @@ def check_files(files: Mapping[str, str | bytes], *, root: str = ROOT,
     """Validate every file of a rule set (relative POSIX path → text, or bytes as read); the Rulebook is
     returned only when there is no error. Diagnostics name the files `root/path`."""
     diagnostics: list[Diagnostic] = []
-    precedence, name, thresholds = _load_manifest(files, root, diagnostics)
+    precedence, name, thresholds, application_order = _load_manifest(files, root, diagnostics)
     rules: list[Rule] = []
     declared: list[tuple[str, int, Any]] = []  # every rule entry, loadable or not: (file, line, id)
     seen: dict[str, Rule] = {}
@@ -106,7 +66,7 @@ def check_files(files: Mapping[str, str | bytes], *, root: str = ROOT,
         for i, raw in enumerate(entries if isinstance(entries, list) else ()):
             declared.append((display, located.position(("rules", i))[0], raw.get("id") if isinstance(raw, dict) else None))
         folder = path.split("/")[0] if "/" in path else None
-        for rule in _load_rule_file(located, collector, folder, statutes, today or dt.date.today()):
+        for rule in load_rule_file(located, collector, folder, statutes, today or dt.date.today()):
             if rule.id in seen:
                 first = seen[rule.id]
                 diagnostics.append(Diagnostic(display, rule.line, 5, "R201", f"duplicate rule id {rule.id!r}",
@@ -116,9 +76,11 @@ def check_files(files: Mapping[str, str | bytes], *, root: str = ROOT,
             rules.append(rule)
     diagnostics += _size_problems(declared, rules)
     scenarios = _load_scenarios(files, root, diagnostics)
+    applications: ApplicationRules = check_application_rules(files, root, application_order, statutes,
+                                                             today or dt.date.today(), diagnostics)
     if any(d.severity == "error" for d in diagnostics) or precedence is None:
         return None, diagnostics
-    book = Rulebook(tuple(rules), precedence, revision(files), name, tuple(scenarios), thresholds)
+    book = Rulebook(tuple(rules), precedence, revision(files), name, tuple(scenarios), thresholds, applications)
     return book, diagnostics
 
 
@@ -175,28 +137,28 @@ def load_rulebook(directory: Path) -> Rulebook:
     return load_files(read_files(directory), root=directory_root(directory))
 
 
-def _load_manifest(files: Mapping[str, str | bytes], root: str,
-                   out: list[Diagnostic]) -> tuple[Precedence | None, str, tuple[Threshold, ...]]:
+def _load_manifest(files: Mapping[str, str | bytes], root: str, out: list[Diagnostic]
+                   ) -> tuple[Precedence | None, str, tuple[Threshold, ...], tuple[str, ...]]:
     display = f"{root}/{MANIFEST}"
     if MANIFEST not in files:
         out.append(Diagnostic(display, 1, 1, "R102", f"the manifest {MANIFEST} is missing",
                               "copy rules/_ruleset.yaml from the project"))
-        return None, "", ()
+        return None, "", (), ()
     located = parse_located(files[MANIFEST], display)
     if isinstance(located, Diagnostic):
         out.append(located)
-        return None, "", ()
+        return None, "", (), ()
     collector = _Collector(located, display, out)
     data = located.data if isinstance(located.data, dict) else {}
     if data.get("schema") != MANIFEST_SCHEMA:
         collector.add(("schema",), "R010", f"the manifest's schema must be {MANIFEST_SCHEMA!r}, got {data.get('schema')!r}",
                       "a newer schema needs a newer gongkai")
-        return None, "", ()
+        return None, "", (), ()
     try:
         spec = ManifestSpec.model_validate(data)
     except ValidationError as exc:
         collector.pydantic(exc, ())
-        return None, "", ()
+        return None, "", (), ()
     order: dict[str, tuple[str, ...]] = {}
     for field_name in DECIDED_FIELDS:
         values = [v.value for v in getattr(spec.precedence, field_name)]
@@ -223,99 +185,21 @@ def _load_manifest(files: Mapping[str, str | bytes], root: str,
         if problem:
             collector.add(("backtest", "thresholds", i, "metric"), "R104", f"backtest threshold {t.metric!r}: {problem}")
         thresholds.append(Threshold(t.metric, t.at_least, t.at_most, t.note))
-    return Precedence(order), spec.name, tuple(thresholds)
+    return Precedence(order), spec.name, tuple(thresholds), _application_order(spec, collector)
 
 
-def _load_rule_file(located: Located, c: _Collector, folder: str | None, statutes: Any, today: dt.date) -> list[Rule]:
-    data = located.data
-    if not isinstance(data, dict) or "schema" not in data:
-        c.add((), "R010", "a rule file must start with `schema: gongkai-rules/1`", "add it as the first line")
-        return []
-    if data["schema"] != RULE_FILE_SCHEMA:
-        c.add(("schema",), "R010", f"unknown schema {data['schema']!r}; this gongkai reads {RULE_FILE_SCHEMA!r}",
-              "a newer schema needs a newer gongkai; the file is refused, not skipped")
-        return []
-    try:
-        spec = RuleFileSpec.model_validate(data)
-    except ValidationError as exc:
-        c.pydantic(exc, ())
-        return []
-    rules = []
-    for index, raw in enumerate(spec.rules):
-        rule = _load_rule(raw, ("rules", index), c, folder, statutes, today)
-        if rule is not None:
-            rules.append(rule)
-    return rules
-
-
-def _load_rule(raw: Any, loc: tuple[Any, ...], c: _Collector, folder: str | None, statutes: Any,
-               today: dt.date) -> Rule | None:
-    rule_id = raw.get("id") if isinstance(raw, dict) else None
-    rule_id = rule_id if isinstance(rule_id, str) else None
-    errors_before = sum(1 for d in c.out if d.severity == "error")
-    if not isinstance(raw, dict):
-        c.add(loc, "R105", "each rule must be a mapping", "start it with `- id: …`")
-        return None
-    try:
-        spec = RuleSpec.model_validate(raw)
-    except ValidationError as exc:
-        c.pydantic(exc, loc, rule_id)
-        spec = None
-    when = None
-    if "when" in raw:
-        when = parse_condition(raw["when"], loc + ("when",),
-                               lambda l, code, msg, hint: c.add(l, code, msg, hint, rule_id))
-    if spec is None:
-        return None
-    if folder and not spec.id.startswith(folder + "."):
-        c.add(loc + ("id",), "R202", f"rule id {spec.id!r} must start with its folder name {folder + '.'!r}",
-              f"e.g. {folder}.{spec.id.split('.')[-1]}", spec.id)
-    _check_outcome(spec, loc, c)
-    verified = []
-    for i, basis in enumerate(spec.legal_basis):
-        verifiable, problem = check_citation(statutes, basis.source, basis.article, basis.paragraph, basis.item,
-                                             basis.excerpt)
-        verified.append(verifiable and problem is None)
-        if problem:
-            c.add(loc + ("legal_basis", i), "R205", problem,
-                  "quote the statute exactly (data/statutes/); join separate pieces with ……", spec.id)
-    if spec.effective and spec.effective.until and dt.date.fromisoformat(spec.effective.until) < today:
-        c.add(loc + ("effective", "until"), "W401", f"the rule stopped applying on {spec.effective.until}",
-              "set mode: disabled or remove the rule", spec.id)
-    if spec.mode is not RuleMode.DISABLED:
-        expects = {e.expect for e in spec.examples}
-        for needed in ("fires", "does_not_fire"):
-            if needed not in expects:
-                c.add(loc + ("examples",) if spec.examples else loc + ("id",), "R302",
-                      f"rule {spec.id!r} has no example that {needed.replace('_', ' ')}",
-                      "add an example document and `expect: " + needed + "`", spec.id)
-    if when is None or sum(1 for d in c.out if d.severity == "error") > errors_before:
-        return None
-    line = c.located.position(loc)[0]
-    examples = tuple(
-        Example(e.name, e.document, e.expect, c.display, c.located.position(loc + ("examples", i))[0])
-        for i, e in enumerate(spec.examples)
-    )
-    return Rule(
-        id=spec.id, title=spec.title, mode=spec.mode, confidence=spec.confidence,
-        outcome={k: v.value for k, v in spec.outcome if v is not None},
-        legal_basis=tuple({**b.model_dump(exclude_none=True), "verified": ok}
-                          for b, ok in zip(spec.legal_basis, verified, strict=True)),
-        when=when, examples=examples, file=c.display, line=line,
-        effective_from=spec.effective.from_ if spec.effective else None,
-        effective_until=spec.effective.until if spec.effective else None, note=spec.note,
-    )
-
-
-def _check_outcome(spec: RuleSpec, loc: tuple[Any, ...], c: _Collector) -> None:
-    """SCHEMA's consistency, per rule (engine/consistency.py): a rule must never suggest an impossible combination."""
-    out = spec.outcome
-    problems = []
-    if not any(v is not None for _, v in out):
-        problems.append("the outcome sets nothing: give at least one of category, exemption, secrecy, column")
-    problems += rule_problems(dict(out))
-    for problem in problems:
-        c.add(loc + ("outcome",), "R206", problem, "see SCHEMA's consistency rules", spec.id)
+def _application_order(spec: ManifestSpec, collector: "_Collector") -> tuple[str, ...]:
+    """precedence.application_outcome: every outcome of an application once (optional: none, no order)."""
+    given = spec.precedence.application_outcome
+    if given is None:
+        return ()
+    values = [v.value for v in given]
+    missing = [v.value for v in ApplicationOutcome if v.value not in values]
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if missing or dupes:
+        collector.add(("precedence", "application_outcome"), "R203",
+                      f"precedence.application_outcome must list every value once; missing {missing}, repeated {dupes}")
+    return tuple(values)
 
 
 def _load_scenarios(files: Mapping[str, str | bytes], root: str, out: list[Diagnostic]) -> list[Scenario]:

@@ -6,12 +6,13 @@ source of evidence: which words matched where, for every leaf that made a rule f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Iterable
 
 import re2
 
-from engine.facts.derive import FIELDS, Facts
+from engine.facts.derive import FIELDS, Facts, FieldSpec
 from engine.facts.personal_data import redact
 from engine.rules.conditions import Combo, Condition, Leaf
 
@@ -28,10 +29,10 @@ def compiled(pattern: str) -> "re2._Regexp":
     return re2.compile(pattern, options=_NO_CAPTURE)
 
 
-def leaf_holds(leaf: Leaf, facts: Facts) -> bool:
-    """Whether one leaf holds for the facts."""
+def leaf_holds(leaf: Leaf, facts: Facts | Mapping[str, Any], fields: Mapping[str, FieldSpec] = FIELDS) -> bool:
+    """Whether one leaf holds for the facts (of a document, or of the vocabulary `fields`)."""
     value, op, target = facts[leaf.field], leaf.op, leaf.value
-    ftype = FIELDS[leaf.field].type
+    ftype = fields[leaf.field].type
     if op == "exists":
         return bool(value) == target
     if op == "equals":
@@ -57,11 +58,11 @@ def leaf_holds(leaf: Leaf, facts: Facts) -> bool:
     raise ValueError(f"unknown operator {op}")
 
 
-def holds(cond: Condition, facts: Facts) -> bool:
+def holds(cond: Condition, facts: Facts | Mapping[str, Any], fields: Mapping[str, FieldSpec] = FIELDS) -> bool:
     """Whether a condition holds for the facts."""
     if isinstance(cond, Leaf):
-        return leaf_holds(cond, facts)
-    results = (holds(child, facts) for child in cond.children)
+        return leaf_holds(cond, facts, fields)
+    results = (holds(child, facts, fields) for child in cond.children)
     if cond.kind == "all":
         return all(results)
     if cond.kind == "any":

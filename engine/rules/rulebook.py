@@ -111,6 +111,19 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ApplicationRules:
+    """The application rules of a rule set (rules/applications/): they decide an application's
+    `application_outcome` from its own facts (engine/rules/application_rules.py), never a document's fields;
+    `order` is the manifest's precedence of that field (empty when the manifest gives none)."""
+
+    rules: tuple[Rule, ...] = ()
+    order: tuple[str, ...] = ()
+
+    def active(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.mode is not RuleMode.DISABLED)
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """Every rule of a directory, the manifest's precedence and the revision of the files."""
 
@@ -120,6 +133,7 @@ class Rulebook:
     name: str
     scenarios: tuple[Scenario, ...] = field(default=())
     thresholds: tuple[Threshold, ...] = field(default=())
+    applications: ApplicationRules = field(default=ApplicationRules())  # never evaluated on a document
 
     def active(self) -> tuple[Rule, ...]:
         """Rules that are evaluated: enforce and monitor."""

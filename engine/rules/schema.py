@@ -21,6 +21,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,6 +30,7 @@ from pydantic.json_schema import models_json_schema
 from engine.facts.derive import FIELDS, FieldSpec
 from engine.facts.document import SOURCES, TEXT_FIELDS, Document
 from engine.paths import PROJECT_ROOT
+from engine.rules.application_rules import APPLICATION_FIELDS
 from engine.rules.conditions import _ALLOWED, COMBINATORS, MAX_PATTERN, OPERATORS
 from engine.rules.spec import MANIFEST_SCHEMA, RULE_FILE_SCHEMA, RULE_ID_PATTERN, ManifestSpec, RuleFileSpec, RuleSpec
 from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, LABELS_ZH
@@ -42,6 +44,8 @@ _COMBINATOR_TEXT = {"all": "every condition holds (全部满足)", "any": "at le
                     "none": "no condition holds (均不满足)"}
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
 _SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else")
+FACTS = "Fields and facts"  # the sections of rules/README.md with each vocabulary's table
+APPLICATION_FACTS = "Application facts"
 
 
 def rule_file_schema() -> dict[str, Any]:
@@ -53,6 +57,23 @@ def rule_file_schema() -> dict[str, Any]:
     defs["RuleSpec"]["properties"]["when"] = {"$ref": "#/$defs/Condition"}
     defs["ExampleSpec"]["properties"]["document"] = {"$ref": "#/$defs/Document"}
     defs["Condition"], defs["Document"] = _condition(), _document()
+    return _described(schema)
+
+
+def application_rule_file_schema() -> dict[str, Any]:
+    """rules/applications/*.yaml: the same rule file, its conditions over an application's facts and its
+    examples' `document` a set of those facts (engine/rules/application_rules.py)."""
+    schema = _from_models(RuleFileSpec, RuleSpec, title="gongkai application rule file (依申请公开规则文件)")
+    defs = schema["$defs"]
+    schema["properties"]["schema"]["const"] = RULE_FILE_SCHEMA
+    schema["properties"]["rules"]["items"] = {"$ref": "#/$defs/RuleSpec"}
+    defs["RuleSpec"]["properties"]["when"] = {"$ref": "#/$defs/Condition"}
+    defs["ExampleSpec"]["properties"]["document"] = {"$ref": "#/$defs/Document"}
+    defs["Condition"] = _condition(APPLICATION_FIELDS, APPLICATION_FACTS)
+    meanings = {name: cells[-1] for name, cells in _readme_table(APPLICATION_FACTS).items()}
+    defs["Document"] = {"type": "object", "additionalProperties": False,
+                        "description": "An application as its facts (unnamed facts take their defaults).",
+                        "properties": {name: {"description": meanings.get(name, name)} for name in APPLICATION_FIELDS}}
     return _described(schema)
 
 
@@ -158,14 +179,14 @@ def _readme_table(heading: str) -> dict[str, list[str]]:
     return rows
 
 
-def _field_meanings() -> dict[str, str]:
-    return {name: cells[-1] for name, cells in _readme_table("Fields and facts").items()}
+def _field_meanings(heading: str = FACTS) -> dict[str, str]:
+    return {name: cells[-1] for name, cells in _readme_table(heading).items()}
 
 
-def _condition() -> dict[str, Any]:
+def _condition(fields: Mapping[str, FieldSpec] = FIELDS, heading: str = FACTS) -> dict[str, Any]:
     """The `when:` grammar of conditions.parse_condition: a combinator, or a field and one operator."""
-    meanings = _field_meanings()
-    hover = [f"{spec.type} field: {meanings.get(name, '')}" for name, spec in FIELDS.items()]
+    meanings = _field_meanings(heading)
+    hover = [f"{spec.type} field: {meanings.get(name, '')}" for name, spec in fields.items()]
     operators = {op: f"{op} ({cells[0]}): {cells[-1]}" for op, cells in _readme_table("Conditions").items()}
     by_type = "; ".join(f"{t}: {', '.join(op for op in OPERATORS if op in ops)}" for t, ops in _ALLOWED.items())
     nested = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Condition"}}
@@ -173,14 +194,14 @@ def _condition() -> dict[str, Any]:
         "required": ["field"],
         "propertyNames": {"enum": ["field", *OPERATORS]},
         "minProperties": 2, "maxProperties": 2,  # the field and exactly one operator
-        "allOf": [_leaf(name, spec, operators) for name, spec in FIELDS.items()],
+        "allOf": [_leaf(name, spec, operators) for name, spec in fields.items()],
     }
     return {
         "type": "object",
         "description": "A condition (条件): {all|any|none: [conditions]}, or {field: NAME, OPERATOR: value}.",
         "properties": {
             **{k: {**nested, "description": f"{k}: {_COMBINATOR_TEXT.get(k, '')}"} for k in COMBINATORS},
-            "field": {"enum": list(FIELDS),
+            "field": {"enum": list(fields),
                       "enumDescriptions": hover,
                       "description": f"The field or fact to test (字段); its type decides the operators. {by_type}"},
         },
@@ -222,7 +243,7 @@ def _document() -> dict[str, Any]:
 
 
 SCHEMAS = {"rule-file.schema.json": rule_file_schema, "ruleset.schema.json": ruleset_schema,
-           "scenarios.schema.json": scenarios_schema}
+           "scenarios.schema.json": scenarios_schema, "application-rule-file.schema.json": application_rule_file_schema}
 
 
 def render(schema: dict[str, Any]) -> str:

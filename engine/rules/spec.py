@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from engine.vocabulary import DECIDED_FIELDS, FIELD_VOCABULARY, Category, Column, Exemption, RuleMode, Secrecy
+from engine.vocabulary import (DECIDED_FIELDS, FIELD_VOCABULARY, ApplicationOutcome, Category, Column, Exemption, RuleMode,
+                               Secrecy)
 
 RULE_FILE_SCHEMA = "gongkai-rules/1"
 MANIFEST_SCHEMA = "gongkai-ruleset/1"
@@ -45,7 +46,8 @@ class LegalBasisSpec(_Strict):
 
 
 class OutcomeSpec(_Strict):
-    """What a rule suggests: any subset of the four decided fields."""
+    """What a rule suggests: a document rule, any subset of the four decided fields; an application rule
+    (rules/applications/), the application's outcome alone (the two never mix)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)  # enums from strings
 
@@ -53,6 +55,7 @@ class OutcomeSpec(_Strict):
     exemption: Exemption | None = None
     secrecy: Secrecy | None = None
     column: Column | None = None
+    application_outcome: ApplicationOutcome | None = None
 
 
 class EffectiveSpec(_Strict):
@@ -114,6 +117,8 @@ class PrecedenceSpec(_Strict):
     exemption: list[Exemption]
     secrecy: list[Secrecy]
     column: list[Column]
+    # The application rules' field (rules/applications/): every ApplicationOutcome once, the winner first.
+    application_outcome: list[ApplicationOutcome] | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 

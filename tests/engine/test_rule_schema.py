@@ -27,6 +27,7 @@ from tests.conftest import RULES
 SCHEMA = {name: json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8")) if (SCHEMA_DIR / name).exists() else {}
           for name in SCHEMAS}
 RULE_FILE, RULESET, SCENARIOS = "rule-file.schema.json", "ruleset.schema.json", "scenarios.schema.json"
+APPLICATION_RULE_FILE = "application-rule-file.schema.json"
 YAML_FILES = sorted(RULES.rglob("*.yaml"))
 
 
@@ -35,6 +36,8 @@ def _schema_for(path: Path) -> str:
     rel = path.relative_to(RULES)
     if rel.parts[0] == "tests":
         return SCENARIOS
+    if rel.parts[0] == "applications":
+        return APPLICATION_RULE_FILE
     return RULESET if rel.name == "_ruleset.yaml" else RULE_FILE
 
 
@@ -286,7 +289,8 @@ def test_readme_settings_map_every_rule_folder() -> None:
     section = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split(
         "## Editing rules with completion and inline errors")[1].split("\n## ")[0]
     mapping = json.loads("{" + section.split("```json\n")[1].split("```")[0] + "}")["yaml.schemas"]
-    folders = {p.name for p in RULES.iterdir() if p.is_dir() and p.name != "tests"}
+    folders = {p.name for p in RULES.iterdir() if p.is_dir() and p.name not in ("tests", "applications")}
     assert mapping[f"data/schema/{RULE_FILE}"] == [f"rules/{name}/*.yaml" for name in sorted(folders)]
+    assert mapping[f"data/schema/{APPLICATION_RULE_FILE}"] == "rules/applications/*.yaml"
     assert mapping[f"data/schema/{SCENARIOS}"] == "rules/tests/*.yaml"
     assert mapping[f"data/schema/{RULESET}"] == "rules/_ruleset.yaml"
