@@ -55,6 +55,7 @@ NAV = (
     NavLink("/queues/secrecy_review", "保密审核", "secrecy_queue", "待保密审核的文件，风险高的在前"),
     NavLink("/queues/disclosure_review", "公开方式审核", "disclosure_queue", "待公开方式审核的文件，风险高的在前"),
     NavLink("/stores", "四库", "read_store", "主动公开、依申请公开、不予公开、非政府信息四库：检索、筛选、导出"),
+    NavLink("/applications", "依申请公开办理", "read_applications", "政府信息公开申请：登记、答复期限、办理与答复"),
     NavLink("/feed", "网站发布预览", "feed", "门户网站将要显示的主动公开信息"),
     NavLink("/overdue", "逾期督办", "read_supervision", "逾期未审、逾期未公开与漏报"),
     NavLink("/reports", "统计报表", "read_accuracy", "统计、准确率、督办报表"),  # read_accuracy: any report

@@ -1,0 +1,238 @@
+"""The application pages (依申请公开, issue 17) without a browser: the list by effective deadline with its filters,
+the 登记 form (ApplicationIn through the API's own use case; bad input refused field by field in Chinese, what was
+typed kept), the case page (record, clock, timeline, receipt links) and its forms (confirm, assign, every
+transition offered by the lifecycle and only those), a refusal of the law shown with its rule and article, a
+clerk's scope (another division's application is 404 and not listed), CSRF required. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.settings import Settings
+from api.pages.application_forms import TRANSITIONS, offered
+from engine.applications.lifecycle import ARROWS
+from tests.service.conftest import Api
+from tests.service.pages import csrf_of, person
+from tests.service.test_applications import event, registered
+
+FORM = {"channel": "in_person", "submitted_at": "2025-09-26T09:30", "applicant_kind": "natural_person",
+        "applicant_name": "王某某", "applicant_id_type": "居民身份证", "applicant_id_number": "110101199001011234",
+        "applicant_phone": "13900000000", "description": "2025年某街道道路维修合同", "items": "1",
+        "form_requested": "electronic", "delivery": "email", "handler_division": "城建科"}
+
+
+@pytest.fixture
+def settings(database_url: str, model_dir: Path, audit_key_file: Path) -> Settings:
+    """The agency's letter settings configured: the receipt can be printed."""
+    return Settings(database_url=database_url, model=model_dir, agency_code="11010000", audit_key_file=audit_key_file,
+                    agency_name="北京市某某委员会", contact_person="王联络", contact_phone="010-87654321",
+                    review_authority="北京市人民政府", court="北京市第四中级人民法院",
+                    progress_query="https://www.example.gov.cn/ysqgk 查询码 A7K2")
+
+
+def _text(answer: Any) -> str:
+    """The page's visible text, roughly: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", answer.text))
+
+
+def _office(app: Any) -> TestClient:
+    return person(app, "登记员甲", "office")
+
+
+def _register(client: TestClient, **fields: str) -> Any:
+    return client.post("/applications/new", data={"csrf": csrf_of(client, "/applications/new"), **FORM, **fields},
+                       follow_redirects=False)
+
+
+def _act(client: TestClient, app_id: int, path: str, **fields: str) -> Any:
+    page = client.get(f"/applications/{app_id}")
+    version = re.search(r'name="lock_version" value="(\d+)"', page.text)
+    data = {"csrf": csrf_of(client, f"/applications/{app_id}"), **fields}
+    if version is not None:
+        data.setdefault("lock_version", version.group(1))
+    return client.post(f"/applications/{app_id}/{path}", data=data, follow_redirects=False)
+
+
+def test_the_office_registers_on_the_page_and_lands_on_the_case(api: Api, app: Any) -> None:
+    office = _office(app)
+    answer = _register(office)
+    assert answer.status_code == 303, answer.text
+    app_id = int(re.fullmatch(r"/applications/(\d+)\?done=registered", answer.headers["location"]).group(1))
+    case = api.as_("office").get(f"/v1/applications/{app_id}").json()
+    assert case["received_on"] == "2025-09-26" and case["receipt_basis"] == "handed_in"
+    assert case["applicant"]["name"] == "王某某" and case["handler_division"] == "城建科"
+    page = office.get(answer.headers["location"])
+    text = _text(page)
+    assert page.status_code == 200 and "已登记" in text and case["reg_no"] in text
+    assert "提交之日（条例第三十一条第一项）" in text and "2025-10-30" in text  # basis and statutory deadline
+    assert f'href="/v1/applications/{app_id}/receipt?output=html"' in page.text
+    assert f'href="/v1/applications/{app_id}/receipt?output=docx"' in page.text
+    assert office.get(f"/v1/applications/{app_id}/receipt?output=html").status_code == 200  # the link works
+
+
+def test_bad_registration_input_is_refused_field_by_field_and_kept(app: Any) -> None:
+    office = _office(app)
+    answer = _register(office, applicant_name="", description="", applicant_kind="legal_person",
+                       submitted_at="昨天上午", applicant_phone="＜script＞电话")
+    assert answer.status_code == 422
+    text = _text(answer)
+    assert "未能登记" in text
+    for field, words in (("applicant_name", "请填写申请人姓名或名称"), ("description", "请填写申请获取的政府信息"),
+                         ("submitted_at", "不是有效的时间"), ("applicant_org_subtype", "法人或其他组织须选择组织类别")):
+        assert re.search(rf'id="e-f-{field}">[^<]*{words}', answer.text), field
+        assert f'href="#f-{field}"' in answer.text
+    assert 'value="昨天上午"' in answer.text and "＜script＞电话" in answer.text  # what was typed is kept
+    assert '<option value="legal_person" selected>' in answer.text
+    post = _register(office, channel="post_signed", submitted_at="")  # no signed-for day: 条例第三十一条第二项
+    assert post.status_code == 422 and re.search(r'id="e-f-signed_for_on">[^<]*签收日期', post.text)
+
+
+def test_the_list_is_by_effective_deadline_and_filters_as_the_api(api: Api, app: Any) -> None:
+    late = registered(api, "2025-03-03", handler_division="法规处")["id"]
+    soon = registered(api, "2025-09-26")["id"]
+    event(api, soon, "start", "2025-09-29")
+    event(api, soon, "extend", "2025-10-20", why="数量较多", approved_by="李主任")
+    done = registered(api, "2025-05-06")["id"]
+    event(api, done, "answer_on_the_spot", "2025-05-06", outcome="disclosed")
+    office = _office(app)
+    page = office.get("/applications")
+    assert page.status_code == 200
+    assert [int(n) for n in re.findall(r'href="/applications/(\d+)"', page.text)] == [late, soon, done]
+    assert page.text.count("已逾期</span>") == 2  # the answered one is not overdue
+    filtered = office.get("/applications", params={"division": "法规处"})
+    assert re.findall(r'href="/applications/(\d+)"', filtered.text) == [str(late)]
+    by_status = office.get("/applications", params={"status": "answered_on_the_spot"})
+    assert re.findall(r'href="/applications/(\d+)"', by_status.text) == [str(done)]
+    not_late = office.get("/applications", params={"overdue": "no"})
+    assert re.findall(r'href="/applications/(\d+)"', not_late.text) == [str(done)]
+    before = office.get("/applications", params={"due_before": "2025-11-01"})
+    assert re.findall(r'href="/applications/(\d+)"', before.text) == [str(late)]
+    for bad in ({"status": "nonsense"}, {"overdue": "maybe"}, {"due_before": "2025-13-40"}, {"page": "0"}):
+        answer = office.get("/applications", params=bad)
+        assert answer.status_code == 422 and "text/html" in answer.headers["content-type"], bad
+
+
+def test_only_the_transitions_the_lifecycle_allows_are_offered(api: Api, app: Any) -> None:
+    assert set(TRANSITIONS) == set(ARROWS) - {"confirm"}
+    office = _office(app)
+    app_id = registered(api)["id"]
+    page = office.get(f"/applications/{app_id}").text
+    shown = re.findall(r'name="kind" value="(\w+)"', page)
+    assert shown == offered("registered") and "extend" not in shown and "start" in shown
+    event(api, app_id, "start", "2025-09-29")
+    shown = re.findall(r'name="kind" value="(\w+)"', office.get(f"/applications/{app_id}").text)
+    assert set(shown) == {k for k, (sources, _) in ARROWS.items() if "in_progress" in sources}
+
+
+def test_each_transition_form_moves_the_case_through_the_use_case(api: Api, app: Any) -> None:
+    office = _office(app)
+    app_id = registered(api)["id"]
+    steps = [("start", {"on": "2025-09-29"}),
+             ("extend", {"on": "2025-10-20", "approved_by": "李主任", "why": "申请的信息数量较多", "working_days": "20"}),
+             ("consult_third_party", {"on": "2025-10-21", "recipient_received_on": "2025-10-22"}),
+             ("consultation_ended", {"on": "2025-10-27", "replied_on": "2025-10-27"}),
+             ("send_fee_notice", {"on": "2025-10-28", "fee_method": "by_pages", "fee_basis": "120",
+                                  "applicant_received_on": "2025-10-29"}),
+             ("fee_paid", {"on": "2025-10-30"}),
+             ("draft_answer", {"on": "2025-11-03"}),
+             ("set_outcome", {"on": "2025-11-04", "outcome": "partial"}),
+             ("approve_answer", {"on": "2025-11-05"}), ("dispatch_answer", {"on": "2025-11-06"}),
+             ("serve", {"on": "2025-11-10"}), ("archive", {"on": "2025-11-11"})]
+    for kind, fields in steps:
+        answer = _act(office, app_id, "events", kind=kind, **fields)
+        assert answer.status_code == 303, (kind, _text(answer)[-800:])
+        assert answer.headers["location"] == f"/applications/{app_id}?done={kind}"
+    case = api.as_("office").get(f"/v1/applications/{app_id}").json()
+    assert case["status"] == "archived" and case["outcome"] == "partial"
+    assert [e["kind"] for e in case["timeline"]][1:] == [k for k, _ in steps]
+    assert case["clock"]["extended_by"] == 20 and case["clock"]["pauses"]
+    text = _text(office.get(f"/applications/{app_id}"))
+    for words in ("延长答复期限", "李主任", "申请的信息数量较多", "办理中 → 办理中", "部分公开", "征求第三方意见",
+                  "已归档", "表三"):
+        assert words in text, words
+    assert 'name="kind"' not in office.get(f"/applications/{app_id}").text  # archived: nothing more to do
+
+
+def test_a_refusal_of_the_law_is_shown_with_its_rule_and_article_and_the_form_kept(api: Api, app: Any) -> None:
+    office = _office(app)
+    app_id = registered(api)["id"]
+    event(api, app_id, "start", "2025-09-29")
+    answer = _act(office, app_id, "events", kind="extend", on="2025-11-20", approved_by="李主任", why="逾期才想起延长")
+    assert answer.status_code == 409
+    text = _text(answer)
+    assert "未能办理" in text and "条例第三十三条第二款" in text and "extension" in text
+    assert 'details class="transition" id="t-extend" open' in answer.text and 'value="李主任"' in answer.text
+    assert "逾期才想起延长" in answer.text
+    assert api.as_("office").get(f"/v1/applications/{app_id}").json()["clock"]["extended_by"] == 0
+    # an arrow the lifecycle does not allow from here, posted anyway: refused by the lifecycle, in Chinese
+    crafted = _act(office, app_id, "events", kind="serve", on="2025-10-01")
+    assert crafted.status_code == 409 and "当前状态下不能进行此项办理" in _text(crafted)
+    missing = _act(office, app_id, "events", kind="set_outcome", on="2025-10-01")
+    assert missing.status_code in (409, 422)
+    future = _act(office, app_id, "events", kind="draft_answer", on="2999-01-01")
+    assert future.status_code == 422 and re.search(r'id="e-t-draft_answer-on">[^<]*不能晚于今天', future.text)
+
+
+def test_confirm_and_assign_forms(api: Api, app: Any) -> None:
+    office = _office(app)
+    app_id = registered(api, channel="online", submitted_at="2025-09-26T20:00:00+08:00")["id"]
+    page = office.get(f"/applications/{app_id}")
+    assert "待确认收到" in _text(page) and "尚未与申请人确认收到申请" in _text(page)
+    assert 'action="/applications/%d/confirm"' % app_id in page.text and "receipt?output" not in page.text
+    bad = _act(office, app_id, "confirm", confirmation_at="2025-09-28T10:00", confirmation_way="", confirmation_staff="")
+    assert bad.status_code == 422 and re.search(r'id="e-c-confirmation_way">[^<]*请填写确认方式', bad.text)
+    ok = _act(office, app_id, "confirm", confirmation_at="2025-09-28T10:00", confirmation_way="电话",
+              confirmation_staff="赵某")
+    assert ok.status_code == 303
+    case = api.as_("office").get(f"/v1/applications/{app_id}").json()
+    assert case["received_on"] == "2025-09-28" and case["status"] == "registered"
+    moved = _act(office, app_id, "assign", handler_division="法规处", why="职责所在")
+    assert moved.status_code == 303
+    assert api.as_("office").get(f"/v1/applications/{app_id}").json()["handler_division"] == "法规处"
+
+
+def test_a_clerk_sees_and_handles_only_their_divisions_applications(api: Api, app: Any) -> None:
+    ours = registered(api, handler_division="城建科")["id"]
+    theirs = registered(api, handler_division="法规处")["id"]
+    clerk = person(app, "信息员乙", "clerk", "城建科")
+    listed = clerk.get("/applications")
+    assert re.findall(r'href="/applications/(\d+)"', listed.text) == [str(ours)]
+    assert "登记新申请" not in listed.text
+    other = clerk.get(f"/applications/{theirs}")
+    missing = clerk.get("/applications/999999")
+    assert other.status_code == missing.status_code == 404
+    assert _text(other) == _text(missing).replace("999999", str(theirs)) or "未找到此申请" in _text(other)
+    assert clerk.get(f"/applications/{ours}").status_code == 200
+    page = clerk.get(f"/applications/{ours}").text
+    assert "/confirm" not in page and "/assign" not in page and 'name="kind" value="start"' in page
+    posted = clerk.post(f"/applications/{theirs}/events", data={"csrf": csrf_of(clerk, "/applications"), "kind": "start"})
+    assert posted.status_code == 404
+    assert api.as_("office").get(f"/v1/applications/{theirs}").json()["status"] == "registered"
+    started = _act(clerk, ours, "events", kind="start", on="2025-09-29")
+    assert started.status_code == 303
+    assert clerk.get("/applications/new").status_code == 403
+    assert _act(clerk, ours, "assign", handler_division="城建科").status_code == 403
+
+
+def test_readers_read_and_csrf_is_required(api: Api, app: Any) -> None:
+    app_id = registered(api)["id"]
+    supervisor = person(app, "监察丙", "supervisor")
+    page = supervisor.get(f"/applications/{app_id}")
+    assert page.status_code == 200 and 'name="kind"' not in page.text and "/confirm" not in page.text
+    assert supervisor.post(f"/applications/{app_id}/events", data={"csrf": csrf_of(supervisor), "kind": "start"}
+                           ).status_code == 403
+    office = _office(app)
+    for path, data in (("/applications/new", FORM), (f"/applications/{app_id}/events", {"kind": "start"}),
+                       (f"/applications/{app_id}/assign", {"handler_division": "法规处"})):
+        assert office.post(path, data=data, follow_redirects=False).status_code == 403, path
+        assert office.post(path, data={**data, "csrf": "forged"}, follow_redirects=False).status_code == 403, path
+    assert api.as_("office").get(f"/v1/applications/{app_id}").json()["status"] == "registered"
+    assert api.as_("office").get("/v1/applications").json()["total"] == 1
+    reviewer = person(app, "审核丁", "disclosure_reviewer")
+    assert reviewer.get("/applications").status_code == 403
