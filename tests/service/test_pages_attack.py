@@ -28,6 +28,7 @@ from engine.vocabulary import Role, Store
 from models.tables import AuditEventRow
 from tests.service.conftest import Api, push_item, review_item, sample_documents
 from tests.service.pages import person
+from tests.service.test_applications import registered
 
 PUBLIC = {"/signin", "/signout", "/", "/assets/{name}"}
 SECRET_WORD = "青松行动"  # in the secret item's title and text, and nowhere else
@@ -77,7 +78,9 @@ def world(api: Api, app: Any) -> dict[str, int]:
     # a second secret still waiting at secrecy review, long past its Art. 26 date: in the queues and 逾期督办
     waiting = api.push({**doc, "id": "attack-secret-waiting", "closed_on": "2025-01-06"})
     assert waiting.status_code == 201, waiting.text
-    return {"secret": secret, "plain": plain, "waiting": int(waiting.json()["id"])}
+    # an application (依申请公开) handled by the clerk's division: its case page is walked too
+    application = registered(api, handler_division=DIVISION)["id"]
+    return {"secret": secret, "plain": plain, "waiting": int(waiting.json()["id"]), "application": application}
 
 
 def addresses(app: Any, ids: dict[str, int]) -> Iterator[tuple[str, str | None]]:
@@ -86,7 +89,8 @@ def addresses(app: Any, ids: dict[str, int]) -> Iterator[tuple[str, str | None]]
         if "GET" not in route.methods or route.path in PUBLIC:
             continue
         params = re.findall(r"{(\w+)}", route.path)
-        values = {"item_id": [str(ids["secret"]), str(ids["waiting"])], "store": [s.value for s in Store]}
+        values = {"item_id": [str(ids["secret"]), str(ids["waiting"])], "store": [s.value for s in Store],
+                  "app_id": [str(ids["application"])]}
         if any(p not in values for p in params):
             continue  # e.g. a rule revision: holds no item
         for combo in itertools.product(*(values[p] for p in params)):
@@ -152,6 +156,7 @@ def test_no_form_changes_anything_without_the_sessions_csrf_token(app: Any, worl
         if "POST" not in route.methods or route.path in PUBLIC or action is None:
             continue
         path = route.path.replace("{item_id}", str(world["plain"])).replace("{store}", "proactive")
+        path = path.replace("{app_id}", str(world["application"]))
         path = re.sub(r"{\w+}", "1", path)
         for role in PERMISSIONS[action]:
             if role not in clients:
