@@ -5,7 +5,8 @@ On a fresh scratch database (a temporary SQLite file by default; on PostgreSQL t
 the URL, dropped and made again) the app's tables are created (models.migrate.upgrade) and --applications
 applications registered through the service's own use cases in this process, as the routes call them (no
 HTTP): api/applications/register.register then commit, and each transition as POST …/events does it
-(handle.load, handle.one_writer, handle.transition: the lifecycle, the clock, the event, the audit). The
+(handle.load, handle.one_writer, handle.transition: the lifecycle, the clock, the event, the audit; before
+dispatch_answer the answer letter is issued, api/letters/issued.issue, and checked, as the routes do). The
 applications are varied: seven channels (online ones confirmed at registration), receipt days spread over
 2025-01-02 … 2026-10-30, eight handling divisions, both kinds of applicant. Then they are moved on: most to
 an answer (start, draft, outcome, approval, dispatch) and served, some after a correction, some with an
@@ -54,6 +55,8 @@ from api.applications import handle, queries, register, views  # noqa: E402
 from api.applications.schemas import ApplicationIn, EventIn  # noqa: E402
 from api.context import Actor, Context  # noqa: E402
 from api.errors import Conflict, Invalid  # noqa: E402
+from api.letters import answer_kind, issued, templates_at  # noqa: E402
+from api.letters.schemas import LetterIn  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from engine.workflow.working_days import WorkingCalendar, today_in_china  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
@@ -67,6 +70,23 @@ OUTCOMES = ["disclosed", "disclosed", "partial", "disclosed.already_public", "ca
 FIRST, LAST = dt.date(2025, 1, 2), dt.date(2026, 10, 30)
 OFFICE = Actor("bench-office", "office")
 PAGE = 50
+# The agency's letter settings: dispatch_answer needs the answer letter on file (条例第三十六条).
+LETTER_SETTINGS = {"agency_name": "某某委员会", "contact_person": "王联络", "contact_phone": "010-87654321",
+                   "review_authority": "某某市人民政府", "court": "某某市中级人民法院",
+                   "letter_number_pattern": "某依申公{code}〔{year}〕{serial}号"}
+
+
+def answer_letter(session: Session, ctx: Context, application_id: int, extended: bool) -> None:
+    """The answer letter for the outcome set, as POST …/letters issues it (each element in its own words)."""
+    templates = templates_at(ctx.settings.letters)
+    row = session.get(ApplicationRow, application_id)
+    assert row is not None and row.outcome is not None
+    template = templates.letters[answer_kind(row.outcome, templates)]
+    elements: dict[str, Any] = {"extension_notice": "某依申公延〔2025〕1号"} if extended else {}
+    for key, element in template.elements.items():
+        elements[key] = (True if element.shape == "flag" else [element.name] if element.shape == "list"
+                         else [dict(element.fields)] if element.shape == "records" else element.name)
+    issued.issue(session, ctx, OFFICE, application_id, LetterIn(kind=template.kind, elements=elements))
 
 
 def application_body(rng: random.Random, received: dt.date) -> dict[str, Any]:
@@ -179,6 +199,9 @@ def fill(sessions: Any, ctx: Context, n: int, seed: int) -> list[int]:
             try:
                 with sessions() as session:
                     row = handle.load(session, application_id, None, {})
+                    if kind == "dispatch_answer":  # as the route: the answer letter first
+                        answer_letter(session, ctx, application_id, path == "extended")
+                        issued.require_answer(session, row)
                     with handle.one_writer(session, application_id, {}):
                         handle.transition(session, ctx, OFFICE, row, body)
             except (Conflict, Invalid) as error:
@@ -297,7 +320,7 @@ def main() -> None:
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_sessions(engine, audit_key=b"bench-applications-audit-key-0123456789abcdef01234567")
-    settings = Settings()
+    settings = Settings(**LETTER_SETTINGS)
     # The applications' use cases read the calendar and the settings only; no suggester is loaded.
     ctx = Context(suggester=None, calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)  # type: ignore[arg-type]
     print(f"database: {engine.dialect.name} ({engine.url.render_as_string(hide_password=True)})")

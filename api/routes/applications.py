@@ -12,7 +12,7 @@ from api.applications.schemas import ApplicationIn, AssignIn, ApplicationOut, Ap
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Conflict
-from api.letters import MissingElements, render, to_docx, to_html
+from api.letters import MissingElements, issued, render, to_docx, to_html
 from api.reports.registry import MEDIA_TYPES
 from api.responses import Out
 from api.schemas import MAX_ID, IsoDate
@@ -85,6 +85,8 @@ def application_event(application_id: AppId, body: EventIn, session: SessionDep,
     row = queries.application(session, actor, application_id)
     submitted = body.model_dump(mode="json", exclude_none=True)
     row = handle.load(session, row.id, body.lock_version, submitted)
+    if body.kind == "dispatch_answer":  # 条例第三十六条: the answer goes out as a letter issued on file
+        issued.require_answer(session, row)
     with handle.one_writer(session, application_id, submitted):
         handle.transition(session, ctx, actor, row, body)
     return _case(session, ctx, actor, application_id)

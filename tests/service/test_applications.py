@@ -143,7 +143,10 @@ def test_t17_unpaid_fee_lapses(api: Api) -> None:
     assert closed["outcome"] == "other.fee_unpaid" and closed["report_row"]["code"] == "（六）2"
 
 
-def test_t28_on_the_spot_and_a_full_answer(api: Api) -> None:
+def test_t28_on_the_spot_and_a_full_answer(api: Api, app: Any) -> None:
+    from tests.service.test_application_letters import LETTER_SETTINGS, issue_answer  # it imports this module
+
+    app.state.context.settings = app.state.context.settings.model_copy(update=LETTER_SETTINGS)
     spot = registered(api, "2025-09-26")
     answered = event(api, spot["id"], "answer_on_the_spot", "2025-09-26", outcome="disclosed.already_public")
     assert answered["status"] == "answered_on_the_spot" and answered["effective_deadline"] is None
@@ -155,6 +158,7 @@ def test_t28_on_the_spot_and_a_full_answer(api: Api) -> None:
     assert "条例第三十六条" in unanswered["detail"]
     event(api, case["id"], "set_outcome", "2025-10-13", outcome="partial")
     event(api, case["id"], "approve_answer", "2025-10-14")
+    assert issue_answer(api, case["id"])["kind"] == "partial"  # 条例第三十六条: the answer is a letter on file
     done = event(api, case["id"], "dispatch_answer", "2025-10-15")
     assert done["status"] == "answered" and done["outcome"] == "partial" and done["overdue"] is False
     assert done["clock"]["answered_on"] == "2025-10-15" and done["clock"]["overdue"] is False
