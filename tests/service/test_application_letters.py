@@ -24,7 +24,7 @@ from api.settings import Settings
 from engine.paths import PROJECT_ROOT
 from engine.workflow.working_days import today_in_china
 from models.tables import AuditEventRow
-from tests.service.conftest import Api
+from tests.service.conftest import Api, review_item
 from tests.service.test_applications import event, registered
 from tests.service.test_concurrency import _at_once
 
@@ -354,3 +354,34 @@ def test_an_applicants_words_print_as_text(api: Api) -> None:
     assert "{agency}<script>" in text and "检索了{court}与<b>档案</b>" in text
     html = api.as_("office").get(f"/v1/applications/{case['id']}/letters/{letter['id']}", params={"output": "html"})
     assert "<script>alert" not in html.text and "&lt;script&gt;" in html.text
+
+
+def test_a_letter_prints_no_item_the_issuer_may_not_read(api: Api, app: Any) -> None:
+    """The letter prints the case and what its issuer wrote: a secret item linked to the application (its title
+    unreadable to the clerk who issues) appears nowhere in the letter, its refusals or its copies."""
+    secret = api.push({"id": "letter-secret", "title": "关于某型装备部署调整的通知", "body": "部署地点如下。",
+                       "division": "城建科", "closed_on": "2025-09-01", "secrecy_marking": "机密★10年",
+                       "doc_type": "通知"})
+    assert secret.status_code == 201, secret.text
+    item = int(secret.json()["id"])
+    review_item(api, item, {"secrecy": "confidential", "reason": "定密"},
+                {"category": "withheld", "exemption": "state_secret", "column": "other", "reason": "国家秘密"})
+    app_id = prepared(api, "withheld")
+    linked = api.as_("office").post(f"/v1/applications/{app_id}/items", json={"item_id": item})
+    assert linked.status_code == 200, linked.text
+    with app.state.sessions() as session:
+        _, token = tokens.issue(session, name="clerk-城建", role="clerk", division="城建科", by=Actor("t", "admin"))
+        session.commit()
+    clerk = {"Authorization": f"Bearer {token}"}
+    url = f"/v1/applications/{app_id}/letters"
+    refused = api.client.post(url, headers=clerk, json={"kind": "withheld", "elements": {"ground": "国家秘密"}})
+    assert refused.status_code == 422 and "装备" not in refused.text
+    issued = api.client.post(url, headers=clerk, json={"kind": "withheld", "elements": {
+        "ground": "属于国家秘密", "article": "条例第十四条", "facts": "所申请的信息经依法确定为国家秘密"}})
+    assert issued.status_code == 201, issued.text
+    letter_id = issued.json()["id"]
+    for output in ("json", "docx", "html"):
+        got = api.client.get(f"{url}/{letter_id}", headers=clerk, params={"output": output})
+        assert got.status_code == 200
+        text = got.text if output != "docx" else "".join(p.text for p in Document(io.BytesIO(got.content)).paragraphs)
+        assert "装备" not in text and "部署" not in text
