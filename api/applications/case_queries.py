@@ -27,7 +27,7 @@ from engine.applications.cases import (
     year_end,
 )
 from models.application_records import CaseRow
-from models.tables import ApplicationRow
+from models.tables import ApplicationRow, AuditEventRow
 
 
 def warnings_of(session: Session, row: CaseRow) -> list[str]:
@@ -38,8 +38,31 @@ def warnings_of(session: Session, row: CaseRow) -> list[str]:
     return [] if followed is None else follow_warnings(followed, row.filed_on, row.application_id)
 
 
-def view(session: Session, row: CaseRow, warnings: Sequence[str] | None = None) -> dict[str, Any]:
-    """The answer for one case."""
+def corrections_of(session: Session, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each case's corrections as the audit log recorded them (case:correct: when, who, what, why), oldest
+    first; corrections are rare, so the log's case:correct events are read whole and sorted out here."""
+    wanted = set(ids)
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in wanted}
+    rows = session.scalars(select(AuditEventRow).where(AuditEventRow.action == "case:correct")
+                           .order_by(AuditEventRow.seq))
+    for event in rows:
+        after, before = event.after or {}, event.before or {}
+        if after.get("case_id") in wanted:
+            changed = list(after.get("changed") or [])
+            found[after["case_id"]].append({
+                "at": event.at.isoformat(), "actor": event.actor, "reason": str(after.get("reason", "")),
+                "changes": [{"field": f, "before": _shown(before.get(f)), "after": _shown(after.get(f))}
+                            for f in changed]})
+    return found
+
+
+def _shown(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def view(session: Session, row: CaseRow, warnings: Sequence[str] | None = None,
+         corrections: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The answer for one case (its corrections read from the audit log unless given)."""
     column = PENDING if row.result is None else row.result
     return {
         "id": row.id, "kind": row.kind, "kind_label": KIND_LABELS[CaseKind(row.kind)], "case_number": row.case_number,
@@ -48,7 +71,14 @@ def view(session: Session, row: CaseRow, warnings: Sequence[str] | None = None) 
         "result": row.result, "result_label": COLUMN_LABELS[column],
         "concluded_on": row.concluded_on.isoformat() if row.concluded_on else None, "recorded_by": row.recorded_by,
         "created_at": row.created_at.isoformat(), "lock_version": row.lock_version,
-        "warnings": list(warnings) if warnings is not None else warnings_of(session, row)}
+        "warnings": list(warnings) if warnings is not None else warnings_of(session, row),
+        "corrections": list(corrections) if corrections is not None else corrections_of(session, [row.id])[row.id]}
+
+
+def views(session: Session, rows: Sequence[CaseRow]) -> list[dict[str, Any]]:
+    """The answers for a page of cases, their corrections read once."""
+    corrections = corrections_of(session, (r.id for r in rows))
+    return [view(session, r, corrections=corrections[r.id]) for r in rows]
 
 
 def _in_year(year: int) -> ColumnElement[bool]:

@@ -67,6 +67,19 @@ class CorrectIn(_In):
 
 # -- answers -------------------------------------------------------------------------------------------
 
+class ChangeOut(Out):
+    field: str
+    before: str | None
+    after: str | None
+
+
+class CorrectionOut(Out):
+    at: Timestamp
+    actor: str
+    reason: str
+    changes: list[ChangeOut]
+
+
 class CaseOut(Out):
     id: int
     kind: str
@@ -85,6 +98,7 @@ class CaseOut(Out):
     created_at: Timestamp
     lock_version: int
     warnings: list[str]
+    corrections: list[CorrectionOut]
 
 
 class CasePage(Out):

@@ -49,7 +49,7 @@ def list_cases(session: SessionDep, ctx: ContextDep, actor: Actor = Depends(allo
     total, rows = case_queries.cases(session, ctx.settings.agency_code, limit=limit, offset=offset, year=year,
                                      kind=kind, pending=pending, application_id=application_id)
     return {"total": total, "limit": limit, "offset": offset,
-            "cases": [case_queries.view(session, r) for r in rows]}
+            "cases": case_queries.views(session, rows)}
 
 
 @router.get("/cases/table", response_model=TableFourOut,
@@ -92,4 +92,4 @@ def application_cases(application_id: AppId, session: SessionDep, ctx: ContextDe
     total, rows = case_queries.cases(session, ctx.settings.agency_code, limit=10_000, offset=0,
                                      application_id=application_id)
     return {"application_id": application_id, "total": total,
-            "cases": [case_queries.view(session, r) for r in rows]}
+            "cases": case_queries.views(session, rows)}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models.tables import AuditEventRow
 from tests.service.conftest import Api
+from tests.service.test_concurrency import _at_once
 from tests.service.test_applications import event, registered
 
 
@@ -47,6 +48,9 @@ def test_record_conclude_and_correct_each_audited(api: Api, app: Any) -> None:
     fixed = post(api, f"{url}/correct", changes={"decision": "维持"}, reason="误录：复议决定书为维持",
                  lock_version=done["lock_version"])
     assert fixed["decision"] == "维持" and fixed["result"] == "maintained" and fixed["concluded_on"] == "2025-06-01"
+    [correction] = fixed["corrections"]
+    assert correction["reason"] == "误录：复议决定书为维持" and correction["actor"] and correction["at"]
+    assert correction["changes"] == [{"field": "decision", "before": "撤销", "after": "维持"}]
     assert api.as_("supervisor").get(url).json() == fixed
     with app.state.sessions() as session:
         rows = session.scalars(select(AuditEventRow).where(AuditEventRow.action.like("case:%"))
@@ -65,6 +69,10 @@ def test_a_case_recorded_after_it_ended_and_reopened_by_a_correction(api: Api) -
     reopened = post(api, f"/v1/cases/{case['id']}/correct", changes={"decision": None, "concluded_on": None},
                     reason="裁定已被上级法院撤销，发回重审", lock_version=case["lock_version"])
     assert reopened["result"] is None and reopened["decision"] is None and reopened["concluded_on"] is None
+    assert reopened["corrections"][0]["changes"] == [
+        {"field": "concluded_on", "before": "2025-05-20", "after": None},
+        {"field": "decision", "before": "裁定驳回起诉", "after": None}]
+    assert api.as_("office").get("/v1/cases").json()["cases"][0]["corrections"] == reopened["corrections"]
 
 
 @pytest.mark.parametrize(("fields", "field", "words"), [
@@ -233,3 +241,19 @@ def test_the_list_and_an_applications_cases(api: Api) -> None:
     assert mine["total"] == 3 and [c["id"] for c in mine["cases"]] == ids
     assert office.get("/v1/applications/99999/cases").status_code == 404
     assert office.get("/v1/cases", params={"kind": "appeal"}).status_code == 422
+
+
+def test_two_conclusions_or_two_records_at_once_one_wins(api: Api) -> None:
+    for round_ in range(3):  # several rounds, so the two really overlap at least sometimes
+        case = recorded(api, case_number=f"并发{round_}")
+        office = api.as_("office")
+        url = f"/v1/cases/{case['id']}/conclude"
+        bodies = [{"decision": "维持", "concluded_on": "2025-05-01", "lock_version": case["lock_version"]},
+                  {"decision": "撤销", "concluded_on": "2025-05-02", "lock_version": case["lock_version"]}]
+        results = _at_once([lambda b=b, u=url, who=office: who.post(u, json=b) for b in bodies])
+        assert sorted(r.status_code for r in results) == [200, 409], [r.text for r in results]
+        winner = next(r for r in results if r.status_code == 200).json()
+        assert office.get(f"/v1/cases/{case['id']}").json()["decision"] == winner["decision"]
+        body = {"kind": "litigation_direct", "case_number": f"同号{round_}", "body": "某法院", "filed_on": "2025-04-10"}
+        twins = _at_once([lambda b=body, who=office: who.post("/v1/cases", json=b) for _ in range(2)])
+        assert sorted(r.status_code for r in twins) == [201, 409], [r.text for r in twins]
