@@ -15,6 +15,8 @@ so exporting yesterday's events every morning imports each event once. The kinds
 - reopened: a decision sent back to a review stage (POST /v1/items/{id}/reopen), with the reason.
 - published_late: routed to the proactive store after its due date.
 - withdrawn: a published item left the proactive store because a later version arrived (marked or not).
+- application_due_soon, application_overdue: public applications (api/reports/application_events.py), with
+  item_id empty and the application in detail.
 
 Columns (COLUMNS below, the CSV's import layout): event_id, kind, on, item_id, index_number,
 division, stage, who, at (UTC timestamp when the event has one), detail (JSON object).
@@ -26,7 +28,9 @@ api/reports/report.py).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any, Mapping
 
 from markupsafe import Markup
@@ -35,18 +39,20 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from api.reports import charts
+from api.reports.application_events import application_events
 from api.reports.page import Chart, KeyFigure, Page, months, num
 from api.reports.report import EVENT_DATES, Asked, Progress, Report
 from api.reports.tables import Table, china_time, label
 from api.responses import Day, Out, Timestamp
 from api.settings import Settings
 from engine.vocabulary import FIELD_LABELS_ZH, secrecy_rank
-from engine.workflow.working_days import china_date, published_late
+from engine.workflow.working_days import WorkingCalendar, china_date, published_late
 from models.tables import AuditEventRow, ItemRow, ItemVersionRow, ReviewRow
 
 KIND_ZH = {"overdue": "逾期未办结", "waiting": "审核环节滞留", "never_reviewed": "推送后从未审核",
            "secrecy_lowered": "密级被降低", "reopened": "决定被重新打开", "published_late": "超期公开",
-           "withdrawn": "已公开信息撤回"}
+           "withdrawn": "已公开信息撤回", "application_due_soon": "依申请公开即将到期",
+           "application_overdue": "依申请公开答复逾期"}
 COLUMNS = (("event_id", "事件标识"), ("kind", "类型"), ("on", "日期"), ("item_id", "信息编号"),
            ("index_number", "索引号"), ("division", FIELD_LABELS_ZH["division"]), ("stage", "环节"), ("who", "责任人"),
            ("at", "时间"), ("detail", "详情"))
@@ -57,9 +63,11 @@ ONE_DAY = dt.timedelta(days=1)
 
 def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int], since: dt.date | None = None,
                 until: dt.date | None = None, division: str | None = None,
-                progress: Progress | None = None, only: ColumnElement[bool] | None = None) -> dict[str, Any]:
+                progress: Progress | None = None, only: ColumnElement[bool] | None = None,
+                calendar: WorkingCalendar | None = None) -> dict[str, Any]:
     """`only` narrows the items read (the 逾期督办 page asks for those not routed, where every open event is:
-    a thirteenth of the time at 100k items)."""
+    a thirteenth of the time at 100k items); with `calendar`, the applications' events are added
+    (api/reports/application_events.py)."""
     items_q = select(ItemRow.id, ItemRow.index_number, ItemRow.division, ItemRow.status, ItemRow.store,
                      ItemRow.due_on, ItemRow.created_at, ItemRow.routed_at, ItemRow.marking)
     if division:
@@ -95,7 +103,8 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
     for e in connection.execute(select(AuditEventRow.seq, AuditEventRow.item_id, AuditEventRow.action, AuditEventRow.actor,
                                     AuditEventRow.at, AuditEventRow.before, AuditEventRow.after)
                              .where(AuditEventRow.item_id.in_(wanted),
-                                    (AuditEventRow.action == "reopen") | AuditEventRow.action.like("%:new_version"))
+                                    AuditEventRow.action.in_(("reopen", "art44"))
+                                    | AuditEventRow.action.like("%:new_version"))
                              .order_by(AuditEventRow.seq)):
         moves[e.item_id].append(e)
 
@@ -104,9 +113,11 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress("supervision", done, len(items))
         rows.extend(_events(item, reviews.get(item.id, []), moves.get(item.id, []), markings, today, wait_days))
+    if calendar is not None and only is None:
+        rows.extend(application_events(session, today=today, calendar=calendar, division=division))
     rows = [r for r in rows if (since is None or r["on"] >= since.isoformat())
             and (until is None or r["on"] <= until.isoformat()) and r["on"] <= today.isoformat()]
-    rows.sort(key=lambda r: (r["on"], r["item_id"], r["kind"], r["event_id"]))
+    rows.sort(key=lambda r: (r["on"], r["item_id"] or 0, r["kind"], r["event_id"]))
     counts = Counter(r["kind"] for r in rows)
     return {"today": today.isoformat(), "since": since.isoformat() if since else None,
             "until": until.isoformat() if until else None, "division": division,
@@ -246,10 +257,10 @@ class SupervisionEvent(Out):
     event_id: str = Field(description="stable: the same event always has the same id (upsert on it)")
     kind: str = Field(json_schema_extra={"enum": list(KIND_ZH)})
     on: Day = Field(description="the China date the event happened: what since and until select")
-    item_id: int
+    item_id: int | None = Field(description="null for an application's event (detail.application_id)")
     index_number: str | None
     division: str | None
-    stage: str | None = Field(description="the review stage it concerns")
+    stage: str | None = Field(description="the review stage it concerns ('application': a public application)")
     who: str | None = Field(description="who acted (null: nobody yet)")
     at: Timestamp | None
     detail: dict[str, Any] = Field(description="the kind's own facts (README: the supervision layout)")
@@ -268,7 +279,13 @@ class SupervisionOut(Out):
 
 def _build(session: Session, settings: Settings, asked: Asked) -> dict[str, Any]:
     return supervision(session, today=asked.today, wait_days=settings.review_wait_days, since=asked.start,
-                       until=asked.end, division=asked.division, progress=asked.progress, only=asked.only)
+                       until=asked.end, division=asked.division, progress=asked.progress, only=asked.only,
+                       calendar=_calendar(settings.calendar))
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar(path: Path) -> WorkingCalendar:
+    return WorkingCalendar.from_file(path)
 
 
 REPORT = Report(
