@@ -29,7 +29,7 @@ def _link(api: Api, app_id: int, item_id: int, status: int = 200, role: str = "o
     return r.json()  # type: ignore[no-any-return]
 
 
-def test_three_applicants_send_an_on_request_item_to_disclosure_review(api: Api) -> None:
+def test_t21_three_applicants_send_an_on_request_item_to_disclosure_review(api: Api) -> None:
     item = push_item(api, 3, "执法稽查处", _days_ago(60))
     review_item(api, item, {"secrecy": "none"}, ON_REQUEST)
     first = registered(api, _days_ago(40), applicant=_applicant(1))
