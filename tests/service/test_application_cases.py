@@ -257,3 +257,20 @@ def test_two_conclusions_or_two_records_at_once_one_wins(api: Api) -> None:
         body = {"kind": "litigation_direct", "case_number": f"同号{round_}", "body": "某法院", "filed_on": "2025-04-10"}
         twins = _at_once([lambda b=body, who=office: who.post("/v1/cases", json=b) for _ in range(2)])
         assert sorted(r.status_code for r in twins) == [201, 409], [r.text for r in twins]
+
+
+def test_hostile_input_is_refused_before_it_reaches_the_register(api: Api) -> None:
+    office = api.as_("office")
+    base = {"kind": "reconsideration", "case_number": "攻击", "body": "某", "filed_on": "2025-04-10"}
+    for bad in ({"case_number": "号" * 101}, {"body": "某" * 201}, {"subject": "x" * 2001}, {"filed_on": "1989-12-31"},
+                {"filed_on": 0}, {"application_id": -1}, {"application_id": 2**31}, {"reconsideration_id": "1 OR 1=1"},
+                {"decision": "维持\x00", "concluded_on": "2025-05-01"}, {"kind": None}):
+        assert office.post("/v1/cases", json={**base, **bad}).status_code == 422, bad
+    for params in ({"year": 1989}, {"year": "2025; DROP TABLE review_case"}, {"limit": 0}, {"limit": 501},
+                   {"offset": -1}, {"pending": "maybe"}):
+        assert office.get("/v1/cases", params=params).status_code == 422, params
+    assert office.get("/v1/cases/table", params={"year": 3000}).status_code == 422
+    assert office.get("/v1/cases/abc").status_code == 422
+    assert office.post("/v1/cases/1/conclude", json={"decision": "维持", "concluded_on": "2025-05-01",
+                                                     "lock_version": 0}).status_code == 422
+    assert office.get("/v1/cases").json()["total"] == 0
