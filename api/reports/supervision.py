@@ -115,6 +115,12 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
         rows.extend(_events(item, reviews.get(item.id, []), moves.get(item.id, []), markings, today, wait_days))
     if calendar is not None and only is None:
         rows.extend(application_events(session, today=today, calendar=calendar, division=division))
+    return _selected(rows, today, since, until, division)
+
+
+def _selected(rows: list[dict[str, Any]], today: dt.date, since: dt.date | None, until: dt.date | None,
+              division: str | None) -> dict[str, Any]:
+    """The events happened between `since` and `until` (and by today), in their order, with counts by kind."""
     rows = [r for r in rows if (since is None or r["on"] >= since.isoformat())
             and (until is None or r["on"] <= until.isoformat()) and r["on"] <= today.isoformat()]
     rows.sort(key=lambda r: (r["on"], r["item_id"] or 0, r["kind"], r["event_id"]))
