@@ -252,6 +252,16 @@ class Review(Out):
     leader_instruction: str | None = Field(description="领导批示意见")
 
 
+class Publication(Out):
+    """What the website shows of a proactive item (api/items/publication.py): the text as reviewed (`original`),
+    the released text of its confirmed public copy (`redacted`), or nothing yet (`held`, with the reason)."""
+
+    state: Literal["original", "redacted", "held"]
+    reason: str | None
+    release_id: int | None
+    text: str | None
+
+
 class Item(ItemSummary):
     """One item: its versions, the current suggestion (null for a caller who may not read it) and its
     review history."""
@@ -259,6 +269,9 @@ class Item(ItemSummary):
     versions: list[ItemVersion]
     suggestion: Suggestion | None
     reviews: list[Review]
+    publication: Publication | None = Field(description="an item of the proactive store: what the website shows of "
+                                                        "it (the released text of a confirmed public copy), or why "
+                                                        "it is held back (条例第十五条)")
 
 
 class Received(Item):
@@ -278,6 +291,14 @@ class Page(Out):
 
 class ItemPage(Page):
     items: list[ItemSummary]
+
+
+class StoreItem(ItemSummary):
+    publication: Publication | None = Field(description="the proactive store's items: what the website shows")
+
+
+class StorePage(Page):
+    items: list[StoreItem]
 
 
 class ReviewOf(Out):
@@ -311,8 +332,23 @@ class Published(Out):
     agency: str | None
     doc_number: str | None
     date: Day | None
-    body: str | None
+    body: str | None = Field(description="the text as reviewed, or the released text of its confirmed public copy "
+                                          "(条例第三十七条), never the original then")
     published_at: Timestamp | None
+    redacted: bool = Field(description="`body` is a redacted public copy")
+    release_id: int | None = Field(description="the confirmed public copy served (GET /v1/releases/{id}/copy)")
+
+
+class Held(Out):
+    """Not on the website yet: its text holds a private person's data (条例第十五条) and no public copy is
+    confirmed; a publish entry follows the confirmation. `reason` says what and how."""
+
+    seq: int
+    action: Literal["held"]
+    at: Timestamp
+    item_id: int
+    index_number: str | None
+    reason: str
 
 
 class Withdrawn(Out):
@@ -326,6 +362,6 @@ class Withdrawn(Out):
 
 
 class FeedOut(Out):
-    entries: list[Annotated[Published | Withdrawn, Field(discriminator="action")]]
+    entries: list[Annotated[Published | Withdrawn | Held, Field(discriminator="action")]]
     cursor: int = Field(description="`after` for the next page")
     more: bool

@@ -8,6 +8,7 @@ from typing import Any
 
 from api.access.visibility import may_read
 from api.context import Actor
+from api.items.publication import of_item
 from api.settings import Settings
 from engine.vocabulary import ItemStatus, Store
 from engine.workflow.working_days import published_late, today_in_china
@@ -92,4 +93,5 @@ def full(item: ItemRow, actor: Actor, settings: Settings) -> dict[str, Any]:
     out["versions"] = [version_view(v, readable, current=v is current) for v in item.versions]
     out["suggestion"] = current.suggestion if readable else None
     out["reviews"] = [review_view(r, readable) for r in item.reviews]
+    out["publication"] = of_item(item) if readable else None  # the proactive store's: what the website shows
     return out

@@ -27,7 +27,7 @@ from engine.vocabulary import LABELS_ZH
 router = APIRouter()
 FEED = page("feed")
 PER_PAGE = 50
-ACTIONS_ZH = {"publish": "已发布", "withdrawn": "已撤回", "withdraw": "撤回通知"}
+ACTIONS_ZH = {"publish": "已发布", "withdrawn": "已撤回", "withdraw": "撤回通知", "held": "暂缓发布"}
 
 
 def _after(request: Request) -> int:

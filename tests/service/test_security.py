@@ -95,11 +95,25 @@ def test_a_changed_published_item_leaves_the_website_until_reviewed_again(api: A
     assert [e["action"] for e in feed] == ["withdrawn", "withdraw"]
     assert "13912345678" not in str(feed) and "定于下周" not in str(feed)
     assert api.as_("office").get("/v1/stores/proactive").json()["total"] == 0
-    # Reviewed again, version 2 is published under a new feed entry, with version 2's text.
+    # Reviewed again, version 2 gets a new feed entry; its text holds a private person's ID number and mobile,
+    # so it is held back (条例第十五条) until a public copy is confirmed, and then version 2's text goes out,
+    # redacted (api/items/publication.py).
     _publish(api, item_id)
     feed = _feed(api)
-    assert [e["action"] for e in feed] == ["withdrawn", "withdraw", "publish"]
-    assert "13912345678" in feed[-1]["body"]
+    assert [e["action"] for e in feed] == ["withdrawn", "withdraw", "held"]
+    assert "13912345678" not in str(feed) and "条例第十五条" in feed[-1]["reason"]
+    reviewer = api.as_("disclosure_reviewer")
+    release = reviewer.post(f"/v1/items/{item_id}/releases").json()
+    assert release["item_version"] == 2
+    release = reviewer.post(f"/v1/releases/{release['id']}/decisions", json={
+        "decisions": [{"index": s["index"], "verdict": "accept"} for s in release["spans"]],
+        "lock_version": release["lock_version"]}).json()
+    assert reviewer.post(f"/v1/releases/{release['id']}/confirm",
+                         json={"lock_version": release["lock_version"]}).status_code == 200
+    feed = _feed(api)
+    assert [e["action"] for e in feed] == ["withdrawn", "withdraw", "publish", "publish"]
+    assert feed[-1]["body"].startswith("定于下周开展普法宣传周活动。联系人：李某") and feed[-1]["redacted"]
+    assert "13912345678" not in str(feed) and "110101199003074514" not in str(feed)
 
 
 # -- search as an oracle (finding 3) -------------------------------------------------------------------
