@@ -25,13 +25,14 @@ KIND_ZH = {"receive": "登记收件", "confirm": "确认收到申请", "assign":
 DETAIL_ZH = {"received_on": "收到申请之日", "deadline": "原答复期限", "extended_to": "延长至", "approved_by": "批准人",
              "notice_sent_on": "告知申请人日期", "outcome": "答复结果", "method": "收费方式", "basis": "计费基数",
              "amount": "金额（元）", "period_ends_on": "补正期限届满", "pay_by": "缴费期限届满", "delayed_until": "延迟至",
-             "from": "原承办处室", "to": "承办处室", "reg_no": "登记号", "warnings": "提示"}
+             "from": "原承办处室", "to": "承办处室", "reg_no": "登记号", "warnings": "提示",
+             "report_row": "年度报表表三"}
 PAUSE_ZH = {"third_party": "征求第三方意见", "other_agency": "征求其他机关意见", "fee": "收费通知（待缴费）"}
 PAUSE_STATUS_ZH = {"waiting": "等待中", "replied": "已答复", "replied_late": "逾期答复", "no_reply": "期满未答复",
                    "paid": "已缴费", "paid_late": "逾期缴费", "lapsed": "逾期未缴费"}
 SILENCE_ZH = {"third_party": "第三方逾期未提出意见的，由本机关依照条例决定（条例第三十二条）",
               "other_agency": "逾期未提出意见的视为同意公开（条例第三十四条）"}
-_UNKNOWN_YEAR = re.compile(r"(\d{4}) is outside the known holiday calendar")
+_UNKNOWN_YEAR = re.compile(r"(\d{4}) (?:is outside the known holiday calendar|has no official holiday data)")
 ROLE_ZH = {"office": "信息公开工作机构", "clerk": "处室信息员", "supervisor": "监察考核", "admin": "系统管理员"}
 
 

@@ -143,7 +143,7 @@ TRANSITIONS: dict[str, Transition] = {
     "set_outcome": Transition("确定或修改答复结果", "条例第三十六条", (_ON, Field("outcome", "select", required=True), _WHY)),
     "approve_answer": Transition("审核签发答复", "", (_ON, _WHY)),
     "dispatch_answer": Transition("发出答复", "条例第三十三条：以发出之日计算是否按期", (_ON, _WHY)),
-    "serve": Transition("已送达", "", (_ON, _WHY)),
+    "serve": Transition("记录送达", "申请人已收到答复", (_ON, _WHY)),
     "withdraw": Transition("申请人撤回", "", (_ON, Field("why", "textarea", "默认“申请人撤回”"))),
     "archive": Transition("归档", "条例第四十五条", (_ON, _WHY)),
 }

@@ -50,6 +50,18 @@ RULES_ZH = {
     "pause before the answer period": "征求意见或收费通知早于答复期限的起算日",
     "pause": "对方收到日期早于发出日期",
 }
+# The clock's refusals share a rule name per kind ("extension refused"): the message's phrase says which.
+DETAILS_ZH = (
+    ("only one extension is allowed", "答复期限只能延长一次"),
+    ("already replaces the Art. 33 period", "已按第三十五条确定合理期限，不能再延长"),
+    ("working days, got", "延长不得超过20个工作日"),
+    ("(the office head's approval)", "延长须写明理由，并经信息公开工作机构负责人同意"),
+    ("notified before the extension was approved", "告知申请人的日期早于批准延长的日期"),
+    ("the case is overdue", "答复期限已过，不能再延长：本申请已逾期"),
+    ("a reasonable period was already fixed", "已经确定过延迟答复的合理期限"),
+    ("is not later than the Art. 33 deadline", "延迟答复的期限须晚于法定答复期限"),
+    ("the deadline must come after the notice", "延迟答复的期限须晚于告知申请人的日期"),
+)
 # What a 422 of the use cases is about: (phrase of the English message, the form field, the Chinese sentence).
 INVALID_ZH = (
     ("the time it was handed in is missing", "submitted_at", "当面或口头提出的申请须填写提交时间（条例第三十一条第一项）。"),
@@ -75,7 +87,7 @@ def refusal(error: ServiceError, present: Collection[str] = ()) -> dict[str, str
     if isinstance(error, NotFound):
         raise PageRefusal(404, "未找到此申请，或您无权查看。")
     if isinstance(error, Conflict):
-        return {"form": law(error.extra) if error.extra.get("rule") else STALE}
+        return {"form": law(error.extra, error.detail) if error.extra.get("rule") else STALE}
     if isinstance(error, Invalid):
         found = next(((field, zh) for phrase, field, zh in INVALID_ZH if phrase in error.detail), None)
         if found is not None:
@@ -85,8 +97,8 @@ def refusal(error: ServiceError, present: Collection[str] = ()) -> dict[str, str
     return {"form": "未能完成，未作任何更改。"}
 
 
-def law(extra: dict[str, Any]) -> str:
+def law(extra: dict[str, Any], detail: str = "") -> str:
     """A refusal of the law: the rule in Chinese, its article, and the rule's name as the record keeps it."""
     rule, article = str(extra.get("rule", "")), str(extra.get("article", ""))
-    said = RULES_ZH.get(rule, "办理规则不允许此项操作")
+    said = next((zh for phrase, zh in DETAILS_ZH if phrase in detail), RULES_ZH.get(rule, "办理规则不允许此项操作"))
     return f"未能办理：{said}。依据：{article or '办理流程'}（规则 {rule}）。未作任何更改。"

@@ -6,6 +6,7 @@ clerk's scope (another division's application is 404 and not listed), CSRF requi
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -236,3 +237,15 @@ def test_readers_read_and_csrf_is_required(api: Api, app: Any) -> None:
     assert api.as_("office").get("/v1/applications").json()["total"] == 1
     reviewer = person(app, "审核丁", "disclosure_reviewer")
     assert reviewer.get("/applications").status_code == 403
+
+
+def test_the_clocks_calendar_warnings_are_said_in_chinese() -> None:
+    from api.pages.application_case import warnings_zh
+    from engine.applications.clock_days import unknown_year_warnings
+    from engine.workflow.working_days import WorkingCalendar
+
+    calendar = WorkingCalendar()
+    due = calendar.add_working_days(dt.date(2998, 12, 1), 20)  # the calendar's own words, and the clock's
+    for warnings in (list(due.warnings), list(unknown_year_warnings(calendar, [2998]))):
+        said = warnings_zh(warnings)
+        assert said and all(s.startswith("2998年的节假日安排尚未录入") for s in said), warnings
