@@ -107,7 +107,8 @@ def _text_ids(session: Session, viewer: Viewer, words: tuple[str, ...], limit: i
     return [item_id for _, item_id in heapq.nlargest(limit, scored)]
 
 
-def _candidate(viewer: Viewer, item: ItemRow, document: dict[str, Any] | None) -> Candidate:
+def candidate_of(viewer: Viewer, item: ItemRow, document: dict[str, Any] | None) -> Candidate:
+    """An item as the matcher sees it for `viewer`: without its title, 文号 and text when it may not read it."""
     readable = may_read(viewer.actor, item, viewer.settings)
     document = document or {}
     published = china_date(item.routed_at) if item.store == Store.PROACTIVE and item.routed_at else None
@@ -140,7 +141,7 @@ def candidates(session: Session, viewer: Viewer, description: Description, *, li
     rows = session.execute(select(ItemRow, ItemVersionRow.document).outerjoin(ItemVersionRow, CURRENT_VERSION)
                            .where(ItemRow.id.in_(ids), ItemRow.store.is_not(None), viewer.scope)
                            .order_by(ItemRow.id))
-    return [_candidate(viewer, item, document) for item, document in rows]
+    return [candidate_of(viewer, item, document) for item, document in rows]
 
 
 def suggest_outcome(session: Session, viewer: Viewer, description: Description, *,
@@ -166,4 +167,4 @@ def suggest_outcome(session: Session, viewer: Viewer, description: Description, 
     return quick if quick.parts else search(text=True)  # the text too before proposing 'not held'
 
 
-__all__ = ["CANDIDATE_LIMIT", "Description", "Earlier", "candidates", "suggest_outcome"]
+__all__ = ["CANDIDATE_LIMIT", "Description", "Earlier", "candidate_of", "candidates", "suggest_outcome"]

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from api.reports import accuracy_views
+from api.reports.accuracy_applications import application_accuracy
 from api.reports.report import CLOSING_DATES, Asked, Progress, Report
 from api.reports.reviewed import STAGES, Reviewed, reviewed
 from api.reports.rule_health import FIELD_STAGE, RuleTally, agrees, count_rules, figures, outranked, would
@@ -167,8 +168,12 @@ def _rule_counts(r: Reviewed, figure: Figure) -> bool:
 
 
 def _build(session: Session, settings: Settings, asked: Asked) -> dict[str, Any]:
-    return accuracy(session, closed_from=asked.start, closed_to=asked.end, division=asked.division,
-                    progress=asked.progress, only=asked.only)
+    out = accuracy(session, closed_from=asked.start, closed_to=asked.end, division=asked.division,
+                   progress=asked.progress, only=asked.only)
+    # Applications (issue 17): the suggested outcome against the handler's, concluded in the same range.
+    out["applications"] = application_accuracy(session, concluded_from=asked.start, concluded_to=asked.end,
+                                               division=asked.division)
+    return out
 
 
 REPORT = Report(

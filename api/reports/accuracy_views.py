@@ -10,6 +10,8 @@ from markupsafe import Markup
 from pydantic import Field
 
 from api.reports import charts
+from api.reports.accuracy_applications import ApplicationAccuracyOut
+from api.reports.accuracy_applications import tables as application_tables
 from api.reports.page import Chart, KeyFigure, Page, chart_label, months, num, percent, weeks
 from api.reports.reviewed import STAGES
 from api.reports.rule_health import Advice
@@ -49,7 +51,8 @@ def tables(report: Mapping[str, Any]) -> list[Table]:
                                                                                     ("gold", "决定"))),
         [{"id": w["id"], **{f"{side}_{f}": label(w[side][f]) for f in FIELD_ZH for side in ("suggested", "gold")}}
          for w in report["wrong"]])
-    return [fields, classes, confusion, overrides, rules, *groups, wrong]
+    return [fields, classes, confusion, overrides, rules, *groups, wrong,
+            *(application_tables(report["applications"]) if "applications" in report else [])]
 
 
 # Per stage (api/reports/accuracy.py `stages`): the hits setting a field that stage decides, how many of them its
@@ -300,6 +303,8 @@ class AccuracyOut(Out):
     rules: dict[str, AccuracyRule] = Field(description="every rule that fired, by id")
     by: AccuracyBy
     wrong: list[AccuracyWrong] = Field(description="the items where some field's suggestion was not the decision")
+    applications: ApplicationAccuracyOut = Field(description="applications concluded in the range: the suggested "
+                                                             "outcome against the handler's")
     readable_only: bool = Field(description="counted over only the items the caller may read (a rule author)")
 
 
