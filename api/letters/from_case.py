@@ -10,9 +10,10 @@ carry the title of an item the issuer may not read.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from api.letters.elements import text_of
+from engine.vocabulary import APPLICATION_LABELS_ZH, FeeMethod
 from models.tables import ApplicationEventRow, ApplicationLetterRow, ApplicationRow
 
 EXTENSION = "extension"
@@ -23,6 +24,28 @@ def frame(row: ApplicationRow, today: dt.date) -> dict[str, Any]:
     """The frame every letter may print, from the registration."""
     return {"reg_no": row.reg_no, "applicant": (row.applicant or {}).get("name", ""), "received_on": row.received_on,
             "channel": row.channel, "description": row.description, "date": today, "outcome": row.outcome}
+
+
+def from_transition(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Elements the transition a notice goes with already holds — the deadlines the clock computed for an
+    extension (条例第三十三条第二款), the date fixed for a delayed answer (第三十五条), the fee assessed
+    (第四十二条) — so the issuer need not retype them; what the issuer gives is printed instead."""
+    if kind == "extension":
+        return {key: params[source] for key, source in (("original_deadline", "deadline"),
+                                                        ("new_deadline", "extended_to")) if params.get(source)}
+    if kind == "delay" and params.get("delayed_until"):
+        return {"new_deadline": params["delayed_until"]}
+    fee = params.get("fee")
+    if kind == "fee_notice" and isinstance(fee, Mapping) and fee.get("method"):
+        method = str(fee["method"])
+        unit = "页" if method == FeeMethod.BY_PAGES else "件"
+        found = {"method": APPLICATION_LABELS_ZH.get(method, method)}
+        if fee.get("basis") is not None:
+            found["quantity"] = f"{fee['basis']}{unit}"
+        if fee.get("amount") is not None:
+            found["amount"] = str(fee["amount"])
+        return found
+    return {}
 
 
 def _params(event: ApplicationEventRow) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from api.context import Actor, Context
 from api.errors import Conflict, Invalid, NotFound
 from api.letters.elements import HISTORY, NUMBER_PATTERN, Missing, MissingElements
 from api.letters.fit import RECEIPT, Event, Misfit, check, is_answer, uncovered
-from api.letters.from_case import frame, history
+from api.letters.from_case import frame, from_transition, history
 from api.letters.render import Letter, render, templates_at
 from api.letters.schemas import LetterIn
 from api.letters.templates import LetterTemplate, Templates
@@ -68,13 +68,14 @@ def _refuse_unknown(template: LetterTemplate, elements: Mapping[str, Any], submi
 
 
 def _values(session: Session, row: ApplicationRow, template: LetterTemplate, elements: Mapping[str, Any],
-            today: dt.date) -> tuple[dict[str, Any], list[Missing]]:
-    """The letter's values: the issuer's elements, then the case (which the issuer cannot override); and
-    what the case lacks (an extension on file without its notice's 文号)."""
+            today: dt.date, transition: Event | None) -> tuple[dict[str, Any], list[Missing]]:
+    """The letter's values: what its transition holds, the issuer's elements, then the case (which the
+    issuer cannot override); and what the case lacks (an extension on file without its notice's 文号)."""
     if template.kind == RECEIPT:
         return views.receipt_values(row), []
     past = history(_events(session, row), _letters(session, row))
-    values = {**elements, **frame(row, today), **past}
+    held = from_transition(template.kind, transition.params) if transition is not None else {}
+    values = {**held, **elements, **frame(row, today), **past}
     lacking = []
     if template.history and "extension_notice_on" in past and not values.get(GIVEN_HISTORY):
         lacking.append(Missing(GIVEN_HISTORY, HISTORY[GIVEN_HISTORY]))
@@ -135,7 +136,8 @@ def issue(session: Session, ctx: Context, actor: Actor, application_id: int, bod
                        submitted=submitted) from None
     _refuse_unknown(template, body.elements, submitted)
     today = today_in_china()
-    values, lacking = _values(session, row, template, body.elements, today)
+    transition = next((e for e in events if e.seq == event_seq), None)
+    values, lacking = _values(session, row, template, body.elements, today, transition)
     _render(body.kind, {**values, "serial": 1}, ctx, templates, lacking, submitted)  # refuse before numbering
     serial = _serial(session, ctx, template, today, submitted)
     letter = _render(body.kind, {**values, "serial": serial}, ctx, templates, lacking, submitted)

@@ -385,3 +385,18 @@ def test_a_letter_prints_no_item_the_issuer_may_not_read(api: Api, app: Any) -> 
         assert got.status_code == 200
         text = got.text if output != "docx" else "".join(p.text for p in Document(io.BytesIO(got.content)).paragraphs)
         assert "装备" not in text and "部署" not in text
+
+
+def test_a_notice_takes_what_its_transition_holds(api: Api) -> None:
+    """The deadlines the clock computed, the date fixed for a delayed answer and the fee assessed are not
+    retyped: a notice prints them from its transition."""
+    extension = issue(api, prepared(api, "extension"), "extension", elements={"reason": "申请的信息数量较多"})
+    assert "不能在2025年10月30日前作出答复" in "".join(extension["paragraphs"])
+    assert "答复期限延长至2025年11月27日" in "".join(extension["paragraphs"])
+    delay = issue(api, prepared(api, "delay"), "delay", elements={"reason": "须逐件调档核对"})
+    assert "将于2025年12月31日前作出答复" in "".join(delay["paragraphs"])
+    fee = issue(api, prepared(api, "fee_notice"), "fee_notice", elements={
+        "standard": "31至100页每页10元，101至200页每页20元", "how_to_pay": "到本机关财务处缴纳"})
+    assert "计收方式：按量计收；计费数量：120页" in "".join(fee["paragraphs"])
+    assert "应缴金额：人民币1100元" in "".join(fee["paragraphs"])
+    assert fee["elements"] == {"standard": "31至100页每页10元，101至200页每页20元", "how_to_pay": "到本机关财务处缴纳"}
