@@ -400,3 +400,15 @@ def test_a_notice_takes_what_its_transition_holds(api: Api) -> None:
     assert "计收方式：按量计收；计费数量：120页" in "".join(fee["paragraphs"])
     assert "应缴金额：人民币1100元" in "".join(fee["paragraphs"])
     assert fee["elements"] == {"standard": "31至100页每页10元，101至200页每页20元", "how_to_pay": "到本机关财务处缴纳"}
+
+
+def test_a_pattern_without_serial_and_a_stale_version_are_refused(api: Api, app: Any) -> None:
+    app_id = prepared(api, "not_held")
+    case = api.as_("office").get(f"/v1/applications/{app_id}").json()
+    stale = issue(api, app_id, "not_held", status=409, lock_version=case["lock_version"] - 1)
+    assert "changed since you read it" in stale["detail"]
+    app.state.context.settings = app.state.context.settings.model_copy(
+        update={"letter_number_pattern": "京某依申公{code}〔{year}〕号"})
+    refused = issue(api, app_id, "not_held", status=422, lock_version=case["lock_version"])
+    assert refused["missing"][0]["setting"] == "GONGKAI_LETTER_NUMBER_PATTERN"
+    assert api.as_("office").get(f"/v1/applications/{app_id}/letters").json()["letters"] == []
