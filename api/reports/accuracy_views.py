@@ -101,6 +101,11 @@ def page(report: Mapping[str, Any]) -> Page:
     for stage, o in overrides.items():
         shown.summary.append(KeyFigure(f"{LABELS_ZH.get(stage, stage)}改判率", percent((o or {}).get("rate")),
                                        f"{num((o or {}).get('changed'))} / {num((o or {}).get('reviews'))}"))
+    applications = report.get("applications") or {}
+    if applications.get("concluded"):
+        shown.summary.append(KeyFigure("依申请公开建议一致率", percent(applications.get("agreement")),
+                                       f"{num(applications.get('agreed'))} / {num(applications.get('suggested'))}"
+                                       f"，无建议 {num(applications.get('no_suggestion'))} 件"))
     if not items:
         shown.empty = "所选范围内没有已完成保密审核和公开方式审核的信息，无法核对建议。"
         return shown

@@ -213,3 +213,21 @@ def test_a_rule_set_without_application_rules_loads_as_before(tmp_path: Path) ->
     assert book is not None and not [d for d in diagnostics if d.severity == "error"]
     assert book.applications.rules == () and [r.id for r in book.rules] == [r.id for r in _book().rules]
     assert decide(book.applications, application_facts({"description": "我要投诉"})).outcome is None
+
+
+def test_rules_check_and_test_fail_on_a_broken_application_rule(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    for name, text in files_of(RULES).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["rules", "check", "--rules", str(tmp_path)]) == 0
+    capsys.readouterr()
+    broken = tmp_path / "applications" / "screening.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("excerpt: 需要行政机关对现有政府信息进行加工、分析的",
+                                                                 "excerpt: 需要行政机关对现有信息进行汇总的"), encoding="utf-8")
+    assert main(["rules", "check", "--rules", str(tmp_path)]) == 1
+    said = capsys.readouterr().err
+    assert "applications/screening.yaml" in said and "R205" in said
+    assert main(["rules", "test", "--rules", str(tmp_path)]) == 1

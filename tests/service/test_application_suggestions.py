@@ -155,6 +155,11 @@ def test_the_accuracy_report_counts_suggestions_against_decisions(api: Api, stor
         "confusion": {"disclosed": {"disclosed": 1}, "disclosed.already_public": {"disclosed.already_public": 1},
                       "none": {"withheld.process_info": 1}, "not_processed.petition": {"disclosed": 1}},
     }
+    page = api.as_("office").get("/v1/reports/accuracy", params={"closed_from": "2025-01-01", "closed_to": "2025-12-31",
+                                                               "format": "html"}).text
+    assert "依申请公开建议一致率" in page and "50.0%" in page and "无建议 2 件" in page
+    sheet = api.as_("office").get("/v1/reports/accuracy", params={"closed_from": "2025-01-01", "format": "xlsx"})
+    assert sheet.status_code == 200
     later = api.as_("office").get("/v1/reports/accuracy", params={"closed_from": "2026-01-01"}).json()
     assert later["applications"]["concluded"] == 0 and later["applications"]["agreement"] is None
 
