@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 from api.access.sessions import Signed
 from api.context import Context
+from api.pages import application_letters
 from models.tables import ApplicationRow
 
 
 def sections(session: Session, ctx: Context, signed: Signed, row: ApplicationRow) -> dict[str, Any]:
-    """Each landed part's section values, by name (the template draws those present)."""
-    return {}
+    """Each landed part's section values, by name, in the page's order (the template draws those present)."""
+    actor = signed.actor
+    out: dict[str, Any] = {"letters": application_letters.section(session, ctx, actor, row)}
+    return out

@@ -49,6 +49,12 @@ RULES_ZH = {
     "the answer period is not running": "答复期限未在计算（等待补正材料）",
     "pause before the answer period": "征求意见或收费通知早于答复期限的起算日",
     "pause": "对方收到日期早于发出日期",
+    "answer_letter": "答复须以书面形式作出：请先出具与答复结果相符的答复书（见“文书”）",
+    "outcome": "答复书的类型与申请的答复结果不符（或尚未确定答复结果）",
+    "transition": "该文书所对应的办理环节尚未发生",
+    "event": "该文书与所选的办理环节不对应",
+    "unknown_letter": "该文书类型未列入文书与办理环节的对应表",
+    "fit_table": "有文书类型未列入文书与办理环节的对应表，暂不能出具文书",
 }
 # The clock's refusals share a rule name per kind ("extension refused"): the message's phrase says which.
 DETAILS_ZH = (
@@ -88,6 +94,8 @@ def refusal(error: ServiceError, present: Collection[str] = ()) -> dict[str, str
         raise PageRefusal(404, "未找到此申请，或您无权查看。")
     if isinstance(error, Conflict):
         return {"form": law(error.extra, error.detail) if error.extra.get("rule") else STALE}
+    if isinstance(error, Invalid) and error.extra.get("missing"):  # api/letters: the elements lacking, in Chinese
+        return {"form": f"{error.detail}。未作任何更改。"}
     if isinstance(error, Invalid):
         found = next(((field, zh) for phrase, field, zh in INVALID_ZH if phrase in error.detail), None)
         if found is not None:

@@ -33,7 +33,8 @@ from api.context import Context
 from api.deps import ContextDep, SessionDep
 from api.errors import NotFound, ServiceError
 from api.pages import application_case as case_view
-from api.pages import application_extras
+from api.letters import issued
+from api.pages import application_extras, application_letters
 from api.pages.application_forms import (ASSIGN_FIELDS, CHOICES, CONFIRM_FIELDS, FIELD_ZH, REGISTER_GROUPS,
                                          REGISTER_NAMES, TRANSITIONS, FormError, application_input, assign_input,
                                          confirm_input, event_input, offered)
@@ -50,10 +51,11 @@ ReadPage = Annotated[Signed, Depends(page("read_applications"))]
 RegisterPage = Annotated[Signed, Depends(page("register_application"))]
 AssignPage = Annotated[Signed, Depends(page("assign_application"))]
 HandlePage = Annotated[Signed, Depends(page("handle_application"))]
+IssuePage = Annotated[Signed, Depends(page("issue_letter"))]
 STATUSES = [(s.value, APPLICATION_LABELS_ZH[s]) for s in ApplicationStatus]
 OVERDUE = {"": None, "yes": True, "no": False}
 DONE = {"registered": "已登记。", "confirm": "已记录与申请人的确认：收到申请之日已确定，答复期限开始计算。",
-        "assign": "已交办承办处室。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
+        "assign": "已交办承办处室。", "letter": "已出具文书，见“文书”。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
 NOT_FOUND = "未找到此申请，或您无权查看。"
 
 
@@ -136,8 +138,10 @@ def _case_page(session: Session, ctx: Context, signed: Signed, app_id: int, *, s
         raise PageRefusal(404, NOT_FOUND) from None
     case = views.full(session, ctx, row)
     forms = _forms(case, signed.actor.role)
+    extras = application_extras.sections(session, ctx, signed, row)
     drawn = {*(["confirm"] if forms["confirm"] else []), *(["assign"] if forms["assign"] else []),
-             *(kind for kind, _ in forms["transitions"])}
+             *(kind for kind, _ in forms["transitions"]),
+             *(f"letter:{t['kind']}" for t in extras.get("letters", {}).get("issuable", []))}
     loose = list((errors or {}).values()) if form_name not in drawn else []  # a form not on the page (crafted)
     today = today_in_china().isoformat()
     receipt_missing = None
@@ -152,7 +156,7 @@ def _case_page(session: Session, ctx: Context, signed: Signed, app_id: int, *, s
                   confirm_fields=CONFIRM_FIELDS, assign_fields=ASSIGN_FIELDS, choices=CHOICES, labels=FIELD_ZH,
                   errors=errors or {}, posted=posted or {}, form_name=form_name, notice=notice, today=today,
                   left=case_view.days_left(ctx.calendar, today_in_china(), case),
-                  receipt_missing=receipt_missing, extras=application_extras.sections(session, ctx, signed, row))
+                  receipt_missing=receipt_missing, extras=extras)
 
 
 @router.get("/applications/{app_id}", response_class=HTMLResponse)
@@ -168,6 +172,8 @@ def _act(session: Session, ctx: Context, signed: Signed, app_id: int, fields: Ma
         body = {"confirm": confirm_input, "assign": assign_input, "events": event_input}[what](fields)
         submitted = body.model_dump(mode="json", exclude_none=True)
         row = handle.load(session, row.id, body.lock_version, submitted)
+        if what == "events" and body.kind == "dispatch_answer":  # 条例第三十六条: in writing, as the route guards it
+            issued.require_answer(session, row)
         with handle.one_writer(session, app_id, submitted):
             if what == "confirm":
                 handle.confirm(session, ctx, actor, row, body)
@@ -204,3 +210,29 @@ async def transition(app_id: AppId, request: Request, session: SessionDep, ctx: 
                      signed: HandlePage) -> Response:
     fields = await form(request)
     return await run_in_threadpool(_act, session, ctx, signed, app_id, fields, "events")
+
+
+def _issue(session: Session, ctx: Context, signed: Signed, app_id: int, fields: Mapping[str, str]) -> Response:
+    """A letter through api/letters/issued.issue, as POST /v1/applications/{id}/letters issues it."""
+    name = f"letter:{fields.get('letter_kind', '')}"
+    try:
+        queries.application(session, signed.actor, app_id)
+        issued.issue(session, ctx, signed.actor, app_id,
+                     application_letters.letter_input(fields, application_letters.templates_of(ctx)))
+        session.commit()
+    except NotFound:
+        raise PageRefusal(404, NOT_FOUND) from None
+    except FormError as exc:
+        return _case_page(session, ctx, signed, app_id, status=422, errors=exc.errors, posted=fields, form_name=name)
+    except ServiceError as exc:
+        session.rollback()
+        return _case_page(session, ctx, signed, app_id, status=exc.status, errors=refusal(exc), posted=fields,
+                          form_name=name)
+    return RedirectResponse(f"/applications/{app_id}?done=letter", 303)
+
+
+@router.post("/applications/{app_id}/letters")
+async def issue_letter(app_id: AppId, request: Request, session: SessionDep, ctx: ContextDep,
+                       signed: IssuePage) -> Response:
+    fields = await form(request)
+    return await run_in_threadpool(_issue, session, ctx, signed, app_id, fields)

@@ -8,17 +8,32 @@ page; each kept as a screenshot in tests/browser/artifacts/."""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from engine.workflow.working_days import today_in_china
 from tests.browser.helpers import axe_violations, screenshot
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, issue_token
 
 pytestmark = pytest.mark.browser
 
 APPLICANT = {"kind": "natural_person", "name": "早先申请人", "phone": "13700000000"}
+# The agency's letter settings: the receipt and the letters can be made (tests/browser/conftest.py's server has none).
+AGENCY = {"GONGKAI_AGENCY_NAME": "青川市交通运输局", "GONGKAI_CONTACT_PERSON": "王联络",
+          "GONGKAI_CONTACT_PHONE": "0811-87654321", "GONGKAI_PROGRESS_QUERY": "https://www.example.gov.cn/ysqgk",
+          "GONGKAI_REVIEW_AUTHORITY": "青川市人民政府", "GONGKAI_COURT": "青川市中级人民法院",
+          "GONGKAI_LETTER_NUMBER_PATTERN": "青交依申{code}〔{year}〕{serial}号"}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, audit_key_file: Path) -> Iterator[ServerProcess]:
+    """conftest's live server, with the agency's letter settings."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'gongkai.db'}"
+    issue_token(url, "admin", "browser-tests-setup")
+    with ServerProcess(url, None, extra_env={"GONGKAI_AUDIT_KEY_FILE": str(audit_key_file), **AGENCY}) as server:
+        yield server
 
 
 def _checked(watched: Any, name: str) -> None:
@@ -42,6 +57,20 @@ def _by_keyboard(page: Any, kind: str, typed: dict[str, str] | None = None) -> N
     page.locator(f"#t-{kind} button[type=submit]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+def _letter_by_keyboard(page: Any, kind: str, typed: dict[str, str], opened: bool = False) -> None:
+    """Open a letter's form with Enter (unless open), type its elements, issue it with Enter on its button."""
+    if not opened:
+        page.locator(f"#l-{kind} summary").focus()
+        page.keyboard.press("Enter")
+    for name, text in typed.items():
+        page.locator(f"#l-{kind}-{name}").focus()
+        page.keyboard.type(text)
+    page.locator(f"#l-{kind} button[type=submit]").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "已出具文书" in page.locator("p.notice").inner_text(), page.locator("main").inner_text()[-800:]
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +128,8 @@ def test_the_office_registers_and_moves_an_application_with_the_keyboard(
     _by_keyboard(page, "extend", {"approved_by": "王主任", "why": "申请的信息涉及多个处室，需要汇总"})
     main = page.locator("main").inner_text()
     assert "延长 20 个工作日" in main.replace("延长\n", "延长 ") or "20 个工作日（原期限" in main
+    _letter_by_keyboard(page, "extension", {"reason": "申请的信息涉及多个处室，需要汇总"})
+    assert "延期答复告知书" in page.locator("section.letters table").inner_text()
     _by_keyboard(page, "extend", {"approved_by": "王主任", "why": "再延长一次"})  # refused by the law
     error = page.locator("#e-extend-form")
     assert error.is_visible() and "只能延长一次" in error.inner_text() and "条例第三十三条第二款" in error.inner_text()
@@ -115,6 +146,16 @@ def test_the_office_registers_and_moves_an_application_with_the_keyboard(
         page.keyboard.press("Enter")
     assert "答复拟稿" in page.locator("p.status-line").inner_text()
     _by_keyboard(page, "approve_answer")
+    _by_keyboard(page, "dispatch_answer")  # not before the answer letter (条例第三十六条: in writing)
+    assert "请先出具与答复结果相符的答复书" in page.locator("#e-dispatch_answer-form").inner_text()
+    page.locator("#l-disclosed summary").focus()
+    page.keyboard.press("Enter")
+    page.locator("#l-disclosed-enclosed").focus()
+    page.keyboard.press("Space")
+    _letter_by_keyboard(page, "disclosed", {"attachments": "2025年政府信息公开统计台账｜12｜电子文档",
+                                             "access": "随本答复书以电子邮件提供"}, opened=True)
+    letters = page.locator("section.letters table").inner_text()
+    assert "答复书（予以公开）" in letters and "青交依申复〔" in letters
     _by_keyboard(page, "dispatch_answer")
     main = page.locator("main").inner_text()
     assert "已答复" in page.locator("p.status-line").inner_text() and "予以公开" in main and "表三" in main

@@ -34,7 +34,8 @@ def settings(database_url: str, model_dir: Path, audit_key_file: Path) -> Settin
     return Settings(database_url=database_url, model=model_dir, agency_code="11010000", audit_key_file=audit_key_file,
                     agency_name="北京市某某委员会", contact_person="王联络", contact_phone="010-87654321",
                     review_authority="北京市人民政府", court="北京市第四中级人民法院",
-                    progress_query="https://www.example.gov.cn/ysqgk 查询码 A7K2")
+                    progress_query="https://www.example.gov.cn/ysqgk 查询码 A7K2",
+                    letter_number_pattern="京某依申公{code}〔{year}〕{serial}号")
 
 
 def _text(answer: Any) -> str:
@@ -146,8 +147,25 @@ def test_each_transition_form_moves_the_case_through_the_use_case(api: Api, app:
              ("approve_answer", {"on": "2025-11-05"}), ("dispatch_answer", {"on": "2025-11-06"}),
              ("serve", {"on": "2025-11-10"}), ("archive", {"on": "2025-11-11"})]
     for kind, fields in steps:
+        if kind == "dispatch_answer":  # 条例第三十六条: in writing; the answer letter first, through its form
+            early = _act(office, app_id, "events", kind=kind, **fields)
+            assert early.status_code == 409 and "请先出具与答复结果相符的答复书" in _text(early)
+            assert 'id="l-partial"' in early.text and 'id="l-disclosed"' not in early.text  # fits the outcome only
+            lacking = _act(office, app_id, "letters", letter_kind="partial", el_given="合同文本（电子版）")
+            assert lacking.status_code == 422 and "缺少必备要素" in _text(lacking) and "不予公开的部分" in _text(lacking)
+            assert 'value="合同文本（电子版）"' in lacking.text  # kept
+            letter = _act(office, app_id, "letters", letter_kind="partial", el_given="合同文本（电子版）",
+                          el_withheld_parts="合同中的个人联系方式｜个人隐私｜《条例》第十五条")
+            assert letter.status_code == 303, re.findall(r'role="alert"[^>]*>([^<]*)', letter.text)
+            shown = office.get(f"/applications/{app_id}").text
+            assert "答复书（部分公开）" in shown and "京某依申公部〔" in shown
+            found = re.findall(rf'href="(/v1/applications/{app_id}/letters/\d+\?output=html)"', shown)
+            assert len(found) == 2 and "合同中的个人联系方式" in office.get(html.unescape(found[-1])).text
         answer = _act(office, app_id, "events", kind=kind, **fields)
         assert answer.status_code == 303, (kind, _text(answer)[-800:])
+        if kind == "extend":  # its notice: the dates come from the extension on file
+            notice = _act(office, app_id, "letters", letter_kind="extension", el_reason="申请的信息数量较多")
+            assert notice.status_code == 303, re.findall(r'role="alert"[^>]*>([^<]*)', notice.text)
         assert answer.headers["location"] == f"/applications/{app_id}?done={kind}"
     case = api.as_("office").get(f"/v1/applications/{app_id}").json()
     assert case["status"] == "archived" and case["outcome"] == "partial"
