@@ -62,8 +62,8 @@ def readable_item(session: Session, ctx: Context, actor: Actor, item_id: int) ->
     return item
 
 
-def _not_secret(item: ItemRow) -> None:
-    if is_secret(item):
+def _not_secret(item: ItemRow | None) -> None:
+    if item is not None and is_secret(item):
         why = (f"carries a secrecy marking ({item.marking})" if item.marked else
                f"is not decided non-secret (secrecy {item.secrecy or item.suggested_secrecy or 'undecided'})")
         raise Conflict(f"item {item.id} {why}: no copy of it is released, redacted or not (条例第十四条: "
@@ -237,6 +237,7 @@ def confirm(session: Session, ctx: Context, actor: Actor, release_id: int, body:
     _role(actor, CONFIRMERS[row.purpose], f"confirm a {row.purpose} copy")
     submitted = body.model_dump(mode="json")
     redaction = _open(session, row, body.lock_version, submitted)
+    _not_secret(session.get(ItemRow, row.item_id))  # decided secret since the proposal (a reopened review)
     missing = redaction.undecided()
     if missing:
         named = "、".join(f"#{i} {redaction.spans[i].label} [{redaction.spans[i].start}, {redaction.spans[i].end})"
@@ -278,4 +279,5 @@ def released_copy(session: Session, ctx: Context, actor: Actor, release_id: int)
         left = len(redaction_from_dict(row.redaction).undecided())
         raise Conflict(f"release {row.id} is not confirmed: no copy leaves before the confirmation (条例第三十七条); "
                        f"{left} span(s) still undecided")
+    _not_secret(session.get(ItemRow, row.item_id))  # nothing of an item decided secret since leaves, even masked
     return row

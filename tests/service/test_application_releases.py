@@ -248,3 +248,32 @@ def test_clerks_redact_only_their_divisions_answers(api: Api, app: Any) -> None:
     assert api.as_("disclosure_reviewer").get(f"/v1/releases/{release['id']}").status_code == 404  # an answer's copy
     assert api.as_("disclosure_reviewer").post(f"/v1/applications/{mine['id']}/releases",
                                                json={"item_id": item["id"]}).status_code == 403
+
+
+def test_an_item_decided_secret_after_the_proposal_is_neither_confirmed_nor_copied(api: Api) -> None:
+    item = published(api)
+    reviewer = api.as_("disclosure_reviewer")  # cleared: it still reads the item once it is secret
+    release = decide_all(api, reviewer.post(f"/v1/items/{item['id']}/releases").json(), role="disclosure_reviewer")
+    r = api.as_("secrecy_reviewer").post(f"/v1/items/{item['id']}/reopen",
+                                         json={"stage": "secrecy_review", "reason": "发现涉密内容"})
+    assert r.status_code == 200, r.text
+    r = api.as_("secrecy_reviewer").post(f"/v1/items/{item['id']}/secrecy_review",
+                                         json={"secrecy": "secret", "reason": "含有秘密级事项"})
+    assert r.status_code == 200, r.text
+    refused = reviewer.post(f"/v1/releases/{release['id']}/confirm", json={"lock_version": release["lock_version"]})
+    assert refused.status_code == 409 and "条例第十四条" in refused.json()["detail"]
+    assert api.as_("office").get(f"/v1/releases/{release['id']}").status_code == 404  # not cleared: as if none
+
+
+def test_full_width_digits_and_a_title_are_held_too(api: Api) -> None:
+    """The attack: the ID number in full-width digits is the same number (条例第十五条 holds it back)."""
+    wide = ID_NUMBER.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    item = published(api, extra=f"\n联系人身份证号：{wide}")
+    entry = api.as_("office").get("/v1/feed/proactive").json()["entries"][0]
+    assert entry["action"] == "held" and "居民身份证号码" in entry["reason"] and wide not in str(entry)
+    release = decide_all(api, api.as_("disclosure_reviewer").post(f"/v1/items/{item['id']}/releases").json(),
+                         role="disclosure_reviewer")
+    assert api.as_("disclosure_reviewer").post(f"/v1/releases/{release['id']}/confirm",
+                                               json={"lock_version": release["lock_version"]}).status_code == 200
+    feed = api.as_("office").get("/v1/feed/proactive").text
+    assert wide not in feed and ID_NUMBER not in feed and "redacted\":true" in feed.replace(" ", "")
