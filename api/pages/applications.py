@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from api.access.roles import PERMISSIONS
 from api.access.sessions import Signed
 from api import letters
-from api.applications import handle, queries, register, views
+from api.applications import handle, queries, register, suggestions, views
 from api.applications.queries import OPEN_STATUSES
 from api.context import Context
 from api.deps import ContextDep, SessionDep
@@ -55,7 +55,8 @@ IssuePage = Annotated[Signed, Depends(page("issue_letter"))]
 STATUSES = [(s.value, APPLICATION_LABELS_ZH[s]) for s in ApplicationStatus]
 OVERDUE = {"": None, "yes": True, "no": False}
 DONE = {"registered": "已登记。", "confirm": "已记录与申请人的确认：收到申请之日已确定，答复期限开始计算。",
-        "assign": "已交办承办处室。", "letter": "已出具文书，见“文书”。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
+        "assign": "已交办承办处室。", "letter": "已出具文书，见“文书”。",
+        "suggestion": "已检索四库并生成建议，见“建议的答复结果”。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
 NOT_FOUND = "未找到此申请，或您无权查看。"
 
 
@@ -236,3 +237,21 @@ async def issue_letter(app_id: AppId, request: Request, session: SessionDep, ctx
                        signed: IssuePage) -> Response:
     fields = await form(request)
     return await run_in_threadpool(_issue, session, ctx, signed, app_id, fields)
+
+
+def _suggest(session: Session, ctx: Context, signed: Signed, app_id: int) -> Response:
+    """The suggested outcome, made by api/applications/suggestions.suggest as POST …/suggestion makes it."""
+    try:
+        suggestions.suggest(session, ctx, signed.actor, app_id)
+        session.commit()
+    except NotFound:
+        raise PageRefusal(404, NOT_FOUND) from None
+    except ServiceError as exc:
+        session.rollback()
+        return _case_page(session, ctx, signed, app_id, status=exc.status, errors=refusal(exc), form_name="suggestion")
+    return RedirectResponse(f"/applications/{app_id}?done=suggestion", 303)
+
+
+@router.post("/applications/{app_id}/suggestion")
+async def suggest(app_id: AppId, session: SessionDep, ctx: ContextDep, signed: HandlePage) -> Response:
+    return await run_in_threadpool(_suggest, session, ctx, signed, app_id)

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.pages.application_forms import TRANSITIONS, offered
 from engine.applications.lifecycle import ARROWS
-from tests.service.conftest import Api
+from tests.service.conftest import Api, push_item
 from tests.service.pages import csrf_of, person
 from tests.service.test_applications import event, registered
 
@@ -267,3 +267,34 @@ def test_the_clocks_calendar_warnings_are_said_in_chinese() -> None:
     for warnings in (list(due.warnings), list(unknown_year_warnings(calendar, [2998]))):
         said = warnings_zh(warnings)
         assert said and all(s.startswith("2998年的节假日安排尚未录入") for s in said), warnings
+
+
+def test_the_case_page_shows_the_suggestion_the_copies_and_the_cases(api: Api, app: Any) -> None:
+    office = _office(app)
+    app_id = registered(api)["id"]
+    page = office.get(f"/applications/{app_id}")
+    assert "尚未生成建议" in _text(page) and "没有为本申请制作的区分处理副本" in _text(page)
+    made = office.post(f"/applications/{app_id}/suggestion", data={"csrf": csrf_of(office)}, follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"] == f"/applications/{app_id}?done=suggestion"
+    latest = api.as_("office").get(f"/v1/applications/{app_id}/suggestions").json()["suggestions"][0]
+    text = _text(office.get(made.headers["location"]))
+    assert "系统建议" in text and all(reason in text for reason in latest["reasons"])
+    assert office.post(f"/applications/{app_id}/suggestion", data={"csrf": "forged"}).status_code == 403
+    case = api.as_("office").post("/v1/cases", json={"kind": "reconsideration", "case_number": "京政复〔2025〕88号",
+                                                     "body": "北京市人民政府", "application_id": app_id,
+                                                     "filed_on": "2025-12-01"})
+    assert case.status_code == 201, case.text
+    for reader in (office, person(app, "监察丙", "supervisor")):
+        assert "京政复〔2025〕88号" in _text(reader.get(f"/applications/{app_id}"))
+    clerk = person(app, "信息员乙", "clerk", "城建科")  # handles it, but 行政复议 is not the clerk's to read
+    shown = clerk.get(f"/applications/{app_id}")
+    assert shown.status_code == 200 and "京政复〔2025〕88号" not in shown.text and "行政复议、行政诉讼" not in shown.text
+
+
+def test_the_case_page_lists_the_redacted_copies_made_for_the_answer(api: Api, app: Any) -> None:
+    app_id = registered(api)["id"]
+    item = push_item(api, 0, "城建科", "2025-09-01")
+    made = api.as_("office").post(f"/v1/applications/{app_id}/releases", json={"item_id": item})
+    assert made.status_code == 201, made.text
+    text = _text(_office(app).get(f"/applications/{app_id}"))
+    assert "区分处理的副本" in text and f"信息 {item}" in text and "待逐处确认" in text
