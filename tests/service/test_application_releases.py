@@ -277,3 +277,19 @@ def test_full_width_digits_and_a_title_are_held_too(api: Api) -> None:
                                                json={"lock_version": release["lock_version"]}).status_code == 200
     feed = api.as_("office").get("/v1/feed/proactive").text
     assert wide not in feed and ID_NUMBER not in feed and "redacted\":true" in feed.replace(" ", "")
+
+
+def test_a_public_copy_confirmed_before_routing_is_what_the_first_entry_serves(api: Api) -> None:
+    item = pushed(api)
+    assert api.as_("secrecy_reviewer").post(f"/v1/items/{item['id']}/secrecy_review",
+                                            json={"secrecy": "none"}).status_code == 200
+    reviewer = api.as_("disclosure_reviewer")
+    release = decide_all(api, reviewer.post(f"/v1/items/{item['id']}/releases").json(), role="disclosure_reviewer")
+    done = reviewer.post(f"/v1/releases/{release['id']}/confirm", json={"lock_version": release["lock_version"]})
+    assert done.status_code == 200 and api.as_("office").get("/v1/feed/proactive").json()["entries"] == []
+    r = reviewer.post(f"/v1/items/{item['id']}/disclosure_review", json={
+        "category": "proactive", "exemption": None, "column": "normative_documents", "reason": "区分处理后公开"})
+    assert r.status_code == 200, r.text
+    entries = api.as_("office").get("/v1/feed/proactive").json()["entries"]
+    assert [(e["action"], e["release_id"]) for e in entries] == [("publish", release["id"])]
+    assert ID_NUMBER not in entries[0]["body"] and "110105××××××××002X" in entries[0]["body"]
