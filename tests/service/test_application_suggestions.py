@@ -169,3 +169,19 @@ def test_who_may_suggest(api: Api, role: str) -> None:
     case = registered(api, description="请公开青交发[2025]8号文件")
     status = 404 if role == "clerk" else 403  # a clerk without the division does not see it at all
     _suggest(api, case["id"], role=role, status=status)
+
+
+def test_a_repeat_of_the_same_applicant_is_found_by_identity_and_quoted(api: Api, stores: dict[str, int]) -> None:
+    first = registered(api, description="请公开青交发[2025]8号文件")
+    _suggest(api, first["id"])  # links the item: the repeat is found by it too
+    event(api, first["id"], "answer_on_the_spot", "2025-09-26", outcome="disclosed.already_public")
+    again = registered(api, "2025-10-09", description="再次申请公开城市道路挖掘管理办法（青交发〔2025〕8号）")
+    made = _suggest(api, again["id"])
+    assert made["outcome"] == "not_processed.repeat" and made["article"] == "政府信息公开条例第36条第6项"
+    assert made["repeats"] == [{"application_id": first["id"], "reg_no": first["reg_no"], "answered": True,
+                                "outcome": "disclosed.already_public"}]
+    other = {"kind": "natural_person", "name": "李某", "id_number": "110101199202022345"}
+    stranger = registered(api, "2025-10-09", description="再次申请公开城市道路挖掘管理办法（青交发〔2025〕8号）",
+                          applicant=other)
+    made = _suggest(api, stranger["id"])
+    assert made["outcome"] == "disclosed.already_public" and made["repeats"] == []
