@@ -4,7 +4,9 @@ The matched items are looked up now, as the reader sees them (api/access/visibil
 scope is left out as if it had not matched (nothing says that something was left out), one it may not read
 is shown by its store and 索引号 only (as in the store lists), and only a readable one gets its title, 文号 and
 the words it shares with the application (scored again now: engine/applications/proposal.score). The
-search's counts cover the maker's scope, so they are shown only to a reader whose scope is everything.
+search's counts, and the rules' evidence about what it found (stores, grounds), cover the maker's scope, so
+they are shown only to a reader whose scope is everything; a narrower reader sees the evidence in the
+applicant's words.
 """
 
 from __future__ import annotations
@@ -111,7 +113,8 @@ def view(session: Session, ctx: Context, actor: Actor, row: ApplicationRow, sugg
         "outcome": outcome, "meaning": default_table().mapping(outcome).meaning if outcome else None,
         "article": deciding["citation"] if deciding else "", "reassess": bool(details["catalog"]["reassess"]),
         "reasons": _reasons(outcome, details, matches, everything), "matches": matches,
-        "rules": [{k: h[k] for k in ("id", "title", "mode", "outcome", "citation", "confidence", "evidence")}
+        "rules": [{**{k: h[k] for k in ("id", "title", "mode", "outcome", "citation", "confidence")},
+                   "evidence": [e for e in h["evidence"] if everything or e["field"] == "description"]}
                   for h in details.get("rules", [])],
         "contested_by": details.get("contested_by", []),
         "repeats": [r for r in details.get("repeats", []) if r["application_id"] in visible],

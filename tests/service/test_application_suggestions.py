@@ -120,6 +120,7 @@ def test_a_clerk_reading_the_offices_suggestion_learns_no_title_of_a_secret_matc
     assert far.status_code == 200
     assert all(m["item_id"] != stores["secret"] for m in far.json()["suggestions"][0]["matches"])
     assert far.json()["suggestions"][0]["search"]["items_searched"] is None
+    assert all(e["field"] == "description" for r in far.json()["suggestions"][0]["rules"] for e in r["evidence"])
     for text in (seen.text, far.text, office):
         assert SECRET_TITLE not in text and "联合调度" not in text and "青水密" not in text
     # and a clerk of another division cannot reach the application at all
