@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.pages.application_forms import TRANSITIONS, offered
 from engine.applications.lifecycle import ARROWS
-from tests.service.conftest import Api, push_item
+from tests.service.conftest import Api, push_item, review_item, sample_documents
 from tests.service.pages import csrf_of, person
 from tests.service.test_applications import event, registered
 
@@ -298,3 +298,32 @@ def test_the_case_page_lists_the_redacted_copies_made_for_the_answer(api: Api, a
     assert made.status_code == 201, made.text
     text = _text(_office(app).get(f"/applications/{app_id}"))
     assert "区分处理的副本" in text and f"信息 {item}" in text and "待逐处确认" in text
+
+
+def test_a_suggestion_never_shows_a_secret_item_to_a_reader_not_cleared(api: Api, app: Any) -> None:
+    word = "青松行动"
+    doc = {**sample_documents()[1], "id": "pages-secret", "division": "城建科", "secrecy_marking": "机密★10年",
+           "title": f"关于{word}部署的通知", "body": f"{word}的集结地点和时间如下。", "closed_on": "2025-09-02"}
+    pushed = api.push(doc)
+    assert pushed.status_code == 201, pushed.text
+    review_item(api, int(pushed.json()["id"]), {"secrecy": "secret", "reason": "定密"},
+                {"category": "withheld", "exemption": "state_secret", "column": "other", "reason": "涉密"})
+    app_id = registered(api, description=f"申请公开{word}的有关文件")["id"]
+    office = _office(app)
+    assert office.post(f"/applications/{app_id}/suggestion", data={"csrf": csrf_of(office)},
+                       follow_redirects=False).status_code == 303
+    page = office.get(f"/applications/{app_id}").text
+    assert "系统建议" in page and "1件涉密信息的内容不在当前角色的检索范围内" in page  # said, never shown
+    for secret in ("部署的通知", "机密★10年", "集结地点"):
+        assert secret not in page, secret
+
+
+def test_another_divisions_clerk_cannot_issue_or_suggest_on_it(api: Api, app: Any) -> None:
+    theirs = registered(api, handler_division="法规处")["id"]
+    clerk = person(app, "信息员乙", "clerk", "城建科")
+    csrf = csrf_of(clerk, "/applications")
+    for path, data in (("letters", {"letter_kind": "extension"}), ("suggestion", {})):
+        answer = clerk.post(f"/applications/{theirs}/{path}", data={"csrf": csrf, **data}, follow_redirects=False)
+        assert answer.status_code == 404 and "未找到此申请" in _text(answer), path
+    assert api.as_("office").get(f"/v1/applications/{theirs}/letters").json()["letters"] == []
+    assert api.as_("office").get(f"/v1/applications/{theirs}/suggestions").json()["suggestions"] == []
