@@ -19,6 +19,7 @@ from api.applications.queries import OPEN_STATUSES
 from api.context import Actor, Context
 from api.errors import NotFound
 from api.pages import application_letters
+from api.pages.layout import when
 from engine.vocabulary import APPLICATION_LABELS_ZH
 from models.tables import ApplicationRow, ReleaseRow
 
@@ -30,8 +31,8 @@ def suggestion(session: Session, ctx: Context, actor: Actor, row: ApplicationRow
     made = suggestions.suggestions(session, ctx, actor, row.id)
     latest = made[0] if made else None
     if latest is not None:
-        latest = {**latest, "outcome_label": APPLICATION_LABELS_ZH.get(latest["outcome"] or "", "未确定"),
-                  "contested_zh": [APPLICATION_LABELS_ZH.get(o, o) for o in latest["contested_by"]]}
+        latest = {**latest, "outcome_label": APPLICATION_LABELS_ZH.get(latest["outcome"] or "", "无（没有规则能确定，由经办人决定）"),
+                  "made_at_zh": when(latest["made_at"]), "contested_zh": [APPLICATION_LABELS_ZH.get(o, o) for o in latest["contested_by"]]}
     return {"template": "pages/application_suggestion.html.j2", "latest": latest, "count": len(made),
             "may_suggest": actor.role in PERMISSIONS["handle_application"] and row.status in OPEN_STATUSES}
 

@@ -122,6 +122,13 @@ def test_the_office_registers_and_moves_an_application_with_the_keyboard(
     assert "已登记" in page.locator("p.notice").inner_text()
     assert "提交之日（条例第三十一条第一项）" in page.locator("main").inner_text()
     _checked(watched, "application-registered")
+    suggest = page.get_by_role("button", name="检索四库并生成建议")
+    suggest.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "系统建议" in page.locator("section.suggestion").inner_text()
+    assert "经检索" in page.locator("section.suggestion").inner_text()  # what was searched, said
+    _checked(watched, "application-suggested")
 
     _by_keyboard(page, "start")
     assert "已记录：开始办理" in page.locator("p.notice").inner_text()
@@ -165,3 +172,28 @@ def test_the_office_registers_and_moves_an_application_with_the_keyboard(
     answer = clerk.page.goto(page.url.split("?")[0])
     assert answer is not None and answer.status == 404
     assert "未找到此申请" in clerk.page.locator("main").inner_text()
+
+
+def test_an_online_application_waits_for_its_confirmation(sign_in: Callable[..., Any]) -> None:
+    watched = sign_in("office", "浏览器登记员", bypass_csp=True)
+    page = watched.page
+    page.goto("/applications/new")
+    today = today_in_china().isoformat()
+    page.select_option("#f-channel", "online")
+    page.fill("#f-submitted_at", f"{today}T00:10")
+    page.fill("#f-applicant_name", "网上申请人")
+    page.fill("#f-description", "本区2026年道路养护计划")
+    page.select_option("#f-delivery", "online")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记").click()
+    main = page.locator("main").inner_text()
+    assert "待确认收件" in main and "尚未与申请人确认收到申请" in main and "打印回执" not in main
+    _checked(watched, "application-awaiting")
+    page.fill("#c-confirmation_at", f"{today}T00:20")
+    page.fill("#c-confirmation_way", "平台回复")
+    page.fill("#c-confirmation_staff", "浏览器登记员")
+    page.locator("form.case-form button[type=submit]").first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "已记录与申请人的确认" in page.locator("p.notice").inner_text()
+    assert "已登记" in page.locator("p.status-line").inner_text() and "打印回执" in page.locator("main").inner_text()

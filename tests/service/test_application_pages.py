@@ -327,3 +327,15 @@ def test_another_divisions_clerk_cannot_issue_or_suggest_on_it(api: Api, app: An
         assert answer.status_code == 404 and "未找到此申请" in _text(answer), path
     assert api.as_("office").get(f"/v1/applications/{theirs}/letters").json()["letters"] == []
     assert api.as_("office").get(f"/v1/applications/{theirs}/suggestions").json()["suggestions"] == []
+
+
+def test_times_on_the_case_page_are_beijing_times(api: Api, app: Any) -> None:
+    from api.pages.layout import when
+
+    app_id = registered(api)["id"]
+    office = _office(app)
+    office.post(f"/applications/{app_id}/suggestion", data={"csrf": csrf_of(office)})
+    made = api.as_("office").get(f"/v1/applications/{app_id}/suggestions").json()["suggestions"][0]["made_at"]
+    case = api.as_("office").get(f"/v1/applications/{app_id}").json()
+    text = _text(office.get(f"/applications/{app_id}"))
+    assert f"于 {when(made)} 生成" in text and f"记录于 {when(case['timeline'][0]['at'])}" in text
