@@ -58,6 +58,7 @@ DONE = {"registered": "已登记。", "confirm": "已记录与申请人的确认
         "assign": "已交办承办处室。", "letter": "已出具文书，见“文书”。",
         "suggestion": "已检索四库并生成建议，见“建议的答复结果”。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
 NOT_FOUND = "未找到此申请，或您无权查看。"
+AWAITING = "已登记。尚待与申请人确认收到申请：确认后收到申请之日才确定，答复期限才开始计算（《条例》第三十一条）。"
 
 
 def _filters(request: Request) -> dict[str, Any]:
@@ -139,6 +140,8 @@ def _case_page(session: Session, ctx: Context, signed: Signed, app_id: int, *, s
         raise PageRefusal(404, NOT_FOUND) from None
     case = views.full(session, ctx, row)
     forms = _forms(case, signed.actor.role)
+    if notice == DONE["registered"] and row.status == "awaiting_confirmation":
+        notice = AWAITING
     extras = application_extras.sections(session, ctx, signed, row)
     drawn = {*(["confirm"] if forms["confirm"] else []), *(["assign"] if forms["assign"] else []),
              *(kind for kind, _ in forms["transitions"]),

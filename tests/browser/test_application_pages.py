@@ -188,6 +188,7 @@ def test_an_online_application_waits_for_its_confirmation(sign_in: Callable[...,
         page.get_by_role("button", name="登记").click()
     main = page.locator("main").inner_text()
     assert "待确认收件" in main and "尚未与申请人确认收到申请" in main and "打印回执" not in main
+    assert "尚待与申请人确认收到申请" in page.locator("p.notice").inner_text()
     _checked(watched, "application-awaiting")
     page.fill("#c-confirmation_at", f"{today}T00:20")
     page.fill("#c-confirmation_way", "平台回复")
