@@ -53,12 +53,24 @@ def issuable(session: Session, ctx: Context, row: ApplicationRow) -> list[dict[s
             continue
         elements = [_element_view(e, True) for e in template.elements.values()]
         elements += [_element_view(e, False) for e in template.optional.values()]
+        why = _why(kind, stored)
+        for element in elements:  # a notice's reason: the one recorded with its transition, to edit if need be
+            element["default"] = why if element["key"] == "reason" and element["shape"] == "text" else ""
         if template.history:
-            elements.append({"key": issued.GIVEN_HISTORY, "name": "延期告知书文号（在本系统外出具的）",
+            elements.append({"key": issued.GIVEN_HISTORY, "name": "延期告知书文号（在本系统外出具的）", "default": "",
                              "shape": "text", "hint": "延长答复期限的告知书不是在本系统出具的，填写其文号", "required": False})
         out.append({"kind": kind, "name": template.name, "basis": template.basis, "elements": elements,
                     "answer": fit.is_answer(template)})
     return sorted(out, key=lambda t: (not t["answer"], t["name"]))
+
+
+def _why(kind: str, stored: list[Any]) -> str:
+    """The reason recorded with the transition a notice goes with (its latest), or ''."""
+    notice = fit.NOTICES.get(kind)
+    if notice is None:
+        return ""
+    last = [e for e in stored if e.kind == notice.events[-1]]
+    return str(last[-1].why or "") if last else ""
 
 
 def section(session: Session, ctx: Context, actor: Actor, row: ApplicationRow) -> dict[str, Any]:

@@ -135,7 +135,7 @@ def test_the_office_registers_and_moves_an_application_with_the_keyboard(
     _by_keyboard(page, "extend", {"approved_by": "王主任", "why": "申请的信息涉及多个处室，需要汇总"})
     main = page.locator("main").inner_text()
     assert "延长 20 个工作日" in main.replace("延长\n", "延长 ") or "20 个工作日（原期限" in main
-    _letter_by_keyboard(page, "extension", {"reason": "申请的信息涉及多个处室，需要汇总"})
+    _letter_by_keyboard(page, "extension", {})  # its reason: the extension's, already in the field
     assert "延期答复告知书" in page.locator("section.letters table").inner_text()
     _by_keyboard(page, "extend", {"approved_by": "王主任", "why": "再延长一次"})  # refused by the law
     error = page.locator("#e-extend-form")

@@ -164,6 +164,8 @@ def test_each_transition_form_moves_the_case_through_the_use_case(api: Api, app:
         answer = _act(office, app_id, "events", kind=kind, **fields)
         assert answer.status_code == 303, (kind, _text(answer)[-800:])
         if kind == "extend":  # its notice: the dates come from the extension on file
+            form = office.get(f"/applications/{app_id}").text  # the reason recorded with the extension, offered
+            assert re.search(r'id="l-extension-reason" name="el_reason" value="申请的信息数量较多"', form)
             notice = _act(office, app_id, "letters", letter_kind="extension", el_reason="申请的信息数量较多")
             assert notice.status_code == 303, re.findall(r'role="alert"[^>]*>([^<]*)', notice.text)
         assert answer.headers["location"] == f"/applications/{app_id}?done={kind}"
