@@ -14,6 +14,7 @@ from api.pages.application_forms import BASIS_ZH, CHANNEL_ZH, TRANSITIONS
 from api.pages.layout import when
 from engine.applications.clock_events import ClockSettings
 from engine.applications.clock_report import warning_level
+from engine.applications.lifecycle import PAUSED
 from engine.vocabulary import APPLICATION_LABELS_ZH
 from engine.workflow.working_days import WorkingCalendar
 
@@ -56,7 +57,8 @@ def row_view(summary: Mapping[str, Any], calendar: WorkingCalendar, today: dt.da
     text = summary["description"]
     return {**summary, "short": text if len(text) <= SHORT else text[:SHORT] + "…",
             "channel_zh": CHANNEL_ZH.get(summary["channel"], summary["channel"]), "left": left,
-            "warning": not summary["overdue"] and warning_level(left, WARN_AT) is not None}
+            "warning": not summary["overdue"] and warning_level(left, WARN_AT) is not None,
+            "paused": summary["status"] in PAUSED}
 
 
 def warnings_zh(warnings: list[str]) -> list[str]:

@@ -115,6 +115,9 @@ def test_the_list_is_by_effective_deadline_and_filters_as_the_api(api: Api, app:
     assert re.findall(r'href="/applications/(\d+)"', not_late.text) == [str(done)]
     before = office.get("/applications", params={"due_before": "2025-11-01"})
     assert re.findall(r'href="/applications/(\d+)"', before.text) == [str(late)]
+    event(api, soon, "consult_third_party", "2025-10-21")  # no receipt recorded: the clock stays stopped
+    paused = office.get("/applications", params={"status": "third_party_consultation"})
+    assert re.findall(r'href="/applications/(\d+)"', paused.text) == [str(soon)] and "中止计算" in paused.text
     for bad in ({"status": "nonsense"}, {"overdue": "maybe"}, {"due_before": "2025-13-40"}, {"page": "0"}):
         answer = office.get("/applications", params=bad)
         assert answer.status_code == 422 and "text/html" in answer.headers["content-type"], bad
