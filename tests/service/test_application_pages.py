@@ -344,3 +344,16 @@ def test_times_on_the_case_page_are_beijing_times(api: Api, app: Any) -> None:
     case = api.as_("office").get(f"/v1/applications/{app_id}").json()
     text = _text(office.get(f"/applications/{app_id}"))
     assert f"于 {when(made)} 生成" in text and f"记录于 {when(case['timeline'][0]['at'])}" in text
+
+
+def test_a_form_read_before_someone_elses_change_is_refused_and_kept(api: Api, app: Any) -> None:
+    office = _office(app)
+    app_id = registered(api)["id"]
+    read = re.search(r'name="lock_version" value="(\d+)"', office.get(f"/applications/{app_id}").text)
+    assert read is not None
+    event(api, app_id, "start", "2025-09-29")  # meanwhile, someone else
+    stale = _act(office, app_id, "events", kind="withdraw", on="2025-09-30", why="申请人来电撤回",
+                 lock_version=read.group(1))
+    assert stale.status_code == 409 and "已被他人办理" in _text(stale)
+    assert api.as_("office").get(f"/v1/applications/{app_id}").json()["status"] == "in_progress"
+    assert "申请人来电撤回" in stale.text  # what was typed is still there
