@@ -357,3 +357,20 @@ def test_a_form_read_before_someone_elses_change_is_refused_and_kept(api: Api, a
     assert stale.status_code == 409 and "已被他人办理" in _text(stale)
     assert api.as_("office").get(f"/v1/applications/{app_id}").json()["status"] == "in_progress"
     assert "申请人来电撤回" in stale.text  # what was typed is still there
+
+
+def test_an_application_due_within_the_warning_window_is_marked(api: Api, app: Any) -> None:
+    from engine.workflow.working_days import WorkingCalendar, today_in_china
+
+    calendar, today = WorkingCalendar(), today_in_china()
+    received = today
+    while calendar.working_days_between(today, calendar.add_working_days(received, 20).due_on) > 3:
+        received -= dt.timedelta(days=1)
+    case = registered(api, received.isoformat())
+    left = calendar.working_days_between(today, dt.date.fromisoformat(case["effective_deadline"]))
+    assert 0 <= left <= 5, (received, case["effective_deadline"])
+    office = _office(app)
+    row = re.search(r"<tr>\s*<td[^>]*><a href=\"/applications/\d+\">.*?</tr>", office.get("/applications").text, re.S)
+    assert row is not None and "即将到期" in row.group(0) and f"剩 {left} 个工作日" in row.group(0)
+    page = _text(office.get(f"/applications/{case['id']}"))
+    assert f"即将到期：剩 {left} 个工作日" in page and "已逾期" not in page
