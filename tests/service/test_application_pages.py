@@ -374,3 +374,41 @@ def test_an_application_due_within_the_warning_window_is_marked(api: Api, app: A
     assert row is not None and "即将到期" in row.group(0) and f"剩 {left} 个工作日" in row.group(0)
     page = _text(office.get(f"/applications/{case['id']}"))
     assert f"即将到期：剩 {left} 个工作日" in page and "已逾期" not in page
+
+
+PATHS = {  # every other transition form, each path as the lifecycle allows it (dates as in test_applications)
+    "2025-03-03": [("request_correction", {"on": "2025-03-06", "applicant_received_on": "2025-03-07"}),
+                   ("correction_lapsed", {"on": "2025-03-31"}), ("archive", {"on": "2025-04-01"})],
+    "2025-03-04": [("request_correction", {"on": "2025-03-06", "period_working_days": "10"}),
+                   ("correction_received", {"on": "2025-03-14", "received_on": "2025-03-14"}),
+                   ("consult_agency", {"on": "2025-03-17", "recipient_received_on": "2025-03-18"}),
+                   ("consultation_ended", {"on": "2025-03-20", "replied_on": "2025-03-20"}),
+                   ("withdraw", {"on": "2025-03-21"})],
+    "2025-05-06": [("start", {"on": "2025-05-07"}),
+                   ("send_fee_notice", {"on": "2025-05-30", "fee_method": "by_pages", "fee_basis": "120",
+                                        "applicant_received_on": "2025-06-03"}),
+                   ("fee_lapsed", {"on": "2025-07-02"})],
+    "2025-09-26": [("request_reason", {"on": "2025-09-29", "why": "一个月内申请三百件"}),
+                   ("reason_accepted", {"on": "2025-10-09", "delayed_until": "2025-12-31", "approved_by": "李主任",
+                                        "why": "申请数量较大，延迟答复"})],
+    "2025-09-29": [("request_reason", {"on": "2025-09-30"}), ("reason_unreasonable", {"on": "2025-10-10"})],
+    "2025-10-09": [("answer_on_the_spot", {"on": "2025-10-09", "outcome": "disclosed.already_public"})],
+}
+LANDS = {"2025-03-03": "archived", "2025-03-04": "closed", "2025-05-06": "closed", "2025-09-26": "in_progress",
+         "2025-09-29": "answer_draft", "2025-10-09": "answered_on_the_spot"}
+
+
+def test_every_other_transition_form_through_the_page(api: Api, app: Any) -> None:
+    office = _office(app)
+    for received, steps in PATHS.items():
+        app_id = registered(api, received)["id"]
+        for kind, fields in steps:
+            answer = _act(office, app_id, "events", kind=kind, **fields)
+            assert answer.status_code == 303, (kind, re.findall(r'role="alert"[^>]*>([^<]*)', answer.text),
+                                               re.findall(r'class="field-error"[^>]*>([^<]*)', answer.text))
+        case = api.as_("office").get(f"/v1/applications/{app_id}").json()
+        assert case["status"] == LANDS[received] and [e["kind"] for e in case["timeline"]][1:] == [k for k, _ in steps]
+    covered = {kind for steps in PATHS.values() for kind, _ in steps} | {
+        "start", "extend", "consult_third_party", "consultation_ended", "send_fee_notice", "fee_paid", "draft_answer",
+        "set_outcome", "approve_answer", "dispatch_answer", "serve", "archive"}  # the other test's path
+    assert covered == set(TRANSITIONS)
