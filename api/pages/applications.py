@@ -159,7 +159,6 @@ def _case_page(session: Session, ctx: Context, signed: Signed, app_id: int, *, s
                   timeline=case_view.timeline_view(case["timeline"]), forms=forms, loose=loose,
                   confirm_fields=CONFIRM_FIELDS, assign_fields=ASSIGN_FIELDS, choices=CHOICES, labels=FIELD_ZH,
                   errors=errors or {}, posted=posted or {}, form_name=form_name, notice=notice, today=today,
-                  left=case_view.days_left(ctx.calendar, today_in_china(), case),
                   receipt_missing=receipt_missing, extras=extras)
 
 
