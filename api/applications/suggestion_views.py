@@ -68,7 +68,7 @@ def _search_said(search: dict[str, Any], everything: bool) -> str:
                       tuple(search["fields"]), tuple(search["keywords"]), tuple(search["numbers"]),
                       search["restricted_unread"]).summary_zh()
     return (f"经检索{'、'.join(STORES_ZH[Store(s)] for s in search['stores'])}（检索字段："
-            f"{'、'.join(FIELDS_ZH[f] for f in search['fields'])}；关键词：{'、'.join(search['keywords']) or '无'}）")
+            f"{'、'.join(FIELDS_ZH[f] for f in search['fields'])}；检索字组（申请内容相邻两字）：{'、'.join(search['keywords']) or '无'}）")
 
 
 def _reasons(outcome: str | None, details: dict[str, Any], matches: list[dict[str, Any]], everything: bool

@@ -119,7 +119,7 @@ class Search:
         stores = "、".join(STORES_ZH[s] for s in self.stores)
         said = (f"经检索{stores}共{self.items_searched}件信息（检索字段：{'、'.join(FIELDS_ZH[f] for f in self.fields)}"
                 f"{'' if 'text' in self.fields else '，正文仅与候选信息比对'}；"
-                f"关键词：{'、'.join(self.keywords) or '无'}；文号、索引号：{'、'.join(self.numbers) or '无'}），"
+                f"检索字组（申请内容相邻两字）：{'、'.join(self.keywords) or '无'}；文号、索引号：{'、'.join(self.numbers) or '无'}），"
                 f"比对{self.candidates_scored}件")
         if self.restricted_unread:
             said += (f"；另有{self.restricted_unread}件涉密信息的内容不在当前角色的检索范围内，"
