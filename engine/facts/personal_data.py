@@ -19,8 +19,12 @@ _ID_CHECK = "10X98765432"
 
 # These fixed patterns are ours, not authors': none nests quantifiers, so Python's re runs them in
 # linear time, and its look-around keeps digits glued to other digits from counting.
-_ID = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])((?:\+?86[- ]?)?1[3-9][0-9]{9})(?![0-9])")
+# An ID number or a mobile number may be written in groups (110101 19900307 1234, 139-1234-5678): one space or
+# hyphen between the groups people use is allowed, and removed before the checks.
+_ID = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{5}[ -]?(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9Xx])"
+                 r"(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9])((?:\+?86[- ]?)?1[3-9][0-9](?:[0-9]{8}|[ -][0-9]{4}[ -][0-9]{4}))(?![0-9])")
+_GROUPING = str.maketrans("", "", " -")
 _LANDLINE = re.compile(r"(?<![0-9])((?:\(0[1-9][0-9]{1,2}\)|（0[1-9][0-9]{1,2}）|0[1-9][0-9]{1,2}-)[2-9][0-9]{6,7})(?![0-9])")
 _LANDLINE_LABELLED = re.compile(r"(?:电话|座机|传真|Tel|TEL)[:：]?\s*([2-9][0-9]{6,7})(?![0-9])")
 _CARD = re.compile(r"(?<![0-9])([3-6][0-9]{3}(?: ?[0-9]{4}){3}(?: ?[0-9]{1,3})?)(?![0-9])")
@@ -76,8 +80,9 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Every kind needs six digits in a row (ID, mobile, landline) or two groups of four (a spaced card).
-_DIGIT_RUN = re.compile(r"[0-9]{6}|[0-9]{4} [0-9]{4}")
+# Every kind needs six digits in a row (ID, mobile, landline) or two groups of digits (a spaced card, a grouped
+# mobile).
+_DIGIT_RUN = re.compile(r"[0-9]{6}|[0-9]{3,4}[ -][0-9]{4}")
 
 
 def _scan(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
@@ -111,7 +116,8 @@ def find_personal_data(text: str, field: str) -> list[Finding]:
     taken = _Intervals()
     free = taken.free
 
-    for start, end, value in _scan(_ID, text):
+    for start, end, grouped in _scan(_ID, text):
+        value = grouped.translate(_GROUPING)
         valid = id_check_digit(value[:17]) == value[17].upper()
         if _valid_birth(value):
             found.append(Finding("id_card" if valid else "id_card_unverified", field, start, end, _mask(value)))
@@ -123,7 +129,7 @@ def find_personal_data(text: str, field: str) -> list[Finding]:
             taken.add(start, end)
     for start, end, value in _scan(_MOBILE, text):
         if free(start, end):
-            found.append(Finding("mobile", field, start, end, _mask(value)))
+            found.append(Finding("mobile", field, start, end, _mask(value.translate(_GROUPING))))
             taken.add(start, end)
     for pattern in (_LANDLINE, _LANDLINE_LABELLED):
         for start, end, value in _scan(pattern, text):

@@ -330,3 +330,14 @@ def test_an_address_stops_before_what_follows_it_on_the_line() -> None:
     found = _found(propose_redaction(text))
     assert (K.ADDRESS, "北京市东城区某街1号") in found and (K.ADDRESS, "河北省保定市竞秀区某路2号") in found
     assert {t for k, t in found if k is K.OFFICIAL_NUMBER} == {"11010019001", "11010019002"}
+
+
+@pytest.mark.parametrize("grouped", [f"{ID_PARTY[:6]} {ID_PARTY[6:14]} {ID_PARTY[14:]}",
+                                     f"{ID_PARTY[:6]}-{ID_PARTY[6:14]}-{ID_PARTY[14:]}",
+                                     "139 1234 5678", "139-1234-5678"])
+def test_numbers_written_in_groups_are_found_and_masked_whole(grouped: str) -> None:
+    text = f"当事人：李明华，号码：{grouped}，特此决定。"
+    released = _decide_all(propose_redaction(text), keep_visible=0.0).confirm(BY, AT).released_text(text)
+    digits = grouped.replace(" ", "").replace("-", "")
+    assert digits[6:10] not in released.replace(" ", "").replace("-", "")  # the middle digits are gone
+    assert released.endswith("，特此决定。") and released.startswith("当事人：")

@@ -5,6 +5,8 @@ serving the released text of a confirmed public copy, never the original. SQLite
 
 from __future__ import annotations
 
+import pytest
+
 import io
 from typing import Any
 
@@ -293,3 +295,18 @@ def test_a_public_copy_confirmed_before_routing_is_what_the_first_entry_serves(a
     entries = api.as_("office").get("/v1/feed/proactive").json()["entries"]
     assert [(e["action"], e["release_id"]) for e in entries] == [("publish", release["id"])]
     assert ID_NUMBER not in entries[0]["body"] and "110105××××××××002X" in entries[0]["body"]
+
+
+@pytest.mark.parametrize("grouped", [f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}", "139-1234-5678"])
+def test_numbers_written_in_groups_are_held_and_masked(api: Api, grouped: str) -> None:
+    """The attack: spaces or hyphens between the groups of an ID or mobile number hide nothing."""
+    item = published(api, extra=f"\n联系人：张三丰，号码：{grouped}。")
+    entry = api.as_("office").get("/v1/feed/proactive").json()["entries"][0]
+    assert entry["action"] == "held" and grouped not in str(entry)
+    release = decide_all(api, api.as_("disclosure_reviewer").post(f"/v1/items/{item['id']}/releases").json(),
+                         role="disclosure_reviewer")
+    assert api.as_("disclosure_reviewer").post(f"/v1/releases/{release['id']}/confirm",
+                                               json={"lock_version": release["lock_version"]}).status_code == 200
+    feed = api.as_("office").get("/v1/feed/proactive").text
+    assert grouped not in feed and grouped.replace(" ", "").replace("-", "") not in feed
+    assert "redacted\":true" in feed.replace(" ", "")  # the copy went out, with the number masked in it
