@@ -29,9 +29,9 @@ class LetterIn(BaseModel):
     lock_version: int | None = Field(None, description="the application's lock_version as read: 409 if it moved")
 
 
-class IssuedLetterOut(Out):
-    id: int
-    application_id: int
+class LetterOut(Out):
+    """A letter's text as rendered (the receipt, or a letter on file)."""
+
     kind: str
     name: str
     title: str
@@ -41,6 +41,13 @@ class IssuedLetterOut(Out):
     agency: str
     date: str
     contact: str
+
+
+class IssuedLetterOut(LetterOut):
+    """A letter on file: its text as issued, and who issued it when, with what."""
+
+    id: int
+    application_id: int
     outcome: str | None
     event_seq: int | None
     issued_on: Day

@@ -13,8 +13,8 @@ from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.errors import Conflict
 from api.letters import MissingElements, issued, render, to_docx, to_html
+from api.letters.schemas import LetterOut
 from api.reports.registry import MEDIA_TYPES
-from api.responses import Out
 from api.schemas import MAX_ID, IsoDate
 from engine.vocabulary import ApplicationStatus
 from engine.workflow.working_days import today_in_china
@@ -22,18 +22,6 @@ from engine.workflow.working_days import today_in_china
 router = APIRouter(prefix="/v1", tags=["applications"])
 AppId = Annotated[int, Path(ge=0, le=MAX_ID, description="an application's id")]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class LetterOut(Out):
-    kind: str
-    name: str
-    title: str
-    number: str | None
-    addressee: str
-    paragraphs: list[str]
-    agency: str
-    date: str
-    contact: str
 
 
 def _case(session, ctx, actor: Actor, application_id: int) -> dict:  # type: ignore[no-untyped-def]
