@@ -15,33 +15,12 @@ from api.context import Actor
 from api.settings import Settings
 from engine.vocabulary import Role
 from models.tables import ApplicationItemRow, ApplicationSuggestionRow, AuditEventRow
-from tests.service.conftest import Api, push_item, review_item, sample_documents
+from tests.service.conftest import Api
+from tests.service import test_application_catalog as catalog_tests
 from tests.service.test_applications import event, registered
 
-OTHER = {"column": "other", "reason": "测试分库"}
-SECRET_TITLE = "关于汛期水库联合调度演练部署的通知"
-
-
-@pytest.fixture
-def stores(api: Api) -> dict[str, int]:
-    """One item in each store (as tests/service/test_application_catalog.py), and a secret one withheld."""
-    ids = {"road": push_item(api, 0, "法规处", "2026-11-02"), "penalty": push_item(api, 3, "执法稽查处", "2026-11-02"),
-           "flood": push_item(api, 1, "规划财务处", "2026-11-02"), "meeting": push_item(api, 4, "机关党委", "2026-11-02")}
-    review_item(api, ids["road"], {"secrecy": "none"},
-                {"category": "proactive", "exemption": None, "column": "normative_documents", "reason": "规范性文件"})
-    review_item(api, ids["penalty"], {"secrecy": "none"}, {"category": "on_request", "exemption": None, **OTHER})
-    review_item(api, ids["flood"], {"secrecy": "none"}, {"category": "withheld", "exemption": "process_info", **OTHER})
-    review_item(api, ids["meeting"], {"secrecy": "none"},
-                {"category": "not_government_info", "exemption": None, "column": None, "reason": "党内事务"})
-    secret = {**sample_documents()[1], "id": "suggestion-secret", "division": "办公室", "secrecy_marking": "机密★10年",
-              "title": SECRET_TITLE, "doc_number": "青水密〔2025〕3号", "body": "联合调度演练的集结地点和时间如下。",
-              "closed_on": "2026-11-02"}
-    pushed = api.push(secret)
-    assert pushed.status_code == 201, pushed.text
-    ids["secret"] = int(pushed.json()["id"])
-    review_item(api, ids["secret"], {"secrecy": "secret", "reason": "定密"},
-                {"category": "withheld", "exemption": "state_secret", "column": "other", "reason": "涉密"})
-    return ids
+SECRET_TITLE = catalog_tests.SECRET_TITLE
+stores = catalog_tests.stores  # the same fixture: one item in each store, and a secret one withheld
 
 
 def _suggest(api: Api, app_id: int, role: str = "office", status: int = 201) -> dict[str, Any]:
