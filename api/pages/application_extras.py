@@ -18,7 +18,7 @@ from api.applications import case_queries, releases, suggestions
 from api.applications.queries import OPEN_STATUSES
 from api.context import Actor, Context
 from api.errors import NotFound
-from api.pages import application_letters
+from api.pages import application_letters, application_links
 from api.pages.layout import when
 from engine.vocabulary import APPLICATION_LABELS_ZH
 from models.tables import ApplicationRow, ReleaseRow
@@ -63,7 +63,8 @@ def cases(session: Session, ctx: Context, row: ApplicationRow) -> dict[str, Any]
 def sections(session: Session, ctx: Context, signed: Signed, row: ApplicationRow) -> dict[str, Any]:
     """Each part's section values, by name, in the page's order (the template draws those present)."""
     actor = signed.actor
-    out: dict[str, Any] = {"suggestion": suggestion(session, ctx, actor, row),
+    out: dict[str, Any] = {"links": application_links.section(session, ctx, actor, row),
+                           "suggestion": suggestion(session, ctx, actor, row),
                            "letters": application_letters.section(session, ctx, actor, row),
                            "releases": released(session, ctx, actor, row)}
     if actor.role in PERMISSIONS["read_cases"]:

@@ -56,7 +56,8 @@ STATUSES = [(s.value, APPLICATION_LABELS_ZH[s]) for s in ApplicationStatus]
 OVERDUE = {"": None, "yes": True, "no": False}
 DONE = {"registered": "已登记。", "confirm": "已记录与申请人的确认：收到申请之日已确定，答复期限开始计算。",
         "assign": "已交办承办处室。", "letter": "已出具文书，见“文书”。",
-        "suggestion": "已检索四库并生成建议，见“建议的答复结果”。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
+        "suggestion": "已检索四库并生成建议，见“建议的答复结果”。", "linked": "已关联信息。",
+        "art44": "已关联信息。多名申请人申请同一依申请公开信息：已按《条例》第四十四条送公开方式审核，建议纳入主动公开范围。", **{kind: f"已记录：{t.label}。" for kind, t in TRANSITIONS.items()}}
 NOT_FOUND = "未找到此申请，或您无权查看。"
 AWAITING = "已登记。尚待与申请人确认收到申请：确认后收到申请之日才确定，答复期限才开始计算（《条例》第三十一条）。"
 

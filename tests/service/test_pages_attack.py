@@ -80,7 +80,11 @@ def world(api: Api, app: Any) -> dict[str, int]:
     assert waiting.status_code == 201, waiting.text
     # an application (依申请公开) handled by the clerk's division: its case page is walked too
     application = registered(api, handler_division=DIVISION)["id"]
-    return {"secret": secret, "plain": plain, "waiting": int(waiting.json()["id"]), "application": application}
+    # a redacted copy for its answer (the secret itself can have none: 条例第十四条), its page walked too
+    release = api.as_("office").post(f"/v1/applications/{application}/releases", json={"item_id": plain})
+    assert release.status_code == 201, release.text
+    return {"secret": secret, "plain": plain, "waiting": int(waiting.json()["id"]), "application": application,
+            "release": int(release.json()["id"])}
 
 
 def addresses(app: Any, ids: dict[str, int]) -> Iterator[tuple[str, str | None]]:
@@ -90,7 +94,7 @@ def addresses(app: Any, ids: dict[str, int]) -> Iterator[tuple[str, str | None]]
             continue
         params = re.findall(r"{(\w+)}", route.path)
         values = {"item_id": [str(ids["secret"]), str(ids["waiting"])], "store": [s.value for s in Store],
-                  "app_id": [str(ids["application"])]}
+                  "app_id": [str(ids["application"])], "release_id": [str(ids["release"])]}
         if any(p not in values for p in params):
             continue  # e.g. a rule revision: holds no item
         for combo in itertools.product(*(values[p] for p in params)):
