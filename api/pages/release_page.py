@@ -36,6 +36,7 @@ RedactPage = Annotated[Signed, Depends(page("redact"))]
 ConfirmPage = Annotated[Signed, Depends(page("confirm_release"))]
 NOT_FOUND = "没有这份副本，或者您无权查看它的原件。"
 VERDICT_ZH = {"accept": "遮盖", "reject": "保留原文", "change": "改为遮盖其他范围"}
+STORED_VERDICT = {"accepted": "accept", "rejected": "reject", "changed": "change"}
 PURPOSE_ZH = {"application": "答复申请（部分公开）", "publication": "主动公开（网站发布）"}
 DONE = {"decided": "已保存决定。", "confirmed": "已确认，副本可以提供。", "proposed": "已生成建议的遮盖范围，请逐处决定。"}
 
@@ -48,8 +49,9 @@ def _spans(view: Mapping[str, Any]) -> list[dict[str, Any]]:
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         decision = span.get("decision") or {}
+        verdict = STORED_VERDICT.get(decision.get("verdict") or "")  # stored as accepted / rejected / changed
         out.append({**span, "before": text[max(line_start, start - 30):start], "after": text[end:min(line_end, end + 30)],
-                    "verdict": decision.get("verdict"), "verdict_zh": VERDICT_ZH.get(decision.get("verdict") or "", "待决定"),
+                    "verdict": verdict, "verdict_zh": VERDICT_ZH.get(verdict or "", "待决定"),
                     "by": decision.get("by"), "confidence_pct": round(100 * float(span.get("confidence") or 0))})
     return out
 

@@ -53,7 +53,8 @@ def test_link_propose_decide_confirm_through_the_pages(api: Api, app: Any) -> No
     confirmed = _post(office, release_page, f"{release_page}/confirm", lock_version=version)
     assert confirmed.status_code == 303
     done = _text(office.get(release_page))
-    assert "已确认" in done and "打印副本" in done
+    assert "已确认" in done and "打印副本" in done and "待决定 0 处" in done
+    assert done.count("遮盖") >= 4 and "待决定 " not in done.replace("待决定 0 处", "")  # each span says its decision
     preview = done.split("提供的副本", 1)[1]
     assert ID_NUMBER not in preview and ID_NUMBER[6:14] not in preview
     stranger = person(app, "别处科员", "clerk", "财务科")
