@@ -17,10 +17,12 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.access.roles import PERMISSIONS
 from api.access.sessions import Signed
+from api.access.visibility import is_secret
 from api.applications import releases
 from api.applications.release_schemas import ConfirmReleaseIn, DecisionIn, DecisionsIn, ReleaseIn
 from api.applications.release_views import release_view
@@ -29,6 +31,8 @@ from api.deps import ContextDep, SessionDep
 from api.errors import NotFound, ServiceError
 from api.pages.layout import PageRefusal, form, page, render, when
 from api.schemas import MAX_ID
+from engine.vocabulary import Category, Store
+from models.tables import ItemRow, ReleaseRow
 
 router = APIRouter()
 ReleaseId = Annotated[int, Path(ge=0, le=MAX_ID)]
@@ -70,8 +74,28 @@ def _page(session: Session, ctx: Context, signed: Signed, release_id: int, *, st
                   release=view, spans=_spans(view), purpose=PURPOSE_ZH[view["purpose"]], back=back,
                   confirmed=view["status"] == "confirmed", created_at=when(view["created_at"]),
                   confirmed_at=when(view["confirmed_at"]) if view["confirmed_at"] else "",
-                  may_confirm=role in PERMISSIONS["confirm_release"] and not view["undecided"] and not view["stale"],
+                  may_confirm=role in releases.CONFIRMERS[view["purpose"]] and not view["undecided"] and not view["stale"],
                   may_read_copy=role in PERMISSIONS["read_item"], error=error, notice=notice)
+
+
+def item_copies(session: Session, ctx: Context, signed: Signed, item: ItemRow) -> dict[str, Any] | None:
+    """The item page's copies: its public copies (and the answers' copies the reader may see), and whether the
+    reader may make a public copy (a proactive item, a role that redacts public copies); None for other roles."""
+    actor = signed.actor
+    if actor.role not in PERMISSIONS["redact"]:
+        return None
+    shown = []
+    for release_id in session.scalars(select(ReleaseRow.id).where(ReleaseRow.item_id == item.id)
+                                      .order_by(ReleaseRow.id).limit(50)):
+        try:
+            row = releases.visible(session, ctx, actor, release_id)
+        except NotFound:
+            continue
+        shown.append({"id": row.id, "purpose": PURPOSE_ZH[row.purpose], "version": row.item_version,
+                      "status": "已确认" if row.status == "confirmed" else "待确认", "by": row.created_by})
+    proactive = item.store == Store.PROACTIVE or (item.store is None and item.category in (None, Category.PROACTIVE))
+    return {"copies": shown, "may_make": actor.role in releases.REDACTORS["publication"] and proactive
+            and not is_secret(item)}
 
 
 @router.get("/releases/{release_id}", response_class=HTMLResponse)

@@ -72,3 +72,37 @@ def test_a_page_refuses_what_the_api_refuses(api: Api, app: Any) -> None:
     refused = _post(office, page, f"/applications/{case['id']}/items", item_id=str(waiting))
     assert refused.status_code == 409
     assert office.post(f"/applications/{case['id']}/items", data={"item_id": "1"}).status_code in (400, 403)
+
+
+def test_a_held_entry_of_the_feed_page_leads_to_its_public_copy(api: Api, app: Any) -> None:
+    item = push_item(api, 0, "法规处", "2026-11-02", body="关于道路挖掘管理的通知。" + PRIVATE)
+    review_item(api, item, {"secrecy": "none"}, {"category": "proactive", "exemption": None,
+                                                 "column": "normative_documents", "reason": "规范性文件"})
+    office = person(app, "发布员", "office")
+    feed = office.get("/feed")
+    assert "暂缓发布" in _text(feed) and ID_NUMBER not in feed.text
+    made = _post(office, "/feed", f"/items/{item}/releases")
+    assert made.status_code == 303 and "/releases/" in made.headers["location"]
+    page = _text(office.get(made.headers["location"].split("?")[0]))
+    assert "主动公开（网站发布）" in page and "处没有决定" in page
+
+
+def test_the_disclosure_reviewer_finds_and_confirms_the_public_copy_on_the_item_page(api: Api, app: Any) -> None:
+    item = push_item(api, 0, "法规处", "2026-11-02", body="关于道路挖掘管理的通知。" + PRIVATE)
+    review_item(api, item, {"secrecy": "none"}, {"category": "proactive", "exemption": None,
+                                                 "column": "normative_documents", "reason": "规范性文件"})
+    reviewer = person(app, "审核员丙", "disclosure_reviewer")
+    made = _post(reviewer, f"/items/{item}", f"/items/{item}/releases")
+    release_page = made.headers["location"].split("?")[0]
+    assert f'href="{release_page}"' in reviewer.get(f"/items/{item}").text  # listed on the item
+    body = reviewer.get(release_page).text
+    indexes = sorted(set(re.findall(r'name="d_(\d+)"', body)))
+    version = re.search(r'name="lock_version" value="(\d+)"', body).group(1)  # type: ignore[union-attr]
+    _post(reviewer, release_page, f"{release_page}/decisions", lock_version=version,
+          **{f"d_{i}": "accept" for i in indexes})
+    version = re.search(r'name="lock_version" value="(\d+)"', reviewer.get(release_page).text).group(1)  # type: ignore[union-attr]
+    assert _post(reviewer, release_page, f"{release_page}/confirm", lock_version=version).status_code == 303
+    feed = api.as_("office").get("/v1/feed/proactive").json()["entries"]
+    assert [e["action"] for e in feed][-1] == "publish" and ID_NUMBER not in str(feed)
+    clerk = person(app, "法规处科员", "clerk", "法规处")
+    assert "制作公开副本" not in clerk.get(f"/items/{item}").text  # a clerk makes no public copy
