@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query
 
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.letters import issued, to_docx, to_html
 from api.letters.schemas import IssuedLetterOut, IssuedLettersOut, LetterIn
 from api.reports.registry import MEDIA_TYPES
+from api.routes.items import DOCX, printable
 from api.schemas import MAX_ID
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 AppId = Annotated[int, Path(ge=0, le=MAX_ID, description="an application's id")]
 LetterId = Annotated[int, Path(ge=0, le=MAX_ID, description="a letter's id")]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.post("/applications/{application_id}/letters", status_code=201, response_model=IssuedLetterOut,
@@ -48,10 +48,7 @@ def read_letter(application_id: AppId, letter_id: LetterId, session: SessionDep,
                 output: Literal["json", "docx", "html"] = Query("json", description="json, docx or html")) -> Any:
     stored = issued.letter(session, actor, application_id, letter_id)
     name = f"letter-{stored.application_id}-{stored.id}"
-    if output == "docx":
-        return Response(to_docx(issued.as_letter(stored)), media_type=DOCX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
-    if output == "html":
-        return Response(to_html(issued.as_letter(stored)), media_type=MEDIA_TYPES["html"],
-                        headers={"Content-Disposition": f'inline; filename="{name}.html"'})
+    if output != "json":
+        letter = issued.as_letter(stored)
+        return printable(to_docx(letter) if output == "docx" else to_html(letter), output, name)
     return issued.view(stored)

@@ -18,13 +18,13 @@ from api.applications.release_schemas import (
 from api.context import Actor
 from api.deps import ContextDep, SessionDep, allow
 from api.reports.registry import MEDIA_TYPES
+from api.routes.items import DOCX, printable
 from api.schemas import MAX_ID
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 AppId = Annotated[int, Path(ge=0, le=MAX_ID, description="an application's id")]
 ItemId = Annotated[int, Path(ge=0, le=MAX_ID, description="an item's id")]
 ReleaseId = Annotated[int, Path(ge=0, le=MAX_ID, description="a release's id")]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _answer(session, row, response: Response | None = None) -> dict:  # type: ignore[no-untyped-def]
@@ -88,10 +88,7 @@ def read_copy(release_id: ReleaseId, session: SessionDep, ctx: ContextDep,
               output: Literal["json", "html", "docx"] = Query("json", description="json, html or docx")) -> Any:
     row = releases.released_copy(session, ctx, actor, release_id)
     name = f"release-{row.id}"
-    if output == "docx":
-        return Response(release_views.copy_docx(row), media_type=DOCX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
-    if output == "html":
-        return Response(release_views.copy_html(row), media_type=MEDIA_TYPES["html"],
-                        headers={"Content-Disposition": f'inline; filename="{name}.html"'})
+    if output != "json":
+        return printable(release_views.copy_docx(row) if output == "docx" else release_views.copy_html(row), output,
+                         name)
     return release_views.copy_view(row)

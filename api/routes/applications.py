@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query
 
 from api.applications import handle, queries, register, views
 from api.applications.schemas import ApplicationIn, AssignIn, ApplicationOut, ApplicationPage, ConfirmIn, EventIn
@@ -15,13 +15,13 @@ from api.errors import Conflict
 from api.letters import MissingElements, issued, render, to_docx, to_html
 from api.letters.schemas import LetterOut
 from api.reports.registry import MEDIA_TYPES
+from api.routes.items import DOCX, printable
 from api.schemas import MAX_ID, IsoDate
 from engine.vocabulary import ApplicationStatus
 from engine.workflow.working_days import today_in_china
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 AppId = Annotated[int, Path(ge=0, le=MAX_ID, description="an application's id")]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _case(session, ctx, actor: Actor, application_id: int) -> dict:  # type: ignore[no-untyped-def]
@@ -118,12 +118,8 @@ def receipt(application_id: AppId, session: SessionDep, ctx: ContextDep,
         raise Conflict(str(missing), missing=[{"key": m.key, "name": m.name, "setting": m.setting}
                                               for m in missing.missing]) from None
     name = f"receipt-{row.id}"
-    if output == "docx":
-        return Response(to_docx(letter), media_type=DOCX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
-    if output == "html":
-        return Response(to_html(letter), media_type=MEDIA_TYPES["html"],
-                        headers={"Content-Disposition": f'inline; filename="{name}.html"'})
+    if output != "json":
+        return printable(to_docx(letter) if output == "docx" else to_html(letter), output, name)
     return {"kind": letter.kind, "name": letter.name, "title": letter.title, "number": letter.number,
             "addressee": letter.addressee, "paragraphs": list(letter.paragraphs), "agency": letter.agency,
             "date": letter.date, "contact": letter.contact}

@@ -57,6 +57,17 @@ def download(data: bytes, fmt: str, filename: str, *, inline: bool = False) -> R
                     headers={"Content-Disposition": f'{disposition}; filename="{filename}.{fmt}"'})
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def printable(data: bytes | str, output: str, filename: str) -> Response:
+    """A letter or a released copy as a file: DOCX to save, or HTML to print (shown in the browser)."""
+    if output == "docx":
+        return Response(data, media_type=DOCX,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.docx"'})
+    return download(data.encode() if isinstance(data, str) else data, "html", filename, inline=True)
+
+
 def exported(table, fmt: str, filename: str) -> Response:  # type: ignore[no-untyped-def]
     return download(exports.render(table, fmt), fmt, filename)
 
