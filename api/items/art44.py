@@ -32,11 +32,9 @@ ARTICLE = "条例第四十四条"
 
 def settle(session: Session, item: ItemRow) -> None:
     """The item's open suggestion settled once the item has been routed again."""
-    if item.status != ItemStatus.ROUTED:
-        return
     for suggestion in session.scalars(select(PublicationSuggestionRow).where(
             PublicationSuggestionRow.item_id == item.id, PublicationSuggestionRow.status == "open")):
-        suggestion.status = "published" if item.store == Store.PROACTIVE else "declined"
+        suggestion.status = status_of(suggestion, item)
 
 
 def _requests(session: Session, item_id: int) -> list[tuple[Request, int]]:
