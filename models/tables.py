@@ -398,3 +398,4 @@ from models.application_records import (  # noqa: E402,F401
     PublicationSuggestionRow,
     ReleaseRow,
 )
+from models.annual_records import AnnualReportRow, InstrumentRow  # noqa: E402,F401

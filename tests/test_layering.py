@@ -25,6 +25,7 @@ FLOORS: dict[str, int] = {
     "engine.applications": 2,  # public applications (issue 17): the answer clock, lifecycle, fees, outcomes
     "engine.rules": 2,
     "engine.decision": 3, "engine.prediction": 3,
+    "engine.annual": 3,  # the annual report (issue 18): FMT21's layout, its tables from the registers, its checks
     "engine.combine": 4,
     "engine.suggest": 5,
     # the authoring tools and the classifier, over the pipeline
@@ -45,6 +46,7 @@ FLOORS: dict[str, int] = {
     "api.items": 36,
     "api.applications": 36,  # public applications (issue 17): register, transitions, clock, catalog proposals
     "api.reports": 37,
+    "api.annual": 37,  # the annual report (issue 18): registers read, drafts, corrections, submission, renderers
     "api.letters": 37,  # letters and receipts (issue 17): templates as data, rendered to DOCX and HTML
     "api.deps": 38,
     "api.routes": 39, "api.pages": 39,  # the JSON API and the web pages: two adapters over the same use cases

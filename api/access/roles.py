@@ -52,4 +52,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # 行政复议 / 行政诉讼 cases (Table 四): the office records them; supervision and the admin read them.
     "record_case": frozenset({R.OFFICE}),
     "read_cases": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
+    # The annual report (条例第四十九条、第五十条): the office writes, corrects and submits it; supervision and the
+    # admin read it. Which catalog items are 规章 / 行政规范性文件 and in force: the office and the disclosure
+    # reviewers (who route the items to the proactive store).
+    "read_annual_report": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
+    "edit_annual_report": frozenset({R.OFFICE}),
+    "set_instrument": frozenset({R.OFFICE, R.DISCLOSURE_REVIEWER}),
 }
