@@ -388,14 +388,8 @@ class ApplicationEventRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
 
 
-# The records around an application (letters, suggestions, links, redacted copies, cases, 条例第四十四条),
-# in their own module; imported here so that every table is known wherever the tables are.
-from models.application_records import (  # noqa: E402,F401
-    ApplicationItemRow,
-    ApplicationLetterRow,
-    ApplicationSuggestionRow,
-    CaseRow,
-    PublicationSuggestionRow,
-    ReleaseRow,
-)
+# The records around an application (letters, suggestions, links, redacted copies, cases, 条例第四十四条) and
+# the annual report's, in their own modules; imported here so every table is known wherever the tables are.
 from models.annual_records import AnnualReportRow, InstrumentRow  # noqa: E402,F401
+from models.application_records import (  # noqa: E402,F401
+    ApplicationItemRow, ApplicationLetterRow, ApplicationSuggestionRow, CaseRow, PublicationSuggestionRow, ReleaseRow)
