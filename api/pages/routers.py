@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.pages import (admin, application_links, applications, assets, clerk, office, release_page, review, rules, signin,
+from api.pages import (admin, annual, application_links, applications, assets, clerk, office, release_page, review, rules, signin,
                        slip)
 
-PAGE_MODULES = (assets, signin, slip, clerk, review, office, rules, admin, applications, application_links, release_page)
+PAGE_MODULES = (assets, signin, slip, clerk, review, office, rules, admin, applications, application_links, release_page, annual)

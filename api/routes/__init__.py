@@ -3,12 +3,14 @@ them, so a new endpoint cannot be left out of either."""
 
 from api.routes import (
     admin,
+    annual_reports,
     application_cases,
     application_items,
     application_letters,
     application_releases,
     application_suggestions,
     applications,
+    instruments,
     intake,
     items,
     meta,
@@ -20,4 +22,4 @@ from api.routes import (
 
 MODULES = (meta, intake, items, reviews, stores, reports, rules, admin, applications, application_suggestions,
            application_letters, application_releases, application_cases,
-           application_items)
+           application_items, annual_reports, instruments)
