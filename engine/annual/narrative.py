@@ -29,6 +29,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reconsideration", re.compile(rf"行政复议{_GAP}{NUMBER}\s*(?:件|起)")),
     ("litigation", re.compile(rf"行政诉讼{_GAP}{NUMBER}\s*(?:件|起)")),
 )
+# A clause about 行政复议 or 行政诉讼 (“收到行政复议申请2件”, “诉讼案件办结3件”) quotes Table 四, not the applications.
+_CASE_WORDS = ("复议", "诉讼")
+_APPLICATION_FIGURES = ("received", "carried_in", "concluded", "carried_out")
 _NONE = {"fees": re.compile(r"(?:未|没有|无)(?:收取|收缴)[^，。；]{0,6}信息处理费")}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -79,14 +82,24 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left + 1:(min(rights) + 1 if rights else len(text))].strip()
 
 
+def _about_cases(text: str, start: int, end: int) -> bool:
+    left = max(text.rfind(mark, 0, start) for mark in "，,。；;\n！？")
+    return any(word in text[left + 1:end] for word in _CASE_WORDS)
+
+
 def quoted(sections: dict[str, str]) -> list[Quoted]:
-    """Every recognised figure in the narrative, in order of section and position."""
+    """Every recognised figure in the narrative, in order of section and position.
+
+    Examples:
+        >>> [(q.what, q.value) for q in quoted({"overview": "收到政府信息公开申请120件，收到行政复议申请2件。"})]
+        [('received', Decimal('120')), ('reconsideration', Decimal('2'))]
+    """
     found: list[Quoted] = []
     for section, text in sections.items():
         for what, pattern in PATTERNS:
             for match in pattern.finditer(text or ""):
                 value = number(match.group(1))
-                if value is None:
+                if value is None or (what in _APPLICATION_FIGURES and _about_cases(text, match.start(), match.end())):
                     continue
                 if what == "fees" and match.group(2) == "万元":
                     value *= 10000
