@@ -88,17 +88,20 @@ def _report_parser(verbs: Verbs) -> None:
     dates = "; ".join(f"{', '.join(r.kind for r in REPORTS.values() if r.dates == d)}: {d.meaning}"
                       for d in dict.fromkeys(r.dates for r in REPORTS.values()))
     report = verbs.add_parser(
-        "report", help=f"reports from the database ({kinds}) as JSON, CSV, XLSX or HTML",
+        "report", help=f"reports from the database ({kinds}, annual) as JSON, CSV, XLSX or HTML (annual: DOCX too)",
         description=f"--from/--to select {dates} (so a daily export of yesterday's events imports each "
-                    "event once). Progress goes to stderr.")
-    report.add_argument("kind", choices=list(REPORTS))
+                    "event once). `annual --year Y`: the 政府信息公开工作年度报告 of year Y in the national format, "
+                    "checked (the checks go to stderr; exit 1 when any error blocks publication). Progress goes to stderr.")
+    report.add_argument("kind", choices=[*REPORTS, "annual"])
+    report.add_argument("--year", type=int, default=None, help="annual: the reporting year")
     report.add_argument("--from", dest="date_from", type=_date, default=None, help="from this date (YYYY-MM-DD)")
     report.add_argument("--to", dest="date_to", type=_date, default=None, help="to this date, inclusive (YYYY-MM-DD)")
     report.add_argument("--division", default=None)
     tables = "; ".join(f"{r.kind}: {'its import layout (README)' if r.csv_layout else r.csv_table}"
                        for r in REPORTS.values())
-    report.add_argument("--format", choices=list(MEDIA_TYPES), default="json",
-                        help=f"csv: one table ({tables}); xlsx: a sheet per table; html: a page with charts")
+    report.add_argument("--format", choices=[*MEDIA_TYPES, "docx"], default="json",
+                        help=f"csv: one table ({tables}); xlsx: a sheet per table; html: a page with charts; "
+                             "docx: the annual report only")
     report.add_argument("--output", "-o", default=None,
                         help="write to this file (default: stdout; xlsx needs a file or a redirected stdout)")
 

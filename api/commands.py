@@ -302,9 +302,11 @@ def report(args: argparse.Namespace) -> int:
     from api.items.views import today_in_china
     from api.reports import registry
 
-    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
-        print("gongkai: an XLSX workbook is binary: give --output FILE or redirect stdout", file=sys.stderr)
+    if args.format in ("xlsx", "docx") and args.output is None and sys.stdout.isatty():
+        print(f"gongkai: an {args.format.upper()} file is binary: give --output FILE or redirect stdout", file=sys.stderr)
         return 2
+    if args.kind == "annual" or args.format == "docx" or args.year is not None:
+        return annual_report(args)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(f"gongkai: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
         return 2
@@ -331,3 +333,39 @@ def report(args: argparse.Namespace) -> int:
     print(f"gongkai: {len(data):,} bytes of {args.format} to {where} in {time.perf_counter() - built:.1f} s",
           file=sys.stderr)
     return 0
+
+
+def annual_report(args: argparse.Namespace) -> int:
+    """`gongkai report annual --year Y`: the year's report in the chosen format; its findings on stderr, exit 1
+    when an error blocks publication (so a script notices), 2 on a wrong request."""
+    import time
+
+    from api.annual import files, views
+    from api.errors import Invalid
+    from api.items.views import today_in_china
+
+    if args.kind != "annual" or args.year is None:
+        print("gongkai: --year and --format docx are for `gongkai report annual --year Y`", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    settings = Settings()
+    with _sessions(settings)() as session:
+        try:
+            report = views.report(session, settings, args.year, today_in_china())
+        except Invalid as error:
+            print(f"gongkai: {error.detail}", file=sys.stderr)
+            return 2
+    built = time.perf_counter()
+    data = json.dumps(report, ensure_ascii=False, indent=1).encode() if args.format == "json" else files.render(report, args.format)
+    if args.output:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    for finding in report["findings"]:
+        print(f"gongkai: {finding['level']} (check {finding['check']}): {finding['message']}", file=sys.stderr)
+    print(f"gongkai: annual report {args.year} ({report['status']}, {report['errors']} errors, {report['warnings']} "
+          f"warnings) built in {built - started:.1f} s; {len(data):,} bytes of {args.format} to "
+          f"{args.output or 'stdout'}", file=sys.stderr)
+    return 1 if report["errors"] else 0

@@ -108,10 +108,13 @@ def build(draft: Draft, registers: Registers, *, last_year: Mapping[str, Any] | 
                       fees_collected=registers.fees_collected, unplaced=unplaced, overdue=registers.overdue,
                       case_findings=case_findings)
     findings = run(tables, context, fmt21.result_codes(table))
+    if not (draft.title or draft.agency).strip():
+        findings.insert(0, Finding("error", 12, "the report has no title: set the agency's name (GONGKAI_AGENCY_NAME) "
+                                               "or write the title"))
     errors = sum(f.level == "error" for f in findings)
     return {
         "year": draft.year, "format": draft.format, "format_name": fmt21.FORMAT_NAME, "agency": draft.agency,
-        "title": draft.title or fmt21.report_title(draft.agency, draft.year), "scope": str(Scope(scope)),
+        "title": draft.title or (fmt21.report_title(draft.agency, draft.year) if draft.agency else ""), "scope": str(Scope(scope)),
         "sections": [{"key": key, "title": title, "text": draft.sections.get(key, "") if key in fmt21.NARRATIVE else None}
                      for key, title in fmt21.SECTIONS],
         "tables": tables, "computed": counts, "sources": sources,
