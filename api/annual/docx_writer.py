@@ -67,7 +67,8 @@ def docx(report: Mapping[str, Any]) -> bytes:
 
 def _page(document: DocxDocument) -> None:
     """A4 portrait, 25 mm top and bottom, 20 mm left and right; Normal and Heading 1 with their East Asian
-    fonts, the heading in black (the default template's is blue)."""
+    fonts (the default template's heading names theme fonts, which Word would use instead), the heading in
+    black (the template's is blue)."""
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(25), Mm(25)
@@ -75,7 +76,10 @@ def _page(document: DocxDocument) -> None:
     for name, font in (("Normal", BODY_FONT), ("Heading 1", HEADING_FONT)):
         style = document.styles[name]
         style.font.name, style.font.size = LATIN_FONT, BODY_SIZE
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), font)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font would win over the font named beside it
     heading = document.styles["Heading 1"]
     heading.font.color.rgb, heading.font.bold = BLACK, False
     heading.paragraph_format.space_before, heading.paragraph_format.space_after = Pt(12), Pt(6)

@@ -18,6 +18,7 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from api.annual.csv_writer import csv_bytes
@@ -187,6 +188,8 @@ def test_docx_title_sections_narrative_and_page(report: dict[str, Any]) -> None:
     assert title.alignment == 1 and title.runs[0].bold  # centred, bold
     assert title.runs[0]._element.xpath("string(w:rPr/w:rFonts/@w:eastAsia)") == "方正小标宋简体"
     assert paragraphs[1].text == "草稿"
+    heading_fonts = document.styles["Heading 1"].element.xpath("w:rPr/w:rFonts")[0]
+    assert heading_fonts.get(qn("w:eastAsia")) == "黑体" and heading_fonts.get(qn("w:eastAsiaTheme")) is None
     headings = [p.text for p in paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert headings == [s["title"] for s in report["sections"]] == [
         "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
