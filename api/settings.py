@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -138,3 +139,17 @@ class Settings(BaseSettings):
     # for proactive publication and sent to its disclosure review (the Regulations name no number).
     art44_applicants: int = Field(default=3, ge=1, le=1000,
                                   description="distinct applicants within 12 months that raise a 第四十四条 suggestion")
+    # 条例第四十九条: the day of the next year by which the annual report is published ("MM-DD"): 31 January for a
+    # department's report (first paragraph), "03-31" for a local government's (second paragraph); the
+    # supervision report's annual_report_due_soon and annual_report_overdue (api/reports/annual_events.py).
+    annual_report_deadline: str = Field(default="01-31", pattern=r"^\d{2}-\d{2}$",
+                                        description="MM-DD of the next year: 01-31 (a department), 03-31 (a local government)")
+
+    @field_validator("annual_report_deadline")
+    @classmethod
+    def _deadline_day(cls, value: str) -> str:
+        try:
+            dt.date(2001, int(value[:2]), int(value[3:]))  # a day of every year (not 02-29)
+        except ValueError:
+            raise ValueError(f"GONGKAI_ANNUAL_REPORT_DEADLINE {value!r} is not a day of the year (MM-DD, e.g. 01-31)") from None
+        return value

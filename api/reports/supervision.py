@@ -17,6 +17,8 @@ so exporting yesterday's events every morning imports each event once. The kinds
 - withdrawn: a published item left the proactive store because a later version arrived (marked or not).
 - application_due_soon, application_overdue: public applications (api/reports/application_events.py), with
   item_id empty and the application in detail.
+- annual_report_due_soon, annual_report_overdue: the annual report's deadline (条例第四十九条;
+  api/reports/annual_events.py), with item_id empty and the year in detail.
 
 Columns (COLUMNS below, the CSV's import layout): event_id, kind, on, item_id, index_number,
 division, stage, who, at (UTC timestamp when the event has one), detail (JSON object).
@@ -39,6 +41,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from api.reports import charts
+from api.reports.annual_events import annual_events
 from api.reports.application_events import application_events
 from api.reports.page import Chart, KeyFigure, Page, months, num
 from api.reports.report import EVENT_DATES, Asked, Progress, Report
@@ -52,7 +55,8 @@ from models.tables import AuditEventRow, ItemRow, ItemVersionRow, ReviewRow
 KIND_ZH = {"overdue": "逾期未办结", "waiting": "审核环节滞留", "never_reviewed": "推送后从未审核",
            "secrecy_lowered": "密级被降低", "reopened": "决定被重新打开", "published_late": "超期公开",
            "withdrawn": "已公开信息撤回", "application_due_soon": "依申请公开即将到期",
-           "application_overdue": "依申请公开答复逾期"}
+           "application_overdue": "依申请公开答复逾期", "annual_report_due_soon": "年度报告即将到期",
+           "annual_report_overdue": "年度报告逾期未公布"}
 COLUMNS = (("event_id", "事件标识"), ("kind", "类型"), ("on", "日期"), ("item_id", "信息编号"),
            ("index_number", "索引号"), ("division", FIELD_LABELS_ZH["division"]), ("stage", "环节"), ("who", "责任人"),
            ("at", "时间"), ("detail", "详情"))
@@ -64,10 +68,12 @@ ONE_DAY = dt.timedelta(days=1)
 def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int], since: dt.date | None = None,
                 until: dt.date | None = None, division: str | None = None,
                 progress: Progress | None = None, only: ColumnElement[bool] | None = None,
-                calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+                calendar: WorkingCalendar | None = None, agency: str | None = None,
+                annual_deadline: str = "01-31") -> dict[str, Any]:
     """`only` narrows the items read (the 逾期督办 page asks for those not routed, where every open event is:
     a thirteenth of the time at 100k items); with `calendar`, the applications' events are added
-    (api/reports/application_events.py)."""
+    (api/reports/application_events.py), and with `agency` too, the annual report's (api/reports/annual_events.py,
+    agency-wide: not for one division)."""
     items_q = select(ItemRow.id, ItemRow.index_number, ItemRow.division, ItemRow.status, ItemRow.store,
                      ItemRow.due_on, ItemRow.created_at, ItemRow.routed_at, ItemRow.marking)
     if division:
@@ -115,6 +121,8 @@ def supervision(session: Session, *, today: dt.date, wait_days: Mapping[str, int
         rows.extend(_events(item, reviews.get(item.id, []), moves.get(item.id, []), markings, today, wait_days))
     if calendar is not None and only is None:
         rows.extend(application_events(session, today=today, calendar=calendar, division=division))
+        if agency is not None and division is None:
+            rows.extend(annual_events(session, today=today, agency=agency, deadline=annual_deadline))
     return _selected(rows, today, since, until, division)
 
 
@@ -286,7 +294,8 @@ class SupervisionOut(Out):
 def _build(session: Session, settings: Settings, asked: Asked) -> dict[str, Any]:
     return supervision(session, today=asked.today, wait_days=settings.review_wait_days, since=asked.start,
                        until=asked.end, division=asked.division, progress=asked.progress, only=asked.only,
-                       calendar=_calendar(settings.calendar))
+                       calendar=_calendar(settings.calendar), agency=settings.agency_code,
+                       annual_deadline=settings.annual_report_deadline)
 
 
 @functools.lru_cache(maxsize=4)
