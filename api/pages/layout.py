@@ -58,6 +58,7 @@ NAV = (
     NavLink("/applications", "依申请公开办理", "read_applications", "政府信息公开申请：登记、答复期限、办理与答复"),
     NavLink("/feed", "网站发布预览", "feed", "门户网站将要显示的主动公开信息"),
     NavLink("/overdue", "逾期督办", "read_supervision", "逾期未审、逾期未公开与漏报"),
+    NavLink("/annual-reports", "年度报告", "read_annual_report", "政府信息公开工作年度报告：填写、校验、提交（条例第四十九条、第五十条）"),
     NavLink("/reports", "统计报表", "read_accuracy", "统计、准确率、督办报表"),  # read_accuracy: any report
     NavLink("/rules", "规则", "read_rules", "规则版本、候选规则校验、启用与回退"),
     NavLink("/admin", "用户与令牌", "manage_users", "用户账户与系统令牌"),
