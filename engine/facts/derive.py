@@ -17,7 +17,7 @@ from engine.facts.evidence import Evidence
 from engine.facts.marking import ORIGINS, find_markings, strictest
 from engine.facts.normalize import infer_doc_type, normalize_text
 from engine.facts.personal_data import KINDS, find_personal_data
-from engine.facts.secrecy_risk import CUE_IDS, distinct_count, find_risk_cues
+from engine.facts.secrecy_risk import CUE_IDS, RiskCue, distinct_count, find_risk_cues
 from engine.facts.text import for_matching
 from engine.vocabulary import Origin, Secrecy
 
@@ -109,12 +109,23 @@ def _markings(r: Reading) -> Found:
 
 def _secrecy_risk(r: Reading) -> Found:
     risks = find_risk_cues(r.matched, {"title": r.doc.title, "body": r.doc.body})
+    if any(c.cue == "embedded_marking" for c in risks):  # rare: only then are the markings read again
+        risks = _outside_markings(r, risks)
     return Found(
         {"secrecy_risk": [cue for cue in CUE_IDS if any(c.cue == cue for c in risks)],
          "secrecy_risk_cues": distinct_count(risks)},
         tuple(Evidence("secrecy_risk", c.cue, c.field, c.start, c.end, c.text) for c in risks),
         tuple(MappingProxyType({"kind": "risk", "cue": c.cue, "field": c.field, "text": c.text, "start": c.start,
                                 "end": c.end}) for c in risks))
+
+
+def _outside_markings(r: Reading, risks: list[RiskCue]) -> list[RiskCue]:
+    """A marking's form where the markings are read (metadata, header, title, attachment heads) is the marking
+    itself, not a cue: only the ones past them stay."""
+    read = [(m.field, m.start, m.end) for m in find_markings(r.doc.secrecy_marking, r.doc.body, r.doc.title,
+                                                             matched=r.matched)]
+    return [c for c in risks if c.cue != "embedded_marking"
+            or not any(field == c.field and start < c.end and c.start < end for field, start, end in read)]
 
 
 _COUNTED = ("id_card", "id_card_unverified", "mobile", "landline", "bank_card")

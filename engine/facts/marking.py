@@ -44,7 +44,7 @@ _LEVEL_OF = {"绝密": Secrecy.TOP_SECRET, "机密": Secrecy.SECRET, "秘密": S
 # After for_matching: （［ are ( [, ＊ is *, ﹝ is 〔, ：is :, full-width digits are ASCII.
 _OPEN = r"[(\[【〔〖「『<]"
 _CLOSE = r"[)\]】〕〗」』>]"
-_STAR = r"[★☆*⋆∗⁎✦✧✩-✿⭐]"
+STAR = _STAR = r"[★☆*⋆∗⁎✦✧✩-✿⭐]"
 _LEVEL = r"(?P<level>绝密|机密|秘密|工作秘密|内部)"
 _CLASSIFIED = r"(?P<level>绝密|机密|秘密)"
 # 保密期限 (保守国家秘密法第二十条: a period, a date, or an event such as 正式发布, 考试结束).

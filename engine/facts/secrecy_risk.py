@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from engine.facts.marking import STAR
 from engine.facts.text import Normalized, for_matching, unwrap
 
 _NEAR = r"[^。;!?\n]"  # within one sentence
@@ -44,6 +45,9 @@ CUES: dict[str, re.Pattern[str]] = {
     # A statement that this content is a state secret, or is to be handled at a level.
     "declared_secret": re.compile(
         rf"(?:本|此|该|上述|以上){_NEAR}{{0,24}}?属(?:于)?国家秘密|按(?:绝密|机密|秘密)级?(?:管理|办理)"),
+    # A marking's form in the running text, past the header where markings are read (engine/facts/marking.py):
+    # a marked paragraph pasted in, or a marked file quoted. Whatever it is, the secrecy reviewer looks at it.
+    "embedded_marking": re.compile(rf"(?:绝密|机密|秘密)\s*{STAR}|密级\s*[:：]\s*(?:绝密|机密|秘密)"),
     "classified_terms": re.compile(
         r"涉密(?:人员|载体|计算机|信息系统|网络|测绘成果|材料|文件|采购|事项|岗位|会议|项目|移动存储介质|设备)|"
         r"国家秘密事项|核心涉密|重要涉密|(?:核心|普通)密码|密码电报"),
@@ -76,6 +80,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "handling_instruction": ("外传", "阅后", "后收回", "后交回", "后退回", "复印", "翻印", "复制", "摘抄", "注意保密"),
     "no_disclosure_instruction": ("不得", "严禁", "禁止", "请勿", "切勿", "不宜"),
     "declared_secret": ("国家秘密", "按绝密", "按机密", "按秘密"),
+    "embedded_marking": ("绝密", "机密", "秘密"),
     "classified_terms": ("涉密", "国家秘密事项", "密码"),
     "defence": ("兵力", "部队", "驻军", "军事设施", "作战", "战备", "国防", "征兵", "人防工程", "人民防空"),
     "protective_security": ("警卫", "保卫目标", "重要目标"),

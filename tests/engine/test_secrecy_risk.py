@@ -83,8 +83,23 @@ def test_count_is_of_distinct_phrases_and_evidence_is_bounded() -> None:
 
 
 def test_cue_ids_are_the_documented_vocabulary() -> None:
-    assert len(set(CUE_IDS)) == len(CUE_IDS) == 11
+    assert len(set(CUE_IDS)) == len(CUE_IDS) == 12
     assert find_risk_cues({"body": ""}, {"body": ""}) == []
+
+
+@pytest.mark.parametrize("line", ["机密★1年 某项目选址方案已报上级审定。", "附：秘密☆ 项目清单", "（密级：绝密）以下内容",
+                                  "摘自机密*文件"])
+def test_a_marking_past_the_header_is_a_cue_and_the_header_marking_is_not(line: str) -> None:
+    """A marked paragraph pasted into the running text (e.g. an annual report's narrative) is read nowhere as a
+    marking; the secrecy reviewer is pointed at it. A marking in the header is the marking, not a cue."""
+    from engine.facts.derive import derive_facts as derive
+    from engine.facts.document import Document
+
+    body = "一、总体情况\n本年度工作稳步推进。\n二、存在的问题\n" + line + "\n三、下一步工作\n继续做好公开工作。"
+    facts = derive(Document(id="d", title="某局2025年工作总结", body=body)).values
+    assert "embedded_marking" in facts["secrecy_risk"] and facts["marking_level"] == "none"
+    headed = derive(Document(id="d", title="关于某项目的通知", body="机密★1年\n某局文件\n" + body.replace(line, "无"))).values
+    assert headed["marking_level"] == "secret" and "embedded_marking" not in headed["secrecy_risk"]
 
 
 def _records(name: str) -> list[dict[str, object]]:
