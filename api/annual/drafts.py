@@ -89,7 +89,7 @@ def _entered_value(row_key: str, value: Any, submitted: dict[str, Any]) -> Any:
         if not amount.is_finite() or amount < 0 or isinstance(value, bool) or amount.as_tuple().exponent < -FEE_PLACES:  # type: ignore[operator]
             raise Invalid(f"value: {value!r} is not an amount of 万元 (non-negative, at most {FEE_PLACES} decimal places)",
                           field="value", submitted=submitted)
-        return str(amount)
+        return format(amount, "f")  # 1E+3 → 1000: printed as typed in 万元
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise Invalid(f"value: {value!r} is not a count (a non-negative whole number)", field="value", submitted=submitted)
     return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from api.responses import Out
 from api.schemas import MAX_ID, without_nul
@@ -32,7 +32,7 @@ class SectionsIn(_In):
 class EntryIn(_In):
     """A hand-entered cell of Table 二: a count, or the fee income in 万元 (a decimal, as text or number)."""
 
-    value: int | float | str = Field(description="行政许可/处罚/强制: a whole number; 行政事业性收费: 万元, e.g. \"12.5\"")
+    value: Any = Field(description="行政许可/处罚/强制: a whole number; 行政事业性收费: 万元, e.g. \"12.5\"")
     source: Short = Field(description="where the figure comes from: the system or office that keeps it")
     expected_version: Version | None = None
 
@@ -43,7 +43,7 @@ class CorrectionIn(_In):
     table: Literal["two", "three", "four"]
     row: Annotated[str, Field(min_length=1, max_length=40)]
     column: Annotated[str, Field(min_length=1, max_length=40)]
-    value: int | None = Field(None, description="the count to print; null: back to the register's")
+    value: StrictInt | None = Field(None, description="the count to print; null: back to the register's")
     reason: Short
     expected_version: Version | None = None
 

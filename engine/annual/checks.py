@@ -2,7 +2,7 @@
 computed tables with the office's corrections and entries): errors block publication, warnings are shown.
 Every finding names the cells involved, so a page can mark them.
 
-Errors: 1 Table 三 balances per column (一 + 二 = （七） + 四); 2 （七） is the sum of the 22 result rows; 3 总计
+Errors: 1 Table 三 balances per column (一 + 二 = （七） + 四); 2 （七） is the sum of the 21 result rows; 3 总计
 is the sum of the six applicant columns; 4 Table 四 group totals; 5 every cell a non-negative integer (the fee
 amount a non-negative decimal) and every hand-entered cell entered; 6 this year's 二 equals last year's 四;
 7 every computed cell equals the register, unless a correction with a reason, made against what the register
@@ -152,7 +152,7 @@ def _balance(tables: Tables, result_codes: Sequence[str]) -> list[Finding]:
         results = sum(three[code][col] for code in result_codes)
         if results != three[SUM][col]:
             out.append(Finding("error", 2, f"Table 三 {_three_column(col)}: （七）总计 {three[SUM][col]} is not the sum of "
-                               f"the 22 result rows ({results})", (("three", SUM, col),)))
+                               f"the 21 result rows ({results})", (("three", SUM, col),)))
     for row, cols in three.items():
         parts = sum(cols[c] for c in APPLICANT_COLUMNS)
         if parts != cols[TOTAL]:

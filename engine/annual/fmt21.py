@@ -99,7 +99,7 @@ class ThreeRow:
 
 
 def three_rows(outcomes: OutcomeTable | None = None) -> tuple[ThreeRow, ...]:
-    """The 25 data rows in order: 一, 二, the 22 result rows, （七）总计, 四.
+    """The 25 data rows in order: 一, 二, the 21 result rows, （七）总计, 四.
 
     Examples:
         >>> rows = three_rows()

@@ -4,7 +4,7 @@ Per applicant column (the principal applicant's kind at registration):
 - 一: received in the year (the first registration day; a corrected copy is not a new application);
 - 二: received before the year and not concluded before 1 January (so it equals last year's 四);
 - a result row: concluded in the year with an outcome of that row (the outcome → row mapping is data);
-- （七）: the sum of the 22 result rows; 四: received by 31 December and not concluded by then.
+- （七）: the sum of the 21 result rows; 四: received by 31 December and not concluded by then.
 An application concluded in the year without an outcome cannot be counted in any row: it is returned as
 unplaced, and the report's checks name it (it would otherwise break 一 + 二 = （七） + 四 silently).
 """
