@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     # for proactive publication and sent to its disclosure review (the Regulations name no number).
     art44_applicants: int = Field(default=3, ge=1, le=1000,
                                   description="distinct applicants within 12 months that raise a 第四十四条 suggestion")
+    # The annual report (issue 18). Which 行政复议 / 行政诉讼 cases a year's Table 四 counts is not defined by the
+    # format [U]: by default the cases filed in the year plus earlier ones concluded in it (engine/applications/
+    # cases.py); legal staff who read it otherwise set `filed`.
+    case_scope: Literal["filed_or_concluded", "filed"] = Field(
+        default="filed_or_concluded", description="Table 四's counting scope: filed_or_concluded or filed")
     # 条例第四十九条: the day of the next year by which the annual report is published ("MM-DD"): 31 January for a
     # department's report (first paragraph), "03-31" for a local government's (second paragraph); the
     # supervision report's annual_report_due_soon and annual_report_overdue (api/reports/annual_events.py).

@@ -36,7 +36,7 @@ def row_of(session: Session, agency: str, year: int) -> AnnualReportRow | None:
 def deadline(settings: Settings, year: int) -> dt.date:
     """条例第四十九条: a department publishes the year's report by 31 January of the next year (a local
     government's, by 31 March: the setting)."""
-    month, day = (int(part) for part in str(getattr(settings, "annual_report_deadline", "01-31")).split("-"))
+    month, day = (int(part) for part in settings.annual_report_deadline.split("-"))
     return dt.date(year + 1, month, day)
 
 
@@ -79,11 +79,28 @@ def _state(session: Session, row: AnnualReportRow | None) -> dict[str, Any]:
     }
 
 
+def _moved_since(frozen: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
+    """Check 7 on a submitted report, as a warning: the cells the registers give differently since it was
+    submitted (a late entry, a case concluded afterwards). The report stays as submitted; a published one is
+    corrected by a new report, not rewritten."""
+    before = frozen.get("computed") or {}
+    cells = [{"table": t, "row": r, "column": c} for t, rows in now.items() for r, cols in rows.items()
+             for c, value in cols.items() if before.get(t, {}).get(r, {}).get(c) != value]
+    if not cells:
+        return []
+    named = ", ".join(f"{c['table']} {c['row']} {c['column']}" for c in cells[:10])
+    return [{"level": "warning", "check": 7, "cells": cells, "ids": [],
+             "message": f"the registers have changed since the report was submitted: {len(cells)} cells differ ({named})"}]
+
+
 def report(session: Session, settings: Settings, year: int, today: dt.date) -> dict[str, Any]:
     check_year(year, today)
     row = row_of(session, settings.agency_code, year)
     if row is not None and row.frozen is not None:
         view = dict(row.frozen)
+        moved = _moved_since(view, computed(session, settings, year, row)["computed"])
+        view["findings"] = view["findings"] + moved
+        view["warnings"] = view["warnings"] + len(moved)
     else:
         view = computed(session, settings, year, row, _last_year(session, settings, year))
         if year >= today.year:

@@ -146,8 +146,11 @@ def test_submission_is_refused_on_errors_then_frozen_reviewed_and_published(api:
     assert _office(api, "post", f"{URL}/submit", 409)["detail"].endswith("already submitted")
     frozen = _office(api, "put", f"{URL}/sections", 409, overview="改")
     assert "frozen" in frozen["detail"] and frozen["submitted"]["overview"] == "改"
-    registered(api, "2025-06-01")  # the register moves; the submitted report does not
-    assert _office(api, "get", URL)["tables"] == report["tables"]
+    registered(api, "2025-06-01")  # the register moves; the submitted report does not, and says so
+    moved = _office(api, "get", URL)
+    assert moved["tables"] == report["tables"]
+    [warning] = [f for f in moved["findings"] if f["check"] == 7]
+    assert warning["level"] == "warning" and {"table": "three", "row": "一", "column": "total"} in warning["cells"]
     assert "under review" in _office(api, "post", f"{URL}/reopen", 409, reason="补充")["detail"]
     assert api.as_("office").get("/v1/feed/proactive").json()["entries"] == []  # nothing before the reviews
     review_item(api, submitted["item_id"], {"secrecy": "none"}, {"category": "proactive", "column": "other"})
