@@ -92,7 +92,7 @@ def _cell(cell: Cell, report: Mapping[str, Any], marks: Mapping[tuple[str, str, 
           editable: bool) -> dict[str, Any]:
     """A printed cell for the page: a value cell with its id, its marks, and how it was made."""
     out: dict[str, Any] = {"text": cell.printed, "kind": cell.kind, "rowspan": cell.rowspan, "colspan": cell.colspan,
-                           "id": None, "classes": [], "title": "", "href": None, "note": "", "was": None,
+                           "id": None, "classes": [], "title": "", "href": None, "action": "", "note": "", "was": None,
                            "key": cell.key}
     if cell.key is None:
         return out
@@ -104,11 +104,13 @@ def _cell(cell: Cell, report: Mapping[str, Any], marks: Mapping[tuple[str, str, 
     if ids is not None:
         out["title"] = f"由登记簿中 {len(ids)} {SOURCE_ZH[table]}计算"
         if editable:
-            out["href"] = f"?cell={quote(f'{table}|{row}|{column}')}#correction"
+            out["href"], out["action"] = f"?cell={quote(f'{table}|{row}|{column}')}#correction", "点击更正"
     elif table == "two" and row in fmt21.MANUAL_ROWS:
         entry = report["manual"].get(row)
         out["classes"].append("entered")
         out["title"] = f"手工填报，来源：{entry['source']}" if entry else "尚未填报"
+        if editable:
+            out["href"], out["action"] = f"#entry-{row}-value", "点击填报"
     if fix is not None:
         out["classes"].append("corrected")
         out["was"] = fix["computed"]

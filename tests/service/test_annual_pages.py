@@ -110,6 +110,9 @@ def test_the_page_shows_the_tables_and_the_checks_linked_to_their_cells(api: Api
     licensing = re.search(r'<td id="(c-two-\d+-1)" class="number finding-error entered"', page.text)
     assert licensing is not None and f'href="#{licensing.group(1)}"' in page.text
     assert "2026年尚未结束" in _text(office.get("/annual-reports/2026"))  # check 0, in Chinese
+    early = office.post("/annual-reports/2026/submit", data={"csrf": csrf_of(office)}, follow_redirects=False)
+    assert early.status_code == 409 and "本年度尚未结束：年度报告在12月31日之后提交" in _text(early)
+    assert 'href="#entry-licensing-value"' in page.text  # an entered cell leads to its form
 
 
 def test_the_office_writes_the_narrative_and_enters_table_two(api: Api, app: Any) -> None:
