@@ -135,3 +135,8 @@ def test_the_office_completes_checks_and_submits_the_year(sign_in: Callable[...,
     assert page.locator("main form").count() == 0 and "正在审核中" in main.inner_text()
     assert NARRATIVE["problems"] in main.inner_text()
     _checked(watched, "annual_report_submitted")
+    page.set_viewport_size({"width": 760, "height": 900})  # a narrow window: Table 三 scrolls in its own region
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.evaluate("(() => { const r = document.querySelector('.annual-three').closest('.table-scroll');"
+                         " return r.scrollWidth > r.clientWidth; })()")
+    screenshot(page, "annual_report_narrow")
