@@ -131,3 +131,17 @@ def test_clear_needs_a_reason_and_every_change_is_audited(api: Api) -> None:
     second = next(e for e in events if e["actor"] == "disclosure_reviewer-1" and e["action"] == "instrument.set")
     assert second["before"]["validity"] == "in_force" and second["after"]["ended_on"] == "2025-12-01"
     assert api.as_("supervisor").get("/v1/audit/verify").json()["intact"] is True
+
+
+def test_an_item_that_leaves_the_proactive_store_keeps_its_record_but_is_not_counted(api: Api) -> None:
+    item = _proactive(api)
+    _put(api, item, instrument="normative_documents")
+    reopened = api.as_("disclosure_reviewer").post(f"/v1/items/{item}/reopen", json={
+        "stage": "disclosure_review", "reason": "栏目有误，重新审核"})
+    assert reopened.status_code == 200, reopened.text
+    assert api.as_("office").get(f"/v1/items/{item}/instrument").json()["counted"] is False
+    assert api.as_("office").get("/v1/instruments").json()["total"] == 0
+    refused = _put(api, item, instrument="regulations")
+    assert refused.status_code == 409 and "not in the proactive store" in refused.json()["detail"]
+    cleared = api.as_("office").delete(f"/v1/items/{item}/instrument", params={"reason": "已撤回"})
+    assert cleared.status_code == 200 and cleared.json()["cleared"]["counted"] is False
