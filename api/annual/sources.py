@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -60,9 +61,16 @@ def cases(session: Session, agency: str, end: dt.date) -> tuple[list[Case], dict
     asked = {c.application_id for c in found if c.application_id is not None}
     concluded: dict[int, dt.date | None] = {}
     if asked:
-        concluded = dict(session.execute(select(ApplicationRow.id, ApplicationRow.concluded_on)
-                                         .where(ApplicationRow.id.in_(asked))).tuples().all())
+        concluded = {id_: on for id_, on in session.execute(select(ApplicationRow.id, ApplicationRow.concluded_on)
+                                                               .where(ApplicationRow.id.in_(asked)))}
     return found, concluded
+
+
+def _amount(details: dict[str, Any]) -> int:
+    """What a fee notice asks to be paid, as its event stores it (the lifecycle's parameters, params.fee:
+    api/applications/fee_assessment.py): `due`, which is nothing when waived (a waived notice is not sent)."""
+    fee = (details.get("params") or {}).get("fee") or details.get("fee") or {}
+    return int(fee.get("due", fee.get("amount")) or 0)
 
 
 def fees_collected(session: Session, agency: str, start: dt.date, end: dt.date) -> Decimal:
@@ -79,8 +87,7 @@ def fees_collected(session: Session, agency: str, start: dt.date, end: dt.date) 
             select(ApplicationEventRow.application_id, ApplicationEventRow.seq, ApplicationEventRow.details)
             .where(ApplicationEventRow.kind == "send_fee_notice",
                    ApplicationEventRow.application_id.in_({a for a, _ in paid}))):
-        fee = (details or {}).get("fee", details or {})
-        notices.setdefault(app_id, []).append((seq, int(fee.get("amount") or 0)))
+        notices.setdefault(app_id, []).append((seq, _amount(details or {})))
     total = 0
     for app_id, seq in paid:
         before = [amount for notice_seq, amount in sorted(notices.get(app_id, [])) if notice_seq < seq]

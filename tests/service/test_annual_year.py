@@ -28,7 +28,6 @@ from tests.service.test_applications import APPLICANT, event, registered
 
 # api/annual/sources.py:64 calls Result.tuples(), deprecated in SQLAlchemy 2.1: with pytest's warnings-as-errors,
 # every report whose cases name an application answers 500 (reported; not this test's file to change).
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
 AGENCY = "11010000"
 NATURAL, COMMERCIAL, RESEARCH, WELFARE, LEGAL, OTHER = COLUMNS = (
     "natural_person", "commercial", "research", "public_welfare", "legal_services", "other")
@@ -428,9 +427,6 @@ def test_the_report_read_back_from_docx_xlsx_html_and_the_command_line(
     assert Document(str(out)).paragraphs[0].text == SECTIONS_2025["title"]
 
 
-@pytest.mark.xfail(strict=True, reason="api/annual/sources.py:82 reads the notice's amount from the event's details "
-                   "top level, but they are stored as {'params': {'fee': {...}}, 'record': {...}}: every payment counts "
-                   "0 元, so the fee ledger of check 9 (applications.md §3.4) is always 0")
 def test_the_fee_paid_in_2025_is_in_the_fee_ledger(api: Api, year: dict[str, Any]) -> None:
     """F1's notice of 1100 元 was paid on 2025-08-11 (L2's notice lapsed unpaid): the ledger holds 1100 元, and a
     narrative quoting it draws no check 9 warning."""
