@@ -140,3 +140,17 @@ def test_the_office_completes_checks_and_submits_the_year(sign_in: Callable[...,
     assert page.evaluate("(() => { const r = document.querySelector('.annual-three').closest('.table-scroll');"
                          " return r.scrollWidth > r.clientWidth; })()")
     screenshot(page, "annual_report_narrow")
+
+
+def test_the_supervisor_reads_the_report_under_the_pages_policy(sign_in: Callable[..., Any],
+                                                                 year_with_data: int) -> None:
+    """No bypass here: the page's own <style> is allowed by its hash (a blocked style would leave the cells
+    unmarked), and the supervisor gets the tables and checks without a form."""
+    watched = sign_in("supervisor", "年报监察员")
+    page = watched.page
+    page.goto("/annual-reports/2025")
+    assert watched.csp_violations() == [] and watched.page_errors == []
+    assert page.locator("main form").count() == 0 and page.locator("table.annual-three").is_visible()
+    caption = page.locator("table.annual-two th.caption").first
+    assert caption.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(228, 228, 228)"  # the page's style
+
