@@ -112,12 +112,13 @@ def form_input(fields: Mapping[str, str]) -> InstrumentIn:
     if errors:
         raise FormError(errors)
     try:
-        return InstrumentIn(instrument=fields["instrument"], validity=fields["validity"], issued_on=issued_on,
-                            ended_on=ended_on, note=fields.get("note", ""),
-                            expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
+        return InstrumentIn.model_validate({  # the choices were checked above; pydantic checks them again
+            "instrument": fields["instrument"], "validity": fields["validity"], "issued_on": issued_on,
+            "ended_on": ended_on, "note": fields.get("note", ""),
+            "expected_version": int(version) if version.isdigit() and len(version) < 10 else None})
     except ValidationError as exc:
-        raise FormError({str(e["loc"][0]): "填写有误：" + ("备注过长。" if e["loc"][0] == "note" else BAD_DAY)
-                         for e in exc.errors()}) from None
+        said = {"note": "备注过长。", "expected_version": "版本号有误：请重新打开本页。"}
+        raise FormError({str(e["loc"][0]): said.get(str(e["loc"][0]), "日期应在1990年至2999年之间。") for e in exc.errors()}) from None
 
 
 def _load(session: Session, ctx: Context, signed: Signed, item_id: int) -> ItemRow:
