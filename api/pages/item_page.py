@@ -35,6 +35,7 @@ ORIGIN_ZH = {"metadata": "元数据密级字段", "body": "版头", "title": "�
 # The secrecy-risk cues of engine/facts/secrecy_risk.py (and the model's), as a reviewer reads them.
 CUE_ZH = {"need_to_know": "限定知悉范围", "restricted_circulation": "限定传阅范围", "handling_instruction": "保密处置要求",
           "no_disclosure_instruction": "不得对外公开的要求", "declared_secret": "声明属国家秘密",
+          "embedded_marking": "正文中的密级标志",
           "classified_terms": "涉密术语", "defence": "国防军事事项", "protective_security": "警卫保卫事项",
           "code_words": "代号暗语", "embargo": "发布前保密", "reserves": "战略储备数量与地点",
           "model": "模型判断可能涉密"}

@@ -32,7 +32,7 @@ from api.context import Context
 from api.deps import ContextDep, SessionDep
 from api.errors import NotFound, ServiceError
 from api.items import queries, review, views
-from api.pages import item_page, release_page, review_forms
+from api.pages import instrument_page, item_page, release_page, review_forms
 from api.pages.layout import PageRefusal, form, page, render
 from api.schemas import MAX_ID
 from engine.vocabulary import ReviewStage
@@ -183,7 +183,8 @@ def _item_page(session: Session, ctx: Context, signed: Signed, item_id: int, *, 
         options=review_forms.options(no_proactive), no_proactive=no_proactive,
         suggested=_defaults(view), values={**_defaults(view), **(posted or {})}, errors=errors or {},
         form_name=form_name, notice=notice, label=item_page.label,
-        copies=release_page.item_copies(session, ctx, signed, item) if not view["restricted"] else None)
+        copies=release_page.item_copies(session, ctx, signed, item) if not view["restricted"] else None,
+        instrument=instrument_page.item_instrument(session, ctx.settings, signed, item))
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
