@@ -10,6 +10,7 @@ Chinese sentence: a person is never shown a bare 409.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,6 +80,20 @@ def _check_seven(finding: Mapping[str, Any], names: str) -> str:
     return f"{names}：与登记簿统计的数字不一致，且没有写明理由的更正。"
 
 
+QUOTED = re.compile(r"^(?P<section>.+?) says “(?P<sentence>.+)”(?::|, but)")
+LEDGER = re.compile(r"the fee ledger has (?P<fees>[\d.]+) 元")
+TABLE_VALUE = re.compile(r" is (?P<value>\d+)$")
+
+
+def _check_nine(message: str, named: str) -> str:
+    """A figure quoted in the narrative against the tables or the fee ledger: the sentence and the figure."""
+    quoted, ledger, value = QUOTED.search(message), LEDGER.search(message), TABLE_VALUE.search(message)
+    said = f"{quoted['section']}写道“{quoted['sentence']}”，" if quoted else "正文引用的数字"
+    if ledger:
+        return f"{said}但信息处理费台账记载本年实收 {ledger['fees']} 元，请核实。"
+    return f"{said}与表格不一致：{named}为 {value['value']}，请核实。" if value else f"{said}与表格不一致：{named}。"
+
+
 def finding_zh(finding: Mapping[str, Any], names: Mapping[tuple[str, str, str], str], year: int) -> str:
     """One finding of the checks as a Chinese sentence (the English message is shown beside it)."""
     check, message, cells = finding["check"], finding["message"], finding["cells"]
@@ -93,8 +108,7 @@ def finding_zh(finding: Mapping[str, Any], names: Mapping[tuple[str, str, str], 
             else f"以下单元格须为非负整数（收费金额为非负的万元数）：{named}。"),
         6: f"表三“{_column(cells)}”列：上年结转数与上年度报告的“结转下年度继续办理”不一致。",
         8: f"{named.split(' · ')[0]}：现行有效件数不等于上年现行有效件数加本年制发件数减本年废止件数（修订的文件可能造成此差异）。",
-        9: ("正文引用的收费金额与信息处理费台账不一致。" if "fee ledger" in message
-            else f"正文引用的数字与表格不一致：{named}。"),
+        9: _check_nine(message, named),
         10: "表四的行政复议、行政诉讼案件与其所涉申请的记录不一致。",
         11: f"本年有 {len(finding['ids'])} 件申请逾期答复，第五部分“存在的主要问题及改进情况”未提及。",
         12: ("报告没有标题：请在“标题”中填写（或请系统管理员设置机关名称）。" if "no title" in message

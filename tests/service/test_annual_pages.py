@@ -111,6 +111,13 @@ def test_the_page_shows_the_tables_and_the_checks_linked_to_their_cells(api: Api
     licensing = re.search(r'<td id="(c-two-\d+-1)" class="number finding-error entered"', page.text)
     assert licensing is not None and f'href="#{licensing.group(1)}"' in page.text
     assert "2026年尚未结束" in _text(office.get("/annual-reports/2026"))  # check 0, in Chinese
+    # a figure of the narrative the tables contradict: a warning (check 9), its cells marked in yellow
+    assert _post(office, "sections", overview="本年度共收到政府信息公开申请10件。", problems="无。", other="无。").status_code == 303
+    warned = office.get(PAGE)
+    assert "提示（不阻止提交，请核实）" in _text(warned)
+    assert "一、总体情况写道“本年度共收到政府信息公开申请10件。”，与表格不一致：表三 一、本年新收政府信息公开申请数量 · 总计为 4" in _text(warned)
+    marked = re.findall(r'<td id="(c-three-\d+-\d+)" class="number finding-warning"', warned.text)
+    assert marked and all(f'href="#{m}"' in warned.text for m in marked)
     early = office.post("/annual-reports/2026/submit", data={"csrf": csrf_of(office)}, follow_redirects=False)
     assert early.status_code == 409 and "本年度尚未结束：年度报告在12月31日之后提交" in _text(early)
     assert 'href="#entry-licensing-value"' in page.text  # an entered cell leads to its form
