@@ -7,6 +7,7 @@ numbers and every other guard included). The report is proactive information (�
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -38,8 +39,10 @@ def submit(session: Session, reader: Session, ctx: Context, actor: Actor, year: 
     row = row_of(session, ctx.settings.agency_code, year)
     if row is None:  # no narrative was written: check 12 refused it above
         raise Conflict(f"the {year} report has no draft")
-    # One item per submission: a report reopened after its review did not publish it is a new document.
-    document = DocumentIn(id=f"annual-report-{ctx.settings.agency_code}-{year}-v{row.lock_version}",
+    # One item per submission (a report reopened after its review did not publish it is a new document), under
+    # an id nobody can take first: hand entry takes any id, and a clerk's item under a guessable one would block
+    # the office's submission (intake refuses another account's item).
+    document = DocumentIn(id=f"annual-report-{year}-{uuid.uuid4().hex}",
                           title=built["title"], doc_type="报告", agency=ctx.settings.agency_name or None, date=today,
                           body=text.body(built), division=actor.division)
     item, _ = intake.receive(session, ctx, actor, document, Origin.MANUAL)
