@@ -2,8 +2,8 @@
 checks marked on the cells, the narrative and the entered cells to edit, corrections with their reason, and
 submission.
 
-- GET /annual-reports: every year the service reports (2021, the format of 国办公开办函〔2021〕30号, to the
-  current one) with its status and deadline (条例第四十九条: 31 January of the next year), 逾期 when the
+- GET /annual-reports: every year the service reports (from the first it has work of, never before 2021, the
+  first year of the format of 国办公开办函〔2021〕30号, to the current one) with its status and deadline (条例第四十九条: 31 January of the next year), 逾期 when the
   deadline passed and the report is not published.
 - GET /annual-reports/{year}: the report as GET /v1/annual-reports/{year} gives it (api/annual/views.report),
   the findings of the checks in Chinese linked to their cells, the three tables with the spans the published
@@ -36,6 +36,7 @@ from api.deps import ContextDep, SessionDep
 from api.errors import Invalid, ServiceError
 from api.pages.annual_forms import (FIELD_ZH, STATUS_ZH, FormError, cell_key, cell_names, correction_input,
                                     entry_input, finding_zh, refusal, reopen_input, sections_input)
+from api.reports.annual_events import first_year
 from api.pages.layout import PageRefusal, form, render, page, when
 from engine.annual import fmt21
 from engine.vocabulary import ItemStatus
@@ -71,11 +72,14 @@ def _overdue(deadline: str, status: str, today: dt.date) -> bool:
 
 @router.get("/annual-reports", response_class=HTMLResponse)
 def reports(session: SessionDep, ctx: ContextDep, signed: ReadPage) -> HTMLResponse:
-    """Every year from 2021 to this one: those with a report as it stands, the others not begun."""
+    """Every year from the first the service has work of (an item closed, an application received; never before
+    2021) to this one, and any earlier year with a report: those with a report as it stands, the others not
+    begun. An agency that started using the service this year is not shown years it never kept here as late."""
     today = today_in_china()
     kept = {r["year"]: r for r in views.listing(session, ctx.settings)}
+    first = min([first_year(session) or today.year, *kept])
     years = []
-    for year in range(today.year, fmt21.FIRST_YEAR - 1, -1):
+    for year in range(today.year, max(first, fmt21.FIRST_YEAR) - 1, -1):
         row = kept.get(year)
         status = row["status"] if row else "draft"
         deadline = views.deadline(ctx.settings, year).isoformat()

@@ -74,11 +74,15 @@ def _complete(office: TestClient) -> None:
 def test_the_list_shows_every_year_with_its_deadline_and_the_menu_links_it(api: Api, app: Any) -> None:
     office = person(app, "年报员甲", "office")
     assert 'href="/annual-reports"' in office.get("/").text  # the menu
+    fresh = office.get("/annual-reports").text  # a service with no work yet: only this year, none shown late
+    assert 'href="/annual-reports/2026"' in fresh and 'href="/annual-reports/2025"' not in fresh
+    registered(api, "2024-03-04")  # its first work: 2024
     page = office.get("/annual-reports")
     assert page.status_code == 200
     text = _text(page)
-    for year in range(2021, 2027):
+    for year in range(2024, 2027):
         assert f'href="/annual-reports/{year}"' in page.text
+    assert 'href="/annual-reports/2023"' not in page.text
     row_2025 = re.search(r"<tr>\s*<th scope=\"row\">2025年</th>(.*?)</tr>", page.text, re.S)
     assert row_2025 is not None and "2026-01-31" in row_2025.group(1) and "逾期" in row_2025.group(1)
     row_2026 = re.search(r"<tr>\s*<th scope=\"row\">2026年</th>(.*?)</tr>", page.text, re.S)
