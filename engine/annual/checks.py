@@ -14,6 +14,7 @@ in section 五.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -270,12 +271,19 @@ def _cases(context: Context) -> list[Finding]:
     return [Finding("warning", 10, f.message, (), tuple(f.case_ids)) for f in context.case_findings]
 
 
+# Lateness said of the agency's answering, in one clause: 答复超期, 逾期答复, 未在法定期限内答复, 办理不及时 — not the
+# applicant's own (申请人逾期未补正, 逾期未缴费), which says nothing about the agency's answers.
+_LATE_WORD = r"(?:超期|逾期|超时|超过[^，,。；;]{0,6}期限|未在[^，,。；;]{0,8}期限内|未按期|不及时)"
+_ANSWER_WORD = r"(?:答复|办理|办结|回复)"
+_LATE = re.compile(rf"{_LATE_WORD}[^，,。；;]{{0,8}}{_ANSWER_WORD}|{_ANSWER_WORD}[^，,。；;]{{0,8}}{_LATE_WORD}")
+
+
 def _late(context: Context) -> list[Finding]:
     """Check 11 (warning): timeliness is no row of Table 三; answers given late belong in section 五."""
     if not context.overdue:
         return []
     problems = context.narrative.get("problems") or ""
-    if any(word in problems for word in ("超期", "逾期", "超过法定期限", "超过答复期限", "未在法定期限")):
+    if _LATE.search(problems):
         return []
     ids = tuple(context.overdue)
     return [Finding("warning", 11, f"{len(ids)} applications were answered after their deadline this year "

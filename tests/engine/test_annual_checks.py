@@ -306,6 +306,9 @@ def test_check_10_a_case_about_an_application_not_yet_concluded() -> None:
     ("个别申请答复超期，今后将加强督办。", False),
     ("有2件申请逾期答复。", False),
     ("个别申请未在法定期限内答复。", False),
+    ("部分申请办理不及时。", False),
+    ("申请人逾期未补正的，不再处理。", True),  # the applicant's lateness is not the agency's
+    ("逾期未缴费的申请较多。", True),
 ])
 def test_check_11_late_answers(problems: str, warned: bool) -> None:
     found = check(tables_t22(), narrative={**WRITTEN, "problems": problems}, overdue=[5, 9])
