@@ -295,6 +295,16 @@ def rules_backtest(args: argparse.Namespace) -> int:
     return run_backtest(args, database)
 
 
+def _write(data: bytes, output: str | None) -> None:
+    """A report's bytes to the file named, or to stdout."""
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
 def report(args: argparse.Namespace) -> int:
     """A report in the chosen format, to --output or stdout; progress and timings on stderr."""
     import time
@@ -323,12 +333,7 @@ def report(args: argparse.Namespace) -> int:
     built = time.perf_counter()
     print(f"gongkai: {args.kind} report built in {built - started:.1f} s; rendering {args.format}", file=sys.stderr)
     data = registry.render(args.kind, out, args.format)
-    if args.output:
-        with open(args.output, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+    _write(data, args.output)
     where = args.output or "stdout"
     print(f"gongkai: {len(data):,} bytes of {args.format} to {where} in {time.perf_counter() - built:.1f} s",
           file=sys.stderr)
@@ -357,12 +362,7 @@ def annual_report(args: argparse.Namespace) -> int:
             return 2
     built = time.perf_counter()
     data = json.dumps(report, ensure_ascii=False, indent=1).encode() if args.format == "json" else files.render(report, args.format)
-    if args.output:
-        with open(args.output, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+    _write(data, args.output)
     for finding in report["findings"]:
         print(f"gongkai: {finding['level']} (check {finding['check']}): {finding['message']}", file=sys.stderr)
     print(f"gongkai: annual report {args.year} ({report['status']}, {report['errors']} errors, {report['warnings']} "

@@ -66,7 +66,21 @@ class FindingOut(Out):
     ids: list[int] = Field(description="the applications or cases behind the finding, where there are some")
 
 
-class AnnualReportOut(Out):
+class ReportState(Out):
+    """Where a year's report stands: draft, submitted (its item in review), published (its item in the
+    proactive store), and the day it must be published by (条例第四十九条)."""
+
+    status: Literal["draft", "submitted", "published"]
+    version: int
+    item_id: int | None
+    item_status: str | None
+    submitted_by: str | None
+    submitted_at: str | None
+    published_at: str | None
+    deadline: str = Field(description="条例第四十九条: the day the report must be published by")
+
+
+class AnnualReportOut(ReportState):
     """The year's report: the tables as they would be published, the cells the registers give and the ids
     behind each, the office's entries and corrections, the findings of the checks, and the layout."""
 
@@ -88,28 +102,12 @@ class AnnualReportOut(Out):
     warnings: int
     publishable: bool
     layout: dict[str, Any]
-    status: Literal["draft", "submitted", "published"]
-    version: int
-    item_id: int | None
-    item_status: str | None
-    submitted_by: str | None
-    submitted_at: str | None
-    published_at: str | None
-    deadline: str = Field(description="条例第四十九条: the day the report must be published by")
 
 
-class AnnualReportSummary(Out):
+class AnnualReportSummary(ReportState):
     year: int
     format: str
     title: str
-    deadline: str
-    status: Literal["draft", "submitted", "published"]
-    version: int
-    item_id: int | None
-    item_status: str | None
-    submitted_by: str | None
-    submitted_at: str | None
-    published_at: str | None
 
 
 class AnnualReportList(Out):
