@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from tests.browser.helpers import axe_violations, screenshot
+from tests.browser.helpers import ARTIFACTS, axe_violations, pdf_text, print_pdf, screenshot
 from tests.server_process import ServerProcess, issue_token
 
 pytestmark = pytest.mark.browser
@@ -154,3 +154,25 @@ def test_the_supervisor_reads_the_report_under_the_pages_policy(sign_in: Callabl
     caption = page.locator("table.annual-two th.caption").first
     assert caption.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(228, 228, 228)"  # the page's style
 
+
+
+def test_the_printable_report_prints_the_national_tables_on_a4(open_page: Callable[..., Any], token: Callable[..., str],
+                                                               year_with_data: int) -> None:
+    """The report as published (?format=html): its own page, under its own policy (the style by its hash),
+    no serious axe violation, and printed by Chromium to A4 with Table 三 whole: every one of its 25 row labels
+    and its note in the PDF's text, in three pages or four."""
+    watched = open_page(f"/v1/annual-reports/{year_with_data}?format=html", token("supervisor", "annual-print"))
+    page = watched.page
+    assert watched.csp_violations() == [] and watched.page_errors == []
+    assert page.locator("h1").inner_text().endswith("2025年政府信息公开工作年度报告")
+    screenshot(page, "annual_report_print")
+    pdf = print_pdf(page, ARTIFACTS / "annual_report_print.pdf")
+    text = "".join(pdf_text(pdf).split())
+    for label in ("本列数据的勾稽关系为", "一、本年新收政府信息公开申请数量", "1.属于国家秘密", "（七）总计",
+                  "四、结转下年度继续办理", "未经复议直接起诉", "复议后起诉", "第二十条第（八）项"):
+        assert label in text, label
+    pages = pdf.read_bytes().count(b"/Type /Page") - pdf.read_bytes().count(b"/Type /Pages")
+    assert 2 <= pages <= 4, pages
+    bypass = open_page(f"/v1/annual-reports/{year_with_data}?format=html", token("supervisor", "annual-print-axe"),
+                       bypass_csp=True)
+    assert axe_violations(bypass.page) == []
