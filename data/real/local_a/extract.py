@@ -251,7 +251,11 @@ def validate(rows: list[dict]) -> None:
 
 def main() -> None:
     pages = json.loads((HERE / "pages_source.json").read_text(encoding="utf-8"))
-    records = [pages_record(p) for p in pages] + [github_record(g) for g in extract_github()]
+    # ids stay stable across additions: first batch of pages, the GitHub pages, later batches
+    first = [p for p in pages if p.get("batch", 1) == 1]
+    later = [p for p in pages if p.get("batch", 1) != 1]
+    records = ([pages_record(p) for p in first] + [github_record(g) for g in extract_github()]
+               + [pages_record(p) for p in later])
     rows = [finish(i, r) for i, r in enumerate(records, 1)]
     validate(rows)
     with (HERE / "rows.jsonl").open("w", encoding="utf-8") as out:
