@@ -22,7 +22,7 @@ COLUMNS = {"organization", "normative_documents", "policy_interpretation", "plan
            "licensing", "enforcement", "budget", "fees", "procurement", "major_projects",
            "public_welfare", "emergency", "inspection", "personnel", "proposals",
            "work_updates", "other"}
-KINDS = {"judgment", "reconsideration", "answer_letter"}
+KINDS = {"judgment", "reconsideration", "answer_letter", "other"}
 LEVELS = {"province", "city", "county", "township", "court", "other"}
 
 
