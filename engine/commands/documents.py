@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.authoring.attention import Attention, render_attention
+from engine.authoring.calibration import Calibration, render_reliability
 from engine.authoring.evaluate import Evaluation, LabelError, NoLabels, read_labelled_record
 from engine.authoring.records import read_jsonl
 from engine.commands.common import emit, load_suggester, open_records, say
 from engine.facts.document import RecordError, document_from_record
 from engine.rules.rulebook import Rulebook
+from engine.suggest import render_suggestion
 from engine.vocabulary import DECIDED_FIELDS
 
 
@@ -114,7 +117,7 @@ def evaluate(args: argparse.Namespace) -> int:
     suggester = load_suggester(args)
     if suggester is None:
         return 1
-    evaluation, unlabelled = Evaluation(), 0
+    evaluation, calibration, attention, unlabelled = Evaluation(), Calibration(), Attention(), 0
     stream = open_records(args.file)
     if stream is None:
         return 1
@@ -129,9 +132,13 @@ def evaluate(args: argparse.Namespace) -> int:
                 unlabelled += isinstance(exc, NoLabels)
                 evaluation.skip(line.number, str(exc))
                 continue
-            facts, decision = suggester.run(document)
+            facts, decision = suggester.run(document)  # one run: the decision and the suggestion shown
             evaluation.add_decision(document.id or f"line {line.number}", gold, decision, facts["marking_level"])
-    report = evaluation.report()  # the same keys with or without a model; the mode is said on stderr
+            calibration.add(gold, decision)
+            attention.add(render_suggestion(document, facts, decision, suggester.book, suggester.model,
+                                            suggester.policy), gold)
+    # the same keys with or without a model; the mode is said on stderr
+    report = evaluation.report() | {"calibration": calibration.report(), "attention": attention.report()}
     for skipped in report["skipped"]:
         say(f"{args.file}:{skipped['line']}: skipped: {skipped['error']}")
     if not evaluation.records:
@@ -174,4 +181,5 @@ def render_report(report: dict[str, Any], book: Rulebook) -> str:
     lines.append(f"\nsecrecy flag: precision {flag['precision']:.3f}  recall {flag['recall']:.3f}  f1 {flag['f1']:.3f}")
     lines.append(f"violations: secret suggested proactive = {report['violations']['secret_suggested_proactive']}, "
                  f"withheld suggested proactive = {report['violations']['withheld_suggested_proactive']}")
+    lines += render_reliability(report["calibration"]) + render_attention(report["attention"])
     return "\n".join(lines)

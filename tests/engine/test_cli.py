@@ -14,7 +14,8 @@ from engine.paths import PROJECT_ROOT
 from tests.conftest import TRAINING
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
-EVALUATE_KEYS = {"records", "skipped", "category", "exemption", "secrecy", "column", "secrecy_flag", "violations"}
+EVALUATE_KEYS = {"records", "skipped", "category", "exemption", "secrecy", "column", "secrecy_flag", "violations",
+                 "calibration", "attention"}
 
 
 def _json_lines(text: str) -> list[dict[str, object]]:
