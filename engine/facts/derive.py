@@ -18,7 +18,7 @@ from engine.facts.marking import ORIGINS, find_markings, strictest
 from engine.facts.normalize import infer_doc_type, normalize_text
 from engine.facts.personal_data import KINDS, find_personal_data
 from engine.facts.secrecy_risk import CUE_IDS, RiskCue, distinct_count, find_risk_cues
-from engine.facts.text import for_matching
+from engine.facts.text import for_matching, simplified
 from engine.vocabulary import Origin, Secrecy
 
 
@@ -185,15 +185,17 @@ FIELDS: Final[Mapping[str, FieldSpec]] = MappingProxyType({n: s for d in DETECTO
 
 def derive_facts(doc: Document) -> Facts:
     """Compute every field of FIELDS for `doc`, detector by detector. Linear in the size of the text."""
-    title = normalize_text(doc.title)
+    # A document written in traditional characters is read as simplified by the rules (one character for one,
+    # so evidence spans stay those of the original): a rule keyed on 印发 or 决算 would miss 印發 or 決算.
+    title, body, doc_number, division, agency = simplified(tuple(normalize_text(t) for t in (
+        doc.title, doc.body, doc.doc_number, doc.division, doc.agency)))
     doc_type, doc_type_source = doc.doc_type.strip(), "given"
     if not doc_type:
         doc_type = infer_doc_type(title) or ""
         doc_type_source = "title" if doc_type else "missing"
     norm = Document(
-        id=doc.id, title=title, doc_number=normalize_text(doc.doc_number), doc_type=doc_type,
-        division=normalize_text(doc.division), agency=normalize_text(doc.agency), date=doc.date,
-        secrecy_marking=doc.secrecy_marking, source=doc.source, body=normalize_text(doc.body),
+        id=doc.id, title=title, doc_number=doc_number, doc_type=doc_type, division=division, agency=agency,
+        date=doc.date, secrecy_marking=doc.secrecy_marking, source=doc.source, body=body,
     )
     # One normalisation for matching, shared by the marking and the risk detectors (engine/facts/text.py).
     reading = Reading(doc, norm, doc_type_source, {"title": for_matching(doc.title), "body": for_matching(doc.body)})

@@ -40,6 +40,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 _BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _FILLERS = "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters (Lo) that render as nothing
@@ -311,6 +312,52 @@ def _scanned() -> list[tuple[int, int]]:
         out.append((low, skip_low))
         low = skip_high
     return out + [(low, 0x40000), (0xE0000, 0xF0000)]
+
+
+@functools.cache
+def _simplifier() -> tuple[dict[int, int], re.Pattern[str]]:
+    t2s = _traditional_to_simplified()
+    return {ord(k): ord(v) for k, v in t2s.items()}, re.compile(_char_class(list(t2s)))
+
+
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def simplified(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The texts with traditional characters folded to simplified, one character for one (so every span found
+    in them is the same span in the original), when together they are written in traditional characters: at
+    least 3 such characters and 5% of their Han characters. A simplified text keeps the few characters that
+    are traditional only by OpenCC's table (著 in 著作) as written. The rules read text this way; markings and
+    the model read engine.facts.text.for_matching's, which folds every character.
+
+    Examples:
+        >>> simplified(("關於印發《某縣預算管理辦法》的通知", "各鄉鎮人民政府"))
+        ('关于印发《某县预算管理办法》的通知', '各乡镇人民政府')
+        >>> simplified(("關於某項目有關問題的函", "經研究，現函覆如下。特此函覆。"))
+        ('关于某项目有关问题的函', '经研究，现函复如下。特此函复。')
+        >>> simplified(("显著成绩", "著作权登记"))
+        ('显著成绩', '著作权登记')
+    """
+    table, pattern = _simplifier()
+    joined = "\n".join(texts)
+    found = len(pattern.findall(joined))
+    if found < 3 or found < 0.05 * len(_HAN_CHAR.findall(joined)):
+        return texts
+    return tuple(_t2s(text, table) for text in texts)
+
+
+@functools.cache
+def _phrases() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _t2s(text: str, table: dict[int, int]) -> str:
+    """OpenCC's phrase-aware conversion (函覆 → 函复, 乾燥 → 干燥, 乾隆 kept) where it keeps the length, as it does
+    for nearly every text; otherwise one character for one by the table."""
+    converted = _phrases().convert(text)
+    return converted if len(converted) == len(text) else text.translate(table)
 
 
 def _traditional_to_simplified() -> dict[str, str]:
