@@ -125,9 +125,11 @@ def test_report_command_prints_json_and_supervision_csv(api: Api, database_url: 
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "event_id,kind,on,item_id,index_number,division,stage,who,at,detail"
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    # Pushed just now: long overdue, but not yet waiting or "never reviewed" (that takes 5 days).
+    # Pushed just now: long overdue, but not yet waiting or "never reviewed" (that takes 5 days); and the agency,
+    # with work in 2025, has not published 2025's annual report by 31 January 2026 (条例第四十九条).
     assert {(r["event_id"], r["kind"], r["item_id"], r["division"]) for r in rows} == {
-        (f"overdue:{forgotten}", "overdue", str(forgotten), "财务处")}
+        (f"overdue:{forgotten}", "overdue", str(forgotten), "财务处"),
+        ("annual_report_overdue:2025", "annual_report_overdue", "", "")}
     assert json.loads(next(r for r in rows if r["kind"] == "overdue")["detail"])["status"] == "secrecy_review"
     assert "supervision report built in" in out.stderr
     bad = run("accuracy", "--from", "2025-13-01")
