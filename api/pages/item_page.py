@@ -232,6 +232,8 @@ def queue_reasons(suggestion: Mapping[str, Any]) -> list[str]:
             out.append(f"{FIELD_LABELS_ZH[name]}：规则之间意见不一")
         if field.get("disagreement"):
             out.append(f"{FIELD_LABELS_ZH[name]}：规则与模型不一致")
+        if name == "category" and field.get("source") == "model" and field.get("value"):
+            out.append(f"{FIELD_LABELS_ZH[name]}：无规则依据，仅为模型建议（置信度 {field['confidence']:.0%}）")
     confidences = [(f["confidence"], n) for n, f in suggestion["suggestion"].items()
                    if f["status"] != FieldStatus.NOT_APPLICABLE]
     lowest = min(confidences, default=None)

@@ -12,6 +12,7 @@ import pytest
 
 from engine.authoring.attention import Attention, flag_metrics, queue_first_quarter, reason_kind
 from engine.cli import main
+from engine.suggest import Suggester
 from engine.vocabulary import DECIDED_FIELDS
 from tests.conftest import TRAINING
 
@@ -124,3 +125,21 @@ def test_evaluate_prints_reliability_and_attention_and_emits_them(tmp_path: Path
     assert attention["category"]["wrong"] == wrong
     assert set(attention) == {"category", "any_field"}
     assert set(attention["category"]) >= {"precision", "recall", "ratio", "queue_first_quarter", "per_kind"}
+
+
+def test_a_category_no_rule_decides_is_flagged_and_one_a_rule_decides_is_not(combined: Suggester) -> None:
+    """Issue 19: on real documents a category only the model suggests was wrong about ten times as often as one a
+    rule decided (data/real, development part), so it is a reason to review first, with the model's value."""
+    from engine.facts.document import document_from_record
+
+    unruled = combined.suggest(document_from_record({"id": "u", "title": "某镇2024年秋季农作物长势情况",
+                                                     "body": "今年秋季，全镇玉米、水稻长势良好，预计产量与上年持平。"}))
+    category = unruled["suggestion"]["category"]
+    assert category["source"] == "model" and not category["rules"] and unruled["needs_attention"]
+    assert f"category: no rule decides it; the model suggests {category['value']} " \
+           f"({category['confidence']:.2f})" in unruled["attention"]
+    ruled = combined.suggest(document_from_record({
+        "id": "r", "title": "关于印发《某市市级财政专项资金管理办法》的通知", "doc_type": "通知",
+        "body": "各区财政局：\n现将《某市市级财政专项资金管理办法》印发给你们，请遵照执行。\n某市财政局\n2024年3月1日"}))
+    assert ruled["suggestion"]["category"]["source"] == "rules"
+    assert not any(a.startswith("category: no rule decides it") for a in ruled["attention"])
