@@ -83,3 +83,22 @@ def test_the_item_page_shows_the_record_with_the_partial(api: Api, app: Any, mon
     assert f'action="/items/{item}/instrument"' in shown  # the office may set it
     reader = person(app, "李保密", "secrecy_reviewer").get(f"/items/{item}").text
     assert "有效（自 2025-03-15 起）" in reader and f'action="/items/{item}/instrument"' not in reader
+
+
+def test_the_item_page_shows_no_record_of_an_item_the_reader_may_not_read(api: Api, app: Any) -> None:
+    """An item published and recorded as a 规章, then reopened and decided secret: a reader not cleared sees that
+    the item exists (as everywhere) but not what it was recorded as, nor when it was issued."""
+    item = push_item(api, 0, "法规处", "2025-03-20")
+    review_item(api, item, {"secrecy": "none"}, {})
+    assert api.as_("office").put(f"/v1/items/{item}/instrument",
+                                 json={"instrument": "regulations", "issued_on": "2025-03-12"}).status_code == 200
+    assert api.as_("office").post(f"/v1/items/{item}/reopen",
+                                  json={"stage": "secrecy_review", "reason": "复核密级"}).status_code == 200
+    assert api.as_("secrecy_reviewer").post(f"/v1/items/{item}/secrecy_review",
+                                            json={"secrecy": "secret", "reason": "经复核属机密"}).status_code == 200
+    for reader in (person(app, "李录入", "clerk", "法规处"), person(app, "王公开", "office")):  # not cleared
+        page = reader.get(f"/items/{item}")
+        assert page.status_code == 200, page.text
+        assert "规章" not in page.text and "2025-03-12" not in page.text
+    reviewer = person(app, "张审核", "disclosure_reviewer")  # cleared by default: sees the record it may read
+    assert "<dd>规章</dd>" in reviewer.get(f"/items/{item}").text
