@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine.annual.table_two import INSTRUMENTS, VALIDITY
 from models.base import Base, Json, UtcDateTime, utc_now
 
-INSTRUMENTS = ("regulations", "normative_documents")  # 规章, 行政规范性文件
-VALIDITY = ("in_force", "expired", "repealed")  # 有效, 失效, 废止
 REPORT_STATUSES = ("draft", "submitted")
 
 

@@ -27,14 +27,14 @@ from api.context import Actor
 from api.errors import Conflict, Invalid, NotFound
 from api.items import queries
 from api.settings import Settings
+from engine.annual.table_two import INSTRUMENT_LABELS, VALIDITY_LABELS
 from engine.vocabulary import Column, Store
 from engine.workflow.working_days import today_in_china
 from models import audit
 from models.annual_records import InstrumentRow
 from models.tables import ItemRow, ItemVersionRow
 
-INSTRUMENT_ZH = {"regulations": "规章", "normative_documents": "行政规范性文件"}
-VALIDITY_ZH = {"in_force": "有效", "expired": "失效", "repealed": "废止"}
+INSTRUMENT_ZH, VALIDITY_ZH = INSTRUMENT_LABELS, VALIDITY_LABELS
 ARTICLE = "条例第二十条第（一）项"
 # Each refusal of a record's values: (the API's sentence, the page's sentence). {value}, {issued}: the dates.
 PROBLEMS = {

@@ -24,10 +24,9 @@ from models import audit
 from models.base import utc_now
 
 
-def submit(session: Session, reader: Session, ctx: Context, actor: Actor, year: int) -> dict[str, Any]:
+def submit(session: Session, ctx: Context, actor: Actor, year: int) -> dict[str, Any]:
     today = today_in_china()
-    built = report(reader, ctx.settings, year, today)
-    reader.rollback()
+    built = report(session, ctx.settings, year, today)
     if built["status"] != "draft":
         raise Conflict(f"the {year} report is already {built['status']}")
     if year >= today.year:

@@ -36,8 +36,7 @@ def row_of(session: Session, agency: str, year: int) -> AnnualReportRow | None:
 def deadline(settings: Settings, year: int) -> dt.date:
     """条例第四十九条: a department publishes the year's report by 31 January of the next year (a local
     government's, by 31 March: the setting)."""
-    month, day = (int(part) for part in settings.annual_report_deadline.split("-"))
-    return dt.date(year + 1, month, day)
+    return fmt21.deadline(year, settings.annual_report_deadline)
 
 
 def draft_of(row: AnnualReportRow | None, settings: Settings, year: int) -> Draft:

@@ -233,7 +233,7 @@ def _correction(session: Session, ctx: Context, signed: Signed, year: int, field
 
 def _submit(session: Session, ctx: Context, signed: Signed, year: int, fields: Mapping[str, str]) -> str:
     with drafts.one_writer(session, year, {}):
-        submission.submit(session, session, ctx, signed.actor, year)
+        submission.submit(session, ctx, signed.actor, year)
     return "submit"
 
 

@@ -23,21 +23,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.annual.fmt21 import DEFAULT_DEADLINE, FIRST_YEAR
+from engine.annual.fmt21 import deadline as deadline_of
 from engine.vocabulary import Store
 from engine.workflow.working_days import china_date
 from models.annual_records import AnnualReportRow
 from models.tables import ApplicationRow, ItemRow
 
-FIRST_YEAR = 2021  # the national format of 2021 (FMT21): no report in gongkai's format before it
-DEFAULT_DEADLINE = "01-31"
 ARTICLE = "条例第四十九条"
 ONE_DAY = dt.timedelta(days=1)
 
-
-def deadline_of(year: int, deadline: str = DEFAULT_DEADLINE) -> dt.date:
-    """The day by which the report for `year` is published: `deadline` ("MM-DD") of the next year."""
-    month, day = (int(part) for part in deadline.split("-"))
-    return dt.date(year + 1, month, day)
 
 
 def first_year(session: Session) -> int | None:

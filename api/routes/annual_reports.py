@@ -94,7 +94,7 @@ def submit(year: Year, session: SessionDep, ctx: ContextDep,
     the report is frozen and its item enters secrecy review (条例第十七条); it is published when the reviewers
     route it to the proactive store."""
     with drafts.one_writer(session, year, {}):
-        submission.submit(session, session, ctx, actor, year)
+        submission.submit(session, ctx, actor, year)
     return _answer(session, ctx, year)
 
 

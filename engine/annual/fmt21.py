@@ -8,6 +8,7 @@ and printed under another. Reports keep the format they were made in (`FORMAT` i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from engine.applications.case_results import KIND_LABELS, CaseKind
@@ -125,6 +126,20 @@ def result_codes(outcomes: OutcomeTable | None = None) -> tuple[str, ...]:
 FOUR_GROUPS: tuple[tuple[str, str, str], ...] = tuple(
     (k.value, KIND_LABELS[k].split()[-1], "行政复议" if k == CaseKind.RECONSIDERATION else "行政诉讼") for k in CaseKind)
 FOUR_COLUMNS: tuple[Column, ...] = tuple(Column(c, CASE_COLUMN_LABELS[c]) for c in CASE_COLUMNS)
+
+
+DEFAULT_DEADLINE = "01-31"  # 条例第四十九条第一款: a department's report; "03-31" for a local government's
+
+
+def deadline(year: int, month_day: str = DEFAULT_DEADLINE) -> dt.date:
+    """The day the report for `year` is published by: `month_day` ("MM-DD") of the next year.
+
+    Examples:
+        >>> deadline(2025), deadline(2025, "03-31")
+        (datetime.date(2026, 1, 31), datetime.date(2026, 3, 31))
+    """
+    month, day = (int(part) for part in month_day.split("-"))
+    return dt.date(year + 1, month, day)
 
 
 def report_title(agency: str, year: int) -> str:

@@ -119,7 +119,7 @@ def build(draft: Draft, registers: Registers, *, last_year: Mapping[str, Any] | 
                      for key, title in fmt21.SECTIONS],
         "tables": tables, "computed": counts, "sources": sources,
         "manual": {k: dict(v) for k, v in draft.manual.items()},
-        "corrections": [vars(c) | {} for c in draft.corrections],
+        "corrections": [dict(vars(c)) for c in draft.corrections],
         "fees_collected": str(registers.fees_collected),
         "findings": [_finding(f) for f in findings],
         "errors": errors, "warnings": len(findings) - errors, "publishable": errors == 0,

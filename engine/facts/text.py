@@ -360,6 +360,7 @@ def _t2s(text: str, table: dict[int, int]) -> str:
     return converted if len(converted) == len(text) else text.translate(table)
 
 
+@functools.cache
 def _traditional_to_simplified() -> dict[str, str]:
     """OpenCC's traditional → simplified conversion of every Han character, one character each.
 
