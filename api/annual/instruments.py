@@ -112,10 +112,12 @@ def view(row: InstrumentRow, item: ItemRow) -> dict[str, Any]:
 
 
 def record_of(session: Session, actor: Actor, settings: Settings, item_id: int) -> tuple[InstrumentRow, ItemRow]:
-    """The item's record: 404 when the item is not visible or has none."""
+    """The item's record: 404 when the item is not visible or has none, and, in the same words, when the caller
+    may not read the item (a published item later decided secret keeps its record: what it was and when it was
+    issued is its content)."""
     item = visible_item(session, actor, settings, item_id)
     row = session.get(InstrumentRow, item_id)
-    if row is None:
+    if row is None or not may_read(actor, item, settings):
         raise NotFound(f"item {item_id} has no record as a 规章 or 行政规范性文件")
     return row, item
 

@@ -78,6 +78,8 @@ def item_instrument(session: Session, settings: Settings, signed: Signed, item: 
                     ) -> dict[str, Any] | None:
     """The partial's values; None for an item outside the proactive store that has no record (nothing to show).
     `settings` is the caller's, for the same reading rules as the API (kept for the item page's call)."""
+    if not may_read(signed.actor, item, settings):
+        return None  # its record is its content, as in the API (instruments.record_of)
     row = session.get(InstrumentRow, item.id)
     counted = item.store == Store.PROACTIVE
     if row is None and not counted:

@@ -184,7 +184,7 @@ def _item_page(session: Session, ctx: Context, signed: Signed, item_id: int, *, 
         suggested=_defaults(view), values={**_defaults(view), **(posted or {})}, errors=errors or {},
         form_name=form_name, notice=notice, label=item_page.label,
         copies=release_page.item_copies(session, ctx, signed, item) if not view["restricted"] else None,
-        instrument=instrument_page.item_instrument(session, ctx.settings, signed, item) if not view["restricted"] else None)
+        instrument=instrument_page.item_instrument(session, ctx.settings, signed, item))
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)

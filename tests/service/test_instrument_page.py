@@ -100,5 +100,10 @@ def test_the_item_page_shows_no_record_of_an_item_the_reader_may_not_read(api: A
         page = reader.get(f"/items/{item}")
         assert page.status_code == 200, page.text
         assert "规章" not in page.text and "2025-03-12" not in page.text
+    assert "2025-03-12" not in person(app, "王公开", "office").get(f"/items/{item}/instrument").text
+    missing = api.as_("office").get(f"/v1/items/{item}/instrument")  # the API: as if it had none
+    assert missing.status_code == 404 and missing.json()["detail"] == f"item {item} has no record as a 规章 or 行政规范性文件"
+    assert api.as_("office").delete(f"/v1/items/{item}/instrument", params={"reason": "试"}).status_code == 404
+    assert api.as_("disclosure_reviewer").get(f"/v1/items/{item}/instrument").json()["instrument"] == "regulations"
     reviewer = person(app, "张审核", "disclosure_reviewer")  # cleared by default: sees the record it may read
     assert "<dd>规章</dd>" in reviewer.get(f"/items/{item}").text
