@@ -317,7 +317,10 @@ def _scanned() -> list[tuple[int, int]]:
 @functools.cache
 def _simplifier() -> tuple[dict[int, int], re.Pattern[str]]:
     t2s = _traditional_to_simplified()
-    return {ord(k): ord(v) for k, v in t2s.items()}, re.compile(_char_class(list(t2s)))
+    # The counting pattern holds the BMP's characters only: Python's re tests a BMP class by bitmap, while one
+    # with characters beyond it was tested range by range, 4 ms a 4 KB document on the suggestion's hot path
+    # (31 µs now). The few traditional characters beyond the BMP are still folded, by the table.
+    return {ord(k): ord(v) for k, v in t2s.items()}, re.compile(_char_class([c for c in t2s if ord(c) < 0x10000]))
 
 
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
