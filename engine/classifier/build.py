@@ -128,13 +128,13 @@ def train_model(files: Sequence[Path], *, suggester: Suggester, folds: int = 5, 
             metrics["across_provenance"] = {source: s.report() for source, s in per_source.items()}
     say(f"fitting the model on all {len(examples)} records")
     model = fit(examples, params, seed, segmenter)
-    model.metadata = _metadata(files, records, problems, examples, model, params, policy, seed, suggester, metrics,
+    model.metadata = training_metadata(files, records, problems, examples, model, params, policy, seed, suggester, metrics,
                                time.perf_counter() - started)
     say(f"done in {time.perf_counter() - started:.1f} s")
     return model, problems
 
 
-def _metadata(files: Sequence[Path], records: Sequence[Any], problems: Sequence[Problem], examples: Sequence[Example],
+def training_metadata(files: Sequence[Path], records: Sequence[Any], problems: Sequence[Problem], examples: Sequence[Example],
               model: Model, params: Params, policy: Policy, seed: int, suggester: Suggester,
               metrics: dict[str, Any], seconds: float) -> dict[str, Any]:
     data: list[dict[str, Any]] = [{"path": _shown(p), "sha256": sha256(p), "records": sum(1 for r in records if r.file == str(p))}

@@ -50,8 +50,10 @@ def softmax_rows(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def fit_linear(X, y: Sequence[str], *, C: float, seed: int) -> Head:  # type: ignore[no-untyped-def]
-    """Fit logistic regression; a two-class model becomes two rows so every head is a softmax."""
+def fit_linear(X, y: Sequence[str], *, C: float, seed: int,  # type: ignore[no-untyped-def]
+               weights: Sequence[float] | None = None) -> Head:
+    """Fit logistic regression; a two-class model becomes two rows so every head is a softmax. `weights`:
+    one per row (a reviewer's decision may count more than a starter record: engine/classifier/learn.py)."""
     from sklearn.linear_model import LogisticRegression
 
     classes = sorted(set(y))
@@ -59,7 +61,7 @@ def fit_linear(X, y: Sequence[str], *, C: float, seed: int) -> Head:  # type: ig
         width = X.shape[1]
         return Head("", (classes[0],), np.zeros((1, width), np.float32), np.zeros(1, np.float32))
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=seed)
-    model.fit(X, list(y))
+    model.fit(X, list(y), sample_weight=None if weights is None else np.asarray(weights, np.float64))
     coef = model.coef_.astype(np.float32)
     intercept = model.intercept_.astype(np.float32)
     if len(classes) == 2:  # sigmoid(z) == softmax([0, z])

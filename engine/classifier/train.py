@@ -50,6 +50,7 @@ class Example:
     gold: Mapping[str, str]  # SCHEMA labels as strings, "null" for null
     group: str
     provenance: str = ""
+    weight: float = 1.0  # in fitting: a reviewer's decision may weigh more than a starter record (learn.py)
 
 
 def head_subset(name: str, gold: Mapping[str, str]) -> bool:
@@ -74,14 +75,17 @@ def fit(examples: Sequence[Example], params: Params, seed: int, segmenter: Segme
         say(f"head {name}")
         rows = [i for i, e in enumerate(examples) if head_subset(name, e.gold)]
         y = [examples[i].gold[name] for i in rows]
-        head = fit_linear(X[rows], y, C=params.C, seed=seed)
+        weights = [examples[i].weight for i in rows]
+        uniform = all(w == 1.0 for w in weights)
+        head = fit_linear(X[rows], y, C=params.C, seed=seed, weights=None if uniform else weights)
         head.field = name
-        head.temperature = _temperature(X[rows], y, head.classes, params, seed)
+        head.temperature = _temperature(X[rows], y, head.classes, params, seed, None if uniform else weights)
         heads[name] = head
     return Model(blocks, heads, {}, segmenter)
 
 
-def _temperature(X, y: Sequence[str], classes: tuple[str, ...], params: Params, seed: int) -> float:  # type: ignore[no-untyped-def]
+def _temperature(X, y: Sequence[str], classes: tuple[str, ...], params: Params, seed: int,  # type: ignore[no-untyped-def]
+                 weights: Sequence[float] | None = None) -> float:
     """Fit the head's temperature on out-of-fold scores of its own training rows."""
     from sklearn.model_selection import KFold
 
@@ -91,7 +95,8 @@ def _temperature(X, y: Sequence[str], classes: tuple[str, ...], params: Params, 
     scores = np.zeros((len(y), len(classes)), np.float64)
     folds = KFold(params.calibration_folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in folds.split(X):
-        head = fit_linear(X[train_idx], y_arr[train_idx].tolist(), C=params.C, seed=seed)
+        head = fit_linear(X[train_idx], y_arr[train_idx].tolist(), C=params.C, seed=seed,
+                          weights=None if weights is None else [weights[i] for i in train_idx])
         fold_scores = head.score_matrix(X[test_idx])
         full = np.full((len(test_idx), len(classes)), np.nan)
         for j, cls in enumerate(head.classes):
