@@ -19,6 +19,7 @@ from engine.facts.normalize import infer_doc_type, normalize_text
 from engine.facts.personal_data import KINDS, find_personal_data
 from engine.facts.secrecy_risk import CUE_IDS, RiskCue, distinct_count, find_risk_cues
 from engine.facts.text import for_matching, simplified
+from engine.facts.title import DerivedTitle, derive_title
 from engine.vocabulary import Origin, Secrecy
 
 
@@ -63,6 +64,8 @@ class Reading:
     norm: Document  # with the document type inferred from the title when none was given
     doc_type_source: str  # given | title | missing
     matched: Mapping[str, Any]
+    # The title read from the body's head when the record has none (engine/facts/title.py), else None.
+    derived_title: DerivedTitle | None = None
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,13 @@ def _document(r: Reading) -> Found:
     doc, norm = r.doc, r.norm
     evidence = ((Evidence("doc_type", norm.doc_type, "title", 0, len(norm.title), norm.title),)
                 if r.doc_type_source == "title" else ())
+    derived = r.derived_title
+    if derived is not None:  # an explanation says the title was read from the body, and where
+        evidence = (Evidence("title", "body", "body", derived.start, derived.end, derived.text), *evidence)
+    title_source = "body" if derived is not None else ("given" if norm.title.strip() else "missing")
     signed_on = doc.signed_on
     return Found({
-        "title": norm.title, "body": norm.body, "doc_number": norm.doc_number,
+        "title": norm.title, "title_source": title_source, "body": norm.body, "doc_number": norm.doc_number,
         "addressee": cues.addressee(norm.body), "closing": cues.closing(norm.body),
         "doc_type": norm.doc_type, "doc_type_source": r.doc_type_source, "division": norm.division, "agency": norm.agency,
         "secrecy_marking": doc.secrecy_marking.strip(), "source": doc.source,
@@ -164,7 +171,7 @@ def _release_note(r: Reading) -> Found:
 
 _TEXT = FieldSpec("text")
 DETECTORS: Final = (
-    Detector({"title": _TEXT, "body": _TEXT, "doc_number": _TEXT, "addressee": _TEXT, "closing": _TEXT,
+    Detector({"title": _TEXT, "title_source": FieldSpec("enum", ("given", "body", "missing")), "body": _TEXT, "doc_number": _TEXT, "addressee": _TEXT, "closing": _TEXT,
               "doc_type": FieldSpec("keyword"), "doc_type_source": FieldSpec("enum", ("given", "title", "missing")),
               "division": FieldSpec("keyword"), "agency": FieldSpec("keyword"),
               "secrecy_marking": FieldSpec("keyword"), "source": FieldSpec("enum", tuple(Origin)),
@@ -189,6 +196,13 @@ def derive_facts(doc: Document) -> Facts:
     # so evidence spans stay those of the original): a rule keyed on 印发 or 决算 would miss 印發 or 決算.
     title, body, doc_number, division, agency = simplified(tuple(normalize_text(t) for t in (
         doc.title, doc.body, doc.doc_number, doc.division, doc.agency)))
+    # No title (a hand-entered item, a scan whose first page was lost): read it from the body's head, so that
+    # the rules' title conditions and exceptions keep their evidence. A given title is never replaced.
+    derived = derive_title(body) if not title.strip() else None
+    warnings = doc.warnings
+    if derived is not None:
+        title = derived.text
+        warnings = (*warnings, f"title: missing; read from the body's first lines as {derived.text!r}")
     doc_type, doc_type_source = doc.doc_type.strip(), "given"
     if not doc_type:
         doc_type = infer_doc_type(title) or ""
@@ -198,7 +212,8 @@ def derive_facts(doc: Document) -> Facts:
         date=doc.date, secrecy_marking=doc.secrecy_marking, source=doc.source, body=body,
     )
     # One normalisation for matching, shared by the marking and the risk detectors (engine/facts/text.py).
-    reading = Reading(doc, norm, doc_type_source, {"title": for_matching(doc.title), "body": for_matching(doc.body)})
+    reading = Reading(doc, norm, doc_type_source, {"title": for_matching(doc.title), "body": for_matching(doc.body)},
+                      derived)
     values: dict[str, Any] = {}
     evidence: list[Evidence] = []
     signals: list[Mapping[str, Any]] = []
@@ -207,4 +222,4 @@ def derive_facts(doc: Document) -> Facts:
         values.update(found.values)
         evidence += found.evidence
         signals += found.signals
-    return Facts(MappingProxyType(values), tuple(evidence), doc.warnings, tuple(signals))
+    return Facts(MappingProxyType(values), tuple(evidence), warnings, tuple(signals))
