@@ -104,6 +104,9 @@ def _model_parsers(verbs: Any) -> None:
     train.add_argument("--if-needed", action="store_true",
                        help="only when the model directory holds no model that loads (the set-up step uses this)")
     train.add_argument("--format", choices=("text", "json"), default="text", help="how to print the metrics")
+    train.add_argument("--calibrate-on", default=None, metavar="FILE",
+                       help="labelled records to fit the shown confidences' maps on (default: data/real/dev.jsonl "
+                            "when it exists; '' for none)")
     _add_rules_option(train)
 
     verbs.add_parser("version", help="versions of the service and its libraries")

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
 
+from engine.calibrate import calibrator_of
 from engine.combine import DEFAULT_POLICY, Policy, combine
 from engine.decision import Decision, RuleHit
 from engine.facts.derive import Facts, derive_facts
@@ -88,17 +89,24 @@ class Suggester:
 def render_suggestion(document: Document, facts: Facts, decision: Decision, book: Rulebook,
                       model: Reader | None = None, policy: Policy = DEFAULT_POLICY) -> dict[str, Any]:
     """The suggestion: each field with value, confidence, where it came from, the rules (with
-    citations) behind it and the model's probabilities and weightiest terms."""
+    citations) behind it and the model's probabilities and weightiest terms.
+
+    `confidence` is the calibrated figure (engine/calibrate.py: the model's maps, fitted on labelled real
+    records; the identity without them), `raw_confidence` the one the rules and the model gave and the
+    combination compared: calibration changes what a person is shown and the queue's order, never a value."""
     by_id = book.by_id()
+    calibrator = calibrator_of(model)
     fields: dict[str, Any] = {}
     attention: list[str] = []
     for name in DECIDED_FIELDS:
         fd = decision.fields[name]
+        confidence = calibrator.confidence(name, fd, facts["marking_level"])
         fields[name] = {
             "value": fd.value,
             "label": LABELS_ZH.get(fd.value) if fd.value else None,
             "status": fd.status,
-            "confidence": fd.confidence,
+            "confidence": confidence,
+            "raw_confidence": fd.confidence,
             "rules": [{"id": rid, "title": by_id[rid].title, "citation": by_id[rid].citation()} for rid in fd.rules],
             "contested_by": [{"id": rid, "value": value} for rid, value in fd.contested_by],
             "adjustment": fd.adjustment,
@@ -115,7 +123,7 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         if name == "category" and fd.source == DecisionSource.MODEL and fd.value is not None:
             # No rule of the Regulations decides it: on real documents of agencies the rules never saw, such
             # a category was wrong about ten times as often as one a rule decided (data/real, development part).
-            attention.append(f"category: no rule decides it; the model suggests {fd.value} ({fd.confidence:.2f})")
+            attention.append(f"category: no rule decides it; the model suggests {fd.value} ({confidence:.2f})")
     signals = [dict(signal) for signal in facts.signals] + model_signals(decision, policy)
     attention += secrecy_attention(signals)
     secrecy = decision.fields["secrecy"]

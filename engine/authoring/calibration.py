@@ -20,15 +20,18 @@ more than it keeps). Pure functions over (confidence, right) pairs, and an accum
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+import random
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from engine.authoring.evaluate import NULL
+from engine.calibrate import IDENTITY, Calibrator, group_of
 from engine.decision import Decision
-from engine.vocabulary import DECIDED_FIELDS, DecisionSource, FieldStatus
+from engine.vocabulary import DECIDED_FIELDS, DecisionSource, FieldStatus, Secrecy
 
 BINS = 10
 SOURCES = ("combined", "rules", "model")
 RULE_SOURCES = frozenset({DecisionSource.RULES, DecisionSource.BASELINE})
+FLOOR_DRAWS = 200  # simulated samples of a perfectly calibrated predictor (ece_floor)
 
 Pair = tuple[float, bool]  # (confidence, right)
 
@@ -97,42 +100,118 @@ def reliability(pairs: Sequence[Pair], bins: int = BINS) -> dict[str, Any]:
     }
 
 
+def ece_floor(confidences: Sequence[float], bins: int = BINS, draws: int = FLOOR_DRAWS, seed: int = 0) -> float:
+    """The ECE's sampling floor: the mean ECE of a perfectly calibrated predictor with these same
+    confidences (right ~ Bernoulli(confidence)) over `draws` simulated samples of this size. An ECE near
+    it is noise of a small sample, not miscalibration; 0.0 for no confidences.
+
+    Examples:
+        >>> ece_floor([1.0, 0.0, 1.0])
+        0.0
+        >>> 0.03 < ece_floor([0.7] * 84) < 0.06  # one bin; spread over several bins it is higher
+        True
+    """
+    if not confidences:
+        return 0.0
+    rng = random.Random(seed)
+    total = 0.0
+    for _ in range(draws):
+        total += expected_calibration_error([(c, rng.random() < c) for c in confidences], bins)
+    return round(total / draws, 4)
+
+
+def points(gold: Mapping[str, str], decision: Decision, marking_level: str) -> Iterator[tuple[str, str, Pair]]:
+    """(field, calibration group, (raw confidence, right)) of one labelled decision: what the maps of
+    engine/calibrate.py are fitted on. The `head` group is the model's top class against the gold one,
+    where the head has that class (see the module's doc); undecided fields and a marked document's
+    secrecy have no group (engine/calibrate.group_of)."""
+    for name in DECIDED_FIELDS:
+        fd = decision.fields[name]
+        group = group_of(name, fd, marking_level)
+        if group is not None:
+            yield name, group, (float(fd.confidence), (fd.value or NULL) == gold[name])
+        model = fd.model
+        if model is not None and gold[name] in model.classes:
+            yield name, "head", (float(model.confidence), model.value == gold[name])
+
+
+def points_by_group(labelled: Iterable[tuple[Mapping[str, str], Decision, str]]) -> dict[str, dict[str, list[Pair]]]:
+    """points() of many (gold, decision, marking level), gathered by field and group."""
+    out: dict[str, dict[str, list[Pair]]] = {name: {} for name in DECIDED_FIELDS}
+    for gold, decision, marking_level in labelled:
+        for name, group, pair in points(gold, decision, marking_level):
+            out[name].setdefault(group, []).append(pair)
+    return out
+
+
+Triple = tuple[float, float, bool]  # (raw confidence, calibrated confidence, right)
+
+
 @dataclass
 class Calibration:
-    """Accumulates (confidence, right) pairs per field and source from decisions and gold labels."""
+    """Accumulates (raw, calibrated, right) per field and source from decisions and gold labels; the
+    calibrated figure is the one the suggestion shows (engine/calibrate.py; identity without maps)."""
 
-    pairs: dict[str, dict[str, list[Pair]]] = field(
+    calibrator: Calibrator = IDENTITY
+    triples: dict[str, dict[str, list[Triple]]] = field(
         default_factory=lambda: {name: {source: [] for source in SOURCES} for name in DECIDED_FIELDS})
 
-    def add(self, gold: Mapping[str, str], decision: Decision) -> None:
+    def add(self, gold: Mapping[str, str], decision: Decision, marking_level: str = Secrecy.NONE) -> None:
         for name in DECIDED_FIELDS:
-            fd, by_source = decision.fields[name], self.pairs[name]
+            fd, by_source = decision.fields[name], self.triples[name]
             if fd.status != FieldStatus.UNDECIDED:
-                pair = (float(fd.confidence), (fd.value or NULL) == gold[name])
-                by_source["combined"].append(pair)
+                right = (fd.value or NULL) == gold[name]
+                triple = (float(fd.confidence), self.calibrator.confidence(name, fd, marking_level), right)
+                by_source["combined"].append(triple)
                 if fd.source in RULE_SOURCES:
-                    by_source["rules"].append(pair)
+                    by_source["rules"].append(triple)
             model = fd.model
             if model is not None and gold[name] in model.classes:
-                by_source["model"].append((float(model.confidence), model.value == gold[name]))
+                raw = float(model.confidence)
+                by_source["model"].append((raw, self.calibrator.map(name, "head")(raw), model.value == gold[name]))
+
+    @property
+    def pairs(self) -> dict[str, dict[str, list[Pair]]]:
+        """The raw (confidence, right) pairs by field and source."""
+        return {name: {source: [(raw, right) for raw, _, right in triples] for source, triples in by_source.items()}
+                for name, by_source in self.triples.items()}
 
     def report(self) -> dict[str, dict[str, dict[str, Any]]]:
-        return {name: {source: reliability(pairs) for source, pairs in by_source.items()}
-                for name, by_source in self.pairs.items()}
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for name, by_source in self.triples.items():
+            out[name] = {}
+            for source, triples in by_source.items():
+                raw = [(r, ok) for r, _, ok in triples]
+                shown = [(c, ok) for _, c, ok in triples]
+                out[name][source] = reliability(raw) | {
+                    "floor": ece_floor([r for r, _ in raw]),
+                    "calibrated": reliability(shown) | {"floor": ece_floor([c for c, _ in shown])}}
+        return out
+
+
+def _cells(bins: Sequence[Mapping[str, Any]]) -> str:
+    return "  ".join(f"[{b['low']:.1f}] {b['count']} {b['confidence']:.2f}→{b['accuracy']:.2f}" for b in bins)
 
 
 def render_reliability(report: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:
-    """The text of `gongkai evaluate`'s reliability table: a summary row per field and source, then
-    its bins as count conf→acc."""
+    """The text of `gongkai evaluate`'s reliability table: a row per field and source with the raw
+    confidence's ECE, overconfidence, its sampling floor and bins (count conf→acc), then, where the
+    model's maps change it, the calibrated confidence's row (the figure the suggestion shows)."""
     lines = ["\nreliability (confidence against being right; ECE over 10 equal-width bins):",
-             f"  {'field':<11}{'source':<10}{'n':>5}{'ECE':>8}{'over':>8}{'conf':>7}{'acc':>7}  bins: n conf→acc"]
+             "  (floor: the mean ECE of a perfectly calibrated predictor with the same confidences on a sample "
+             "this size; calibrated: the confidence shown, after the model's maps)",
+             f"  {'field':<11}{'source':<10}{'n':>5}{'ECE':>8}{'over':>8}{'conf':>7}{'acc':>7}{'floor':>7}"
+             "  bins: n conf→acc"]
     for name, by_source in report.items():
         for source, rel in by_source.items():
             if not rel["count"]:
                 lines.append(f"  {name:<11}{source:<10}{0:>5}  (nothing to measure)")
                 continue
-            cells = "  ".join(f"[{b['low']:.1f}] {b['count']} {b['confidence']:.2f}→{b['accuracy']:.2f}"
-                              for b in rel["bins"])
             lines.append(f"  {name:<11}{source:<10}{rel['count']:>5}{rel['ece']:>8.3f}{rel['overconfidence']:>+8.3f}"
-                         f"{rel['confidence']:>7.3f}{rel['accuracy']:>7.3f}  {cells}")
+                         f"{rel['confidence']:>7.3f}{rel['accuracy']:>7.3f}{rel['floor']:>7.3f}  {_cells(rel['bins'])}")
+            cal = rel.get("calibrated")
+            if cal and cal["bins"] != rel["bins"]:
+                lines.append(f"  {'':<11}{'calibrated':<10}{cal['count']:>5}{cal['ece']:>8.3f}"
+                             f"{cal['overconfidence']:>+8.3f}{cal['confidence']:>7.3f}{cal['accuracy']:>7.3f}"
+                             f"{cal['floor']:>7.3f}  {_cells(cal['bins'])}")
     return lines

@@ -13,6 +13,7 @@ to documents "written in other voices about other places".
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import platform
@@ -24,6 +25,7 @@ import numpy as np
 
 from engine import __version__
 from engine.authoring.evaluate import Evaluation
+from engine.calibrate import Calibrator
 from engine.classifier.corpus import Problem, declared_clusters, groups, prepare, read_labelled
 from engine.classifier.features import document_terms
 from engine.classifier.model import HEAD_FIELDS, Model, library_versions
@@ -132,6 +134,35 @@ def train_model(files: Sequence[Path], *, suggester: Suggester, folds: int = 5, 
                                time.perf_counter() - started)
     say(f"done in {time.perf_counter() - started:.1f} s")
     return model, problems
+
+
+def fit_calibration(model: Model, suggester: Suggester, path: Path) -> Calibrator:
+    """The confidence maps (engine/calibrate.py) fitted on the labelled records of `path`, as the
+    trained `model` and the suggester's rules suggest them (both fixed by now): what `gongkai train
+    --calibrate-on` stores in the model's metadata under "calibration", with the file's sha256 and the
+    points per field and group. Records without usable labels are left out; ValueError when none is left."""
+    from engine.authoring.calibration import points_by_group
+    from engine.authoring.evaluate import LabelError, read_labelled_record
+    from engine.authoring.records import read_jsonl
+    from engine.facts.document import RecordError
+
+    with_model = copy.copy(suggester)  # the same rules and backend, this model
+    with_model.model = model
+    labelled = []
+    with path.open("rb") as stream:
+        for line in read_jsonl(stream):
+            try:
+                document, gold = read_labelled_record(line.record)
+            except (LabelError, RecordError):
+                continue
+            facts, decision = with_model.run(document)
+            labelled.append((gold, decision, str(facts["marking_level"])))
+    if not labelled:
+        raise ValueError(f"{path}: no labelled record to calibrate on")
+    points = points_by_group(labelled)
+    fitted_on = {"file": _shown(path), "sha256": sha256(path), "records": len(labelled),
+                 "points": {name: {g: len(pairs) for g, pairs in by_group.items()} for name, by_group in points.items()}}
+    return Calibrator.fit(points, fitted_on)
 
 
 def training_metadata(files: Sequence[Path], records: Sequence[Any], problems: Sequence[Problem], examples: Sequence[Example],

@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from engine.calibrate import Calibrator
 from engine.classifier.features import Terms, document_terms
 from engine.classifier.heads import Head, softmax, softmax_rows
 from engine.classifier.segment import Segmenter
@@ -62,6 +63,17 @@ class Model:
     @property
     def model_id(self) -> str:
         return str(self.metadata.get("model_id", "unsaved"))
+
+    @property
+    def calibrator(self) -> Calibrator:
+        """The maps from raw to shown confidence (engine/calibrate.py), kept in the metadata's
+        "calibration" by `gongkai train --calibrate-on`; the identity for a model without them."""
+        stored = self.metadata.get("calibration")
+        cached = getattr(self, "_calibrator", None)
+        if cached is None or cached[0] is not stored:
+            cached = (stored, Calibrator.from_dict(stored))
+            self._calibrator = cached
+        return cached[1]
 
     def terms(self, facts: Facts) -> Terms:
         assert self.segmenter is not None, "a model needs a segmenter to read documents"

@@ -12,6 +12,7 @@ from engine.authoring.attention import Attention, render_attention
 from engine.authoring.calibration import Calibration, render_reliability
 from engine.authoring.evaluate import Evaluation, LabelError, NoLabels, read_labelled_record
 from engine.authoring.records import read_jsonl
+from engine.calibrate import calibrator_of
 from engine.commands.common import emit, load_suggester, open_records, say
 from engine.facts.document import RecordError, document_from_record
 from engine.rules.rulebook import Rulebook
@@ -117,7 +118,8 @@ def evaluate(args: argparse.Namespace) -> int:
     suggester = load_suggester(args)
     if suggester is None:
         return 1
-    evaluation, calibration, attention, unlabelled = Evaluation(), Calibration(), Attention(), 0
+    evaluation, attention, unlabelled = Evaluation(), Attention(), 0
+    calibration = Calibration(calibrator_of(suggester.model))  # raw and shown (calibrated) confidence
     stream = open_records(args.file)
     if stream is None:
         return 1
@@ -134,7 +136,7 @@ def evaluate(args: argparse.Namespace) -> int:
                 continue
             facts, decision = suggester.run(document)  # one run: the decision and the suggestion shown
             evaluation.add_decision(document.id or f"line {line.number}", gold, decision, facts["marking_level"])
-            calibration.add(gold, decision)
+            calibration.add(gold, decision, facts["marking_level"])
             attention.add(render_suggestion(document, facts, decision, suggester.book, suggester.model,
                                             suggester.policy), gold)
     # the same keys with or without a model; the mode is said on stderr

@@ -47,6 +47,8 @@ def train(args: argparse.Namespace) -> int:
     progress.done()
     for problem in problems:
         say(f"{problem}: not used for training")
+    if not _calibrate(args, model, book, files):
+        return 1
     model.save(output)
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     metrics = model.metadata["metrics"]
@@ -56,6 +58,31 @@ def train(args: argparse.Namespace) -> int:
         print(render_training(model.metadata))
         print(f"\nmodel {model.model_id} written to {output} ({size / 1e6:.1f} MB)")
     return 1 if problems else 0
+
+
+def _calibrate(args: argparse.Namespace, model: Any, book: Any, files: list[Any]) -> bool:
+    """Fit the shown confidences' maps (engine/calibrate.py) on `--calibrate-on` (default the real
+    development part, when there is one) and keep them in the model's metadata; False after saying why not."""
+    from pathlib import Path
+
+    from engine.classifier.build import fit_calibration
+    from engine.paths import data_dir
+
+    chosen = getattr(args, "calibrate_on", None)
+    path = (data_dir() / "real" / "dev.jsonl") if chosen is None else Path(chosen) if chosen else None
+    if path is None or (chosen is None and not path.is_file()):
+        say("gongkai train: no calibration file; the confidences are shown as the rules and the model give them")
+        return True
+    if any(path.resolve() == Path(f).resolve() for f in files):
+        say(f"gongkai train: {path} is also training data: its calibration would be in-sample (too confident)")
+    try:
+        calibrator = fit_calibration(model, Suggester(book, model=model), path)
+    except (OSError, ValueError) as exc:
+        say(f"gongkai train: cannot calibrate on {path}: {exc}")
+        return False
+    model.metadata["calibration"] = calibrator.as_dict()
+    say(f"gongkai train: confidences calibrated on {calibrator.fitted_on['records']} records of {path}")
+    return True
 
 
 def render_training(metadata: dict[str, Any]) -> str:
