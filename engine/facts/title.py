@@ -100,10 +100,10 @@ def derive_title(body: str) -> DerivedTitle | None:
         True
     """
     block, before_addressee = _title_block(_head_lines(body))
-    # The shortest run of consecutive lines that ends with a document kind, starting as early as possible:
-    # the title, possibly broken over lines, possibly after a 发文机关 line (which then is part of it, as in
-    # 洋县发展和改革局 / 关于…的批复).
-    for i in range(len(block)):
+    # The shortest run of consecutive lines that ends with a document kind: the title, possibly broken over
+    # lines. A run that starts with 关于 comes first (GB/T 9704: a line above it, such as 中共某局机关委员会 or
+    # 洋县发展和改革局, is the 发文机关标志, and rules read the issuer there, not in the title); else the earliest.
+    for i in sorted(range(len(block)), key=lambda k: (not block[k][1].startswith("关于"), k)):
         for j in range(i, min(i + _MAX_PARTS, len(block))):
             text = "".join(line for _, line in block[i:j + 1])
             if len(text) <= _MAX_TITLE and _KIND_END.search(text):

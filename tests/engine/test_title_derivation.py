@@ -34,7 +34,10 @@ def test_title_read_from_the_first_lines_and_marked_derived() -> None:
 def test_issuer_line_doc_number_and_addressee() -> None:
     body = ("洋发改发〔2023〕43号\n洋县发展和改革局\n关于洋县洋州街道梁家村稻虾种养农旅综合\n项目建议书的批复\n"
             "洋州街道办事处:\n你单位报来……文件及附件收悉。经研究，同意实施该项目。")
-    assert derive_title(body).text == "洋县发展和改革局关于洋县洋州街道梁家村稻虾种养农旅综合项目建议书的批复"
+    # the 发文机关标志 line above the 关于… line is the 版头, not part of the title
+    assert derive_title(body).text == "关于洋县洋州街道梁家村稻虾种养农旅综合项目建议书的批复"
+    # without a 关于… line, the run that ends with a kind, from its first line
+    assert derive_title("某县人民政府\n2024年度部门决算\n目 录").text == "某县人民政府2024年度部门决算"
 
 
 def test_guan_yu_line_above_the_addressee_without_a_known_kind() -> None:
