@@ -69,7 +69,8 @@ class PlattMap:
     def __call__(self, confidence: float) -> float:
         if self.is_identity:
             return confidence
-        return round(_sigmoid(self.slope * _logit(confidence) + self.intercept), 4)
+        # rounded as every confidence is, but never to 0 or 1: a fitted map is an estimate, not a certainty
+        return min(max(round(_sigmoid(self.slope * _logit(confidence) + self.intercept), 4), _EDGE), 1.0 - _EDGE)
 
     def as_dict(self) -> dict[str, Any]:
         return {"slope": round(self.slope, 6), "intercept": round(self.intercept, 6), "points": self.points}
