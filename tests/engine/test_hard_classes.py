@@ -85,3 +85,43 @@ def test_an_enterprises_tax_and_turnover_is_withheld_for_the_third_party_never_p
     assert category(TAX_DATA)[:2] == ("withheld", "third_party")
     assert category({**TAX_DATA, "title": ""})[:2] == ("withheld", "third_party")
     assert "withheld.third_party.enterprise_tax_and_turnover" not in category(TAX_AGGREGATE)[2]
+
+
+# Without a title, rules that read the title also read the body's own wording (title_source: missing), so a
+# hand-entered item or a scan whose first page was lost keeps its category.
+NO_TITLE = [
+    ("proactive.emergency.warnings", "proactive", dict(
+        body="省自然资源厅与省气象局7月29日16时联合发布地质灾害气象风险预警：预计某县东部发生地质灾害的风险较高（黄色预警）。\n"
+             "请上述地区加强巡查排查，及时组织避让转移。")),
+    ("proactive.practice.proposal_replies", "proactive", dict(
+        doc_type="函", body="陈某某委员：\n您提出的《关于优化城乡公交线网的提案》收悉。经认真研究，现答复如下：\n一、……")),
+    ("proactive.enforcement.penalty_decisions", "proactive", dict(
+        body="当事人：某食品有限公司\n……经本局负责人集体讨论，决定减轻处罚如下：一、没收违法所得12,360元；二、罚款50,000元。\n"
+             "当事人如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内提起行政诉讼。\n\n某县市场监督管理局")),
+    ("proactive.reports.government_work_report", "proactive", dict(
+        doc_type="报告", body="各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n一、2024年工作回顾……")),
+    ("proactive.major_projects.approval_replies", "proactive", dict(
+        doc_type="批复", body="某市城市建设投资集团有限公司：\n报来《关于审批某快速路工程可行性研究报告的请示》收悉。经研究，现批复如下：\n"
+                             "一、同意建设某快速路工程……")),
+    ("proactive.normative.issuing_notice", "proactive", dict(
+        doc_type="通知", body="各村（居），机关各办（部门）：\n《某镇既有多层住宅加装电梯补贴实施办法》经镇政府审议通过，现印发给你们，请认真贯彻落实。\n"
+                             "某镇人民政府\n2025年3月6日")),
+    ("withheld.process_info.consultation_letters", "withheld", dict(
+        doc_type="函", body="某省交通运输厅：\n省界接线位置存在两个比选方案……我厅初步倾向方案二，商请贵厅研究上述方案，并于11月15日前函复意见。\n"
+                           "特此函商。\n\n某省交通运输厅")),
+    ("not_government_info.outside_administrative_duties.judicial_documents", "not_government_info", dict(
+        body="上诉人（原审原告）：段某某，男，1968年生。\n被上诉人（原审被告）：某市自然资源和规划局。\n"
+             "上诉人段某某因政府信息公开一案，不服某县人民法院行政判决，向本院提起上诉……")),
+]
+
+
+@pytest.mark.parametrize(("rule", "value", "fields"), NO_TITLE, ids=[r.split(".")[-1] for r, _, _ in NO_TITLE])
+def test_without_a_title_the_body_decides(rule: str, value: str, fields: dict[str, Any]) -> None:
+    got, _, hits = category(fields)
+    assert got == value and rule in hits
+
+
+def test_the_body_branches_are_only_for_a_missing_title() -> None:
+    # the same body under a title that says otherwise: the title's reading stands
+    fields = {**NO_TITLE[2][2], "title": "关于某食品有限公司案的集体讨论记录"}
+    assert "proactive.enforcement.penalty_decisions" not in category(fields)[2]
