@@ -72,7 +72,11 @@ class FieldSuggestion(Out, Generic[V]):
     value: V | None = Field(description="null: undecided, or not applicable (e.g. exemption of a proactive item)")
     label: str | None = Field(description="the value in Chinese")
     status: FieldStatus
-    confidence: float
+    confidence: float = Field(description="how often a value so suggested is right: the raw figure calibrated on "
+                                          "labelled real records (engine/calibrate.py)")
+    # exclude_if: a suggestion stored before raw_confidence existed is answered as stored, without it.
+    raw_confidence: float | None = Field(default=None, exclude_if=lambda v: v is None, description=(
+        "the figure the rules or the model gave, before calibration; absent from suggestions stored before it"))
     rules: list[RuleRef] = Field(description="the enforce (or baseline) rules that set this value")
     contested_by: list[Contest[V]]
     adjustment: str | None = Field(description="a consistency correction, when one was made")
