@@ -171,11 +171,12 @@ def _release_note(r: Reading) -> Found:
 
 _TEXT = FieldSpec("text")
 DETECTORS: Final = (
-    Detector({"title": _TEXT, "title_source": FieldSpec("enum", ("given", "body", "missing")), "body": _TEXT, "doc_number": _TEXT, "addressee": _TEXT, "closing": _TEXT,
+    Detector({"title": _TEXT, "body": _TEXT, "doc_number": _TEXT, "addressee": _TEXT, "closing": _TEXT,
               "doc_type": FieldSpec("keyword"), "doc_type_source": FieldSpec("enum", ("given", "title", "missing")),
               "division": FieldSpec("keyword"), "agency": FieldSpec("keyword"),
               "secrecy_marking": FieldSpec("keyword"), "source": FieldSpec("enum", tuple(Origin)),
-              "date": FieldSpec("keyword"), "year": FieldSpec("number"), "body_chars": FieldSpec("number")},
+              "date": FieldSpec("keyword"), "year": FieldSpec("number"), "body_chars": FieldSpec("number"),
+              "title_source": FieldSpec("enum", ("given", "body", "missing"))},
              _document),
     Detector({"marking_level": FieldSpec("enum", tuple(Secrecy)), "marking_origin": FieldSpec("list", ORIGINS)},
              _markings),
