@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 
-from engine.decision import Decision, FieldDecision
 from engine.vocabulary import DECIDED_FIELDS, DecisionSource, FieldStatus, Secrecy
 
 GROUPS = ("rules", "baseline", "model", "not_applicable", "head")
@@ -48,6 +47,27 @@ PRIOR_SD = 2.0  # the prior's spread on slope and intercept, in logit units
 _EDGE = 1e-4  # raw confidences are clipped to [_EDGE, 1 − _EDGE] before the logit
 
 Pair = tuple[float, bool]  # (raw confidence, right)
+
+
+class FieldDecision(Protocol):
+    """What calibration reads of engine/decision.FieldDecision (a protocol: this module sits on the
+    vocabulary's floor, below the decisions it calibrates)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+class Decision(Protocol):
+    """What calibration reads of engine/decision.Decision."""
+
+    @property
+    def fields(self) -> Mapping[str, FieldDecision]: ...
 
 
 def _logit(c: float) -> float:

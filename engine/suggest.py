@@ -8,13 +8,13 @@ from typing import Any, Mapping, Protocol, Sequence
 
 from engine.calibrate import calibrator_of
 from engine.combine import DEFAULT_POLICY, Policy, combine
-from engine.decision import Decision, RuleHit
+from engine.decision import Decision, FieldDecision, RuleHit
 from engine.facts.derive import Facts, derive_facts
 from engine.facts.document import Document
 from engine.prediction import Prediction
 from engine.rules.loader import load_rulebook
 from engine.rules.reference_backend import ReferenceBackend, evidence
-from engine.rules.rulebook import Rulebook
+from engine.rules.rulebook import Rule, Rulebook
 from engine.vocabulary import DECIDED_FIELDS, LABELS_ZH, DecisionSource, FieldStatus, Secrecy, secrecy_rank
 
 
@@ -101,19 +101,7 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
     for name in DECIDED_FIELDS:
         fd = decision.fields[name]
         confidence = calibrator.confidence(name, fd, facts["marking_level"])
-        fields[name] = {
-            "value": fd.value,
-            "label": LABELS_ZH.get(fd.value) if fd.value else None,
-            "status": fd.status,
-            "confidence": confidence,
-            "raw_confidence": fd.confidence,
-            "rules": [{"id": rid, "title": by_id[rid].title, "citation": by_id[rid].citation()} for rid in fd.rules],
-            "contested_by": [{"id": rid, "value": value} for rid, value in fd.contested_by],
-            "adjustment": fd.adjustment,
-            "source": fd.source,
-            "model": fd.model.as_dict() if fd.model is not None else None,
-            "disagreement": fd.disagreement,
-        }
+        fields[name] = _field(fd, confidence, by_id)
         if fd.status == FieldStatus.UNDECIDED:
             attention.append(f"{name}: undecided")
         if fd.contested_by:
@@ -150,6 +138,23 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
         "warnings": list(facts.warnings),
         "ruleset": {"name": book.name, "revision": book.revision},
         "model": {"id": model.model_id} if model is not None else None,
+    }
+
+
+def _field(fd: FieldDecision, confidence: float, by_id: Mapping[str, Rule]) -> dict[str, Any]:
+    """One field of the suggestion: its calibrated confidence shown, the raw one kept beside it."""
+    return {
+        "value": fd.value,
+        "label": LABELS_ZH.get(fd.value) if fd.value else None,
+        "status": fd.status,
+        "confidence": confidence,
+        "raw_confidence": fd.confidence,
+        "rules": [{"id": rid, "title": by_id[rid].title, "citation": by_id[rid].citation()} for rid in fd.rules],
+        "contested_by": [{"id": rid, "value": value} for rid, value in fd.contested_by],
+        "adjustment": fd.adjustment,
+        "source": fd.source,
+        "model": fd.model.as_dict() if fd.model is not None else None,
+        "disagreement": fd.disagreement,
     }
 
 
