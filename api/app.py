@@ -17,6 +17,7 @@ from api.pages.layout import PageRefusal, SignInNeeded, refusal_page
 from api.pages.routers import PAGE_MODULES
 from api.routes import MODULES
 from api.rulesets import activation as rulesets
+from api.rulesets import classifier
 from api.settings import Settings
 from engine.facts.text import for_matching
 from engine.suggest import Suggester
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     rulesets.start(app.state.context, app.state.sessions, settings.rules)
+    classifier.start(app.state.context, app.state.sessions, settings.model)
     for_matching("預熱")  # builds the normalisation table (~0.2 s) at start, not on the first push
     problems.install(app)
     docs.install(app)

@@ -7,19 +7,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Sequence, TypeAlias
 
 from api.access.roles import Role
 from engine import cli as engine_cli
 
-SERVICE_VERBS = {"serve", "token", "user", "audit", "db", "report", "demo"}
+SERVICE_VERBS = {"serve", "token", "user", "audit", "db", "report", "demo", "model"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 service: serve and administer")
     verbs = parser.add_subparsers(dest="verb", required=True)
     # In this order: `gongkai VERB -h` lists the verbs as they are added.
-    for add in (_serve_parser, _token_parsers, _user_parsers, _audit_parsers, _report_parser, _db_parsers, _demo_parser):
+    for add in (_serve_parser, _token_parsers, _user_parsers, _audit_parsers, _report_parser, _db_parsers, _demo_parser,
+                _model_parsers):
         add(verbs)
     return parser
 
@@ -119,6 +121,27 @@ def _demo_parser(verbs: Verbs) -> None:
     demo.add_argument("--force", action="store_true", help="also on a database other than SQLite")
 
 
+def _model_parsers(verbs: Verbs) -> None:
+    model = verbs.add_parser("model", help="the model registry: list, register, validate, activate, rollback").add_subparsers(
+        dest="model_verb", required=True)
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--database", metavar="URL", default=None, help="default: GONGKAI_DATABASE_URL")
+    model.add_parser("list", parents=[database], help="registered models with their figures, and the activations")
+    register = model.add_parser("register", parents=[database], help="add a trained model directory to the registry")
+    register.add_argument("directory", type=Path)
+    validate = model.add_parser("validate", parents=[database], help="compare a registered model with the one in "
+                                "service on past decisions it never learnt from; exit 1 when a gate fails")
+    validate.add_argument("model_id")
+    validate.add_argument("--items", type=int, default=0, help="the latest routed items only (0: every one)")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    activate = model.add_parser("activate", parents=[database], help="validate, then serve it (refused if a gate fails)")
+    activate.add_argument("model_id")
+    activate.add_argument("--note", default=None)
+    rollback = model.add_parser("rollback", parents=[database], help="serve again a model served before")
+    rollback.add_argument("--to", default=None, help="a model id (default: the one served before the current one)")
+    rollback.add_argument("--note", default=None)
+
+
 def _days(text: str) -> int:
     from api.access.tokens import MAX_DAYS
 
@@ -140,16 +163,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in ("-h", "--help"):
             engine_cli.build_parser().print_help()
             print("\nservice verbs: serve, token create|list|revoke|rotate, user create|list|disable, "
-                  "audit verify|checkpoint, db upgrade|check, demo (gongkai VERB -h)")
+                  "audit verify|checkpoint, db upgrade|check, demo, model list|register|validate|activate|rollback "
+                  "(gongkai VERB -h)")
             return 0
         from api import commands
 
-        # `rules backtest --against DATABASE_URL` reads the service's database.
-        return engine_cli.main(argv, overrides={("rules", "backtest"): commands.rules_backtest})
+        from api import model_commands
+
+        # `rules backtest --against DATABASE_URL` and `train --from-database URL` read the service's database.
+        return engine_cli.main(argv, overrides={("rules", "backtest"): commands.rules_backtest,
+                                                ("train", None): model_commands.train_from_database})
     args = build_parser().parse_args(argv)
     from pydantic import ValidationError
 
-    from api import commands
+    from api import commands, model_commands
     from api.audit_key import AuditKeyError
     from api.demo import command as demo_command
 
@@ -168,11 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("db", "check"): commands.db_check,
         ("report", None): commands.report,
         ("demo", None): demo_command,
+        **{("model", verb): model_commands.model_command
+           for verb in ("list", "register", "validate", "activate", "rollback")},
     }[(args.verb, getattr(args, f"{args.verb}_verb", None))]  # the sub-verb of token, user, audit, db
     try:
         return int(handler(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `gongkai model list | head` is fine
+        return 0
     except (AuditKeyError, ValidationError) as exc:
         print(f"gongkai: {commands.settings_problem(exc)}", file=sys.stderr)
         return 2

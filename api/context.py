@@ -29,6 +29,9 @@ class Context:
     # The rule_activation row this process serves, and when it last looked for a newer one (api/rulesets/activation.py).
     activation_id: int | None = None
     rules_checked_at: float = 0.0
+    # The model_activation row this process serves (api/rulesets/classifier.py); None: the model of the settings
+    # (or none), never yet recorded. Looked for at the rules' pace.
+    model_activation_id: int | None = None
     _due: dict[dt.date, Due] = field(default_factory=dict)
 
     def due(self, closed_on: dt.date) -> Due:

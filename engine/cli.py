@@ -107,6 +107,13 @@ def _model_parsers(verbs: Any) -> None:
     train.add_argument("--calibrate-on", default=None, metavar="FILE",
                        help="labelled records to fit the shown confidences' maps on (default: data/real/dev.jsonl "
                             "when it exists; '' for none)")
+    train.add_argument("--from-database", metavar="URL", default=None,
+                       help="learn from the reviewers' final decisions in the service's database, the FILES (default: "
+                            "the starter corpus) as a prior; writes a versioned model and registers it as a candidate")
+    train.add_argument("--holdout", type=float, default=0.2,
+                       help="--from-database: the latest share of decisions held out, never learnt from, to measure on")
+    train.add_argument("--weight", type=float, default=2.0,
+                       help="--from-database: how many starter records one decision weighs")
     _add_rules_option(train)
 
     verbs.add_parser("version", help="versions of the service and its libraries")

@@ -51,7 +51,7 @@ FLOORS: dict[str, int] = {
     "api.deps": 38,
     "api.routes": 39, "api.pages": 39,  # the JSON API and the web pages: two adapters over the same use cases
     "api.app": 40,
-    "api.demo": 41, "api.commands": 41, "api.cli": 42,
+    "api.demo": 41, "api.commands": 41, "api.model_commands": 42, "api.cli": 43,
 }
 # The use cases run without FastAPI: routes, deps and the app are the only web adapters.
 WEB_ROOMS = ("api.routes", "api.pages", "api.deps", "api.app", "api.problems", "api.docs", "api.headers", "api.limits",

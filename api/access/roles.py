@@ -36,6 +36,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Rule authors (policy and legal staff) test and put live the rules they write; the admin too.
     "author_rules": frozenset({R.RULE_AUTHOR, R.ADMIN}),
     "activate_rules": frozenset({R.RULE_AUTHOR, R.ADMIN}),
+    # The model registry (issue 19): the model's figures are read where the rules are; the rule authors and the
+    # admin validate, activate and roll back models as they do rule sets (a model is trained by the operator).
+    "read_models": frozenset({R.RULE_AUTHOR, R.OFFICE, R.SUPERVISOR, R.ADMIN}),
+    "activate_models": frozenset({R.RULE_AUTHOR, R.ADMIN}),
     # Public applications (依申请公开): the disclosure office registers them and confirms receipt days; it and the
     # clerks of the division handling one move it on; supervision and the admin read them (a clerk: its own).
     "register_application": frozenset({R.OFFICE}),

@@ -14,6 +14,7 @@ from api.routes import (
     intake,
     items,
     meta,
+    models,
     reports,
     reviews,
     rules,
@@ -22,4 +23,4 @@ from api.routes import (
 
 MODULES = (meta, intake, items, reviews, stores, reports, rules, admin, applications, application_suggestions,
            application_letters, application_releases, application_cases,
-           application_items, annual_reports, instruments)
+           application_items, annual_reports, instruments, models)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import threading
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
@@ -31,6 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.access import visibility
 from api.context import Actor, Context
 from api.errors import Invalid, NotFound
+from api.rulesets import classifier
+from api.rulesets.switch import FLIPS_SHOWN, switching
 from engine.rules.diagnostics import Diagnostic
 from engine.rules.loader import check_files
 from engine.rules.rulebook import Rulebook, files_of, revision_of
@@ -44,11 +45,7 @@ SYNC_SECONDS = 2.0  # how stale another worker's view of an activation may be
 MAX_FILES = 1000
 SUFFIXES = (".yaml", ".yml", ".md")  # rule files, the manifest, scenarios and their READMEs
 VALIDATION_ITEMS = 5000  # the latest routed items a validation backtests by default
-FLIPS_SHOWN = 200
-
-
-# One activation (or adoption) at a time per process: a second waits, then goes on top of the first.
-_switching = threading.Lock()
+_switching = switching
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -199,6 +196,7 @@ def serving(ctx: Context, session: Session) -> Suggester:
             with _switching:
                 if latest.id != ctx.activation_id:
                     _serve(ctx, session, latest)
+        classifier.sync(ctx, session)
     return ctx.suggester
 
 
@@ -280,6 +278,7 @@ def _put_live(ctx: Context, sessions: sessionmaker[Session], actor: Actor, book:
             row = _record(session, book, files, actor, action, note, ctx.suggester.book.revision)
             session.commit()
             out = _activation(row, session.get(RuleSetRow, row.revision), current=True)
+        suggester.model = ctx.suggester.model  # a model activated while this set was being built stays
         ctx.suggester = suggester  # the switch: one attribute store
         ctx.activation_id = row.id
         ctx.rules_checked_at = time.monotonic()

@@ -15,6 +15,7 @@ the answer whatever their text; only their number is said, the same for every pr
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Iterator
 
@@ -61,10 +62,13 @@ def not_readable(engine: Engine) -> int:
             ItemRow.status == ItemStatus.ROUTED, ~not_secret())) or 0)
 
 
-def _routed(limit: int | None, ids: tuple[int, int] | None = None, cleared: bool = True) -> Select:
+def _routed(limit: int | None, ids: tuple[int, int] | None = None, cleared: bool = True,
+            after: dt.datetime | None = None) -> Select:
     query = select(ItemRow.id).where(ItemRow.status == ItemStatus.ROUTED)
     if not cleared:
         query = query.where(not_secret())
+    if after is not None:  # decided after a model's training data ended: decisions it never learnt from
+        query = query.where(ItemRow.routed_at > after)
     if ids is not None:  # a range of ids, so that each read of a shard is an index range
         query = query.where(ItemRow.id >= ids[0], ItemRow.id < ids[1])
     if limit is not None:  # the latest decisions first: an HTTP validation backtests a sample
@@ -110,16 +114,28 @@ class RoutedCases:
 
 
 def routed_cases(engine: Engine, limit: int | None = None, ids: tuple[int, int] | None = None, *,
-                 cleared: bool = True) -> Iterator[Case]:
-    """Every routed item (or the latest `limit`, or those with ids in [lo, hi)) as a Case, in item order;
-    with cleared False, only the items a caller who is not cleared may read (see the module's docstring)."""
-    routed = _routed(limit, ids, cleared).subquery()
+                 cleared: bool = True, after: dt.datetime | None = None) -> Iterator[Case]:
+    """Every routed item (or the latest `limit`, or those with ids in [lo, hi), or those routed after `after`)
+    as a Case, in item order; with cleared False, only the items a caller who is not cleared may read (see the
+    module's docstring)."""
+    for item_id, document, gold, _routed_at in decided_versions(engine, limit, ids, cleared=cleared, after=after):
+        yield Case(str(item_id), document, gold, None, item_id)
+
+
+def decided_versions(engine: Engine, limit: int | None = None, ids: tuple[int, int] | None = None, *,
+                     cleared: bool = True, after: dt.datetime | None = None
+                     ) -> Iterator[tuple[int, str, dict[str, str], dt.datetime | None]]:
+    """(item id, the decided version's document as JSON text, the final decision, when it was routed) of
+    routed items, in item order: what a backtest replays and what `gongkai train --from-database` learns from."""
+    routed = _routed(limit, ids, cleared, after).subquery()
     with engine.connect() as connection:
-        gold = {row[0]: {"secrecy": row[1] or NULL, "category": row[2] or NULL, "exemption": row[3] or NULL,
-                         "column": row[4] or NULL}
-                for row in connection.execute(select(ItemRow.id, ItemRow.secrecy, ItemRow.category,
-                                                     ItemRow.exemption, ItemRow.column)
-                                              .where(ItemRow.id.in_(select(routed.c.id))))}
+        gold, routed_at = {}, {}
+        for row in connection.execute(select(ItemRow.id, ItemRow.secrecy, ItemRow.category, ItemRow.exemption,
+                                             ItemRow.column, ItemRow.routed_at)
+                                      .where(ItemRow.id.in_(select(routed.c.id)))):
+            gold[row[0]] = {"secrecy": row[1] or NULL, "category": row[2] or NULL, "exemption": row[3] or NULL,
+                            "column": row[4] or NULL}
+            routed_at[row[0]] = row[5]
         decided_on: dict[int, int] = {}  # the version the last disclosure review saw
         for item_id, number in connection.execute(
                 select(ReviewRow.item_id, ReviewRow.version_number)
@@ -131,4 +147,4 @@ def routed_cases(engine: Engine, limit: int | None = None, ids: tuple[int, int] 
             .where(ItemVersionRow.item_id.in_(select(routed.c.id))).order_by(ItemVersionRow.item_id))
         for item_id, number, document in rows:
             if decided_on.get(item_id) == number and item_id in gold:
-                yield Case(str(item_id), document, gold[item_id], None, item_id)
+                yield item_id, document, gold[item_id], routed_at.get(item_id)

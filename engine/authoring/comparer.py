@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 from engine.authoring.evaluate import NULL, UNDECIDED, LabelError, read_labels
 from engine.authoring.records import decode
@@ -78,12 +78,18 @@ def _shown(decision: Decision) -> tuple[str, ...]:
     return tuple(out)
 
 
+SAME_MODEL: Any = object()  # Comparer's default candidate model: the active side's
+
+
 class Comparer:
     """The active and the candidate rule set (and the model) ready to decide documents both ways."""
 
     def __init__(self, active: Rulebook, candidate: Rulebook, model: Any = None,
-                 policy: Policy = DEFAULT_POLICY) -> None:
+                 policy: Policy = DEFAULT_POLICY, candidate_model: Any = SAME_MODEL) -> None:
+        """`candidate_model`: the model the candidate side combines with, when a model is what is being compared
+        (the model registry's validation: the same rules, two models); by default the active side's."""
         self.active_book, self.candidate_book, self.model, self.policy = active, candidate, model, policy
+        self.candidate_model = model if candidate_model is SAME_MODEL else candidate_model
         self.conditions = ConditionSet(r.when for book in (active, candidate) for r in book.active())
         self._active = self._by_slot(active)
         self._candidate = self._by_slot(candidate)
@@ -106,6 +112,12 @@ class Comparer:
         found = [e for e in found if not e[3] or e[1].rule.in_effect(on)]
         return [e[1] for e in found], [e[2] for e in found]
 
+    @staticmethod
+    def _predictions(model: Any, good: Sequence[tuple[Case, Any, Mapping[str, str]]]) -> Iterator[Any]:
+        if model is None:
+            return iter([None] * len(good))
+        return iter(model.predict_many([model.terms(facts) for _, facts, _ in good]))
+
     def outcomes(self, cases: Sequence[Case]) -> list[Outcome]:
         """Both suggestions for each case; a case that cannot be read comes back with its error."""
         parsed: list[tuple[Case, Any, Mapping[str, str]] | Outcome] = []
@@ -124,8 +136,9 @@ class Comparer:
                 case = Case(record["id"], "", gold, case.line, case.seq)
             parsed.append((case, derive_facts(document), gold))
         good = [p for p in parsed if not isinstance(p, Outcome)]
-        predictions = iter(self.model.predict_many([self.model.terms(facts) for _, facts, _ in good])
-                           if self.model is not None else [None] * len(good))
+        predictions = self._predictions(self.model, good)
+        two_models = self.candidate_model is not self.model
+        candidate_predictions = self._predictions(self.candidate_model, good) if two_models else None
         out = []
         for entry in parsed:
             if isinstance(entry, Outcome):
@@ -133,6 +146,7 @@ class Comparer:
                 continue
             case, facts, gold = entry
             prediction = next(predictions)
+            candidate_prediction = next(candidate_predictions) if candidate_predictions is not None else prediction
             try:
                 on = dt.date.fromisoformat(facts["date"]) if facts["date"] else dt.date.today()
             except ValueError:  # as Suggester.hits: a document without a usable date is dated today
@@ -142,10 +156,11 @@ class Comparer:
             hits_a, sig_a = self._hits(self._active, held, on)
             hits_c, sig_c = self._hits(self._candidate, held, on)
             shown_a = _shown(combine(hits_a, self.active_book.precedence, marking, prediction, self.policy))
-            if sig_a == sig_c and self._same_precedence:
+            if sig_a == sig_c and self._same_precedence and not two_models:
                 shown_c = shown_a
             else:
-                shown_c = _shown(combine(hits_c, self.candidate_book.precedence, marking, prediction, self.policy))
+                shown_c = _shown(combine(hits_c, self.candidate_book.precedence, marking, candidate_prediction,
+                                         self.policy))
             out.append(Outcome(case.id, None, gold, marking != Secrecy.NONE, shown_a, shown_c,
                                tuple(h.rule.id for h in hits_a), tuple(h.rule.id for h in hits_c), case.seq,
                                _title(facts, gold, shown_a, shown_c) if shown_a != shown_c else None))
