@@ -108,6 +108,10 @@ def train_from_database(args: argparse.Namespace) -> int:
         _say(f"gongkai train: {exc}")
         return 1
     model = learnt.model
+    from engine.commands.model import calibrate_model
+
+    if not calibrate_model(args, model, book, prior):  # the shown confidences, as `gongkai train` fits them
+        return 1
     output = args.output or data_dir() / "artifacts" / "candidates" / model.model_id
     model.save(output)
     sessions = _sessions(settings)

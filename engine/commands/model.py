@@ -47,7 +47,7 @@ def train(args: argparse.Namespace) -> int:
     progress.done()
     for problem in problems:
         say(f"{problem}: not used for training")
-    if not _calibrate(args, model, book, files):
+    if not calibrate_model(args, model, book, files):
         return 1
     model.save(output)
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
@@ -60,7 +60,7 @@ def train(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _calibrate(args: argparse.Namespace, model: Any, book: Any, files: list[Any]) -> bool:
+def calibrate_model(args: argparse.Namespace, model: Any, book: Any, files: list[Any]) -> bool:
     """Fit the shown confidences' maps (engine/calibrate.py) on `--calibrate-on` (default the real
     development part, when there is one) and keep them in the model's metadata; False after saying why not."""
     from pathlib import Path

@@ -18,7 +18,7 @@ from engine.calibrate import IDENTITY, MIN_POINTS, Calibrator, PlattMap, calibra
 from engine.classifier.build import fit_calibration
 from engine.classifier.model import Model, load_model
 from engine.cli import main
-from engine.commands.model import _calibrate
+from engine.commands.model import calibrate_model
 from engine.paths import PROJECT_ROOT
 from engine.suggest import Suggester
 from engine.vocabulary import DECIDED_FIELDS
@@ -155,11 +155,11 @@ def test_a_saved_model_keeps_its_maps_and_an_older_one_loads_as_identity(calibra
 def test_train_calibrates_on_the_file_given_and_on_none_with_an_empty_name(model: Model, rulebook: Any) -> None:
     fresh = copy.copy(model)
     fresh.metadata = {k: v for k, v in model.metadata.items() if k != "calibration"}
-    assert _calibrate(argparse.Namespace(calibrate_on=""), fresh, rulebook, [])
+    assert calibrate_model(argparse.Namespace(calibrate_on=""), fresh, rulebook, [])
     assert "calibration" not in fresh.metadata
-    assert _calibrate(argparse.Namespace(calibrate_on=str(DEV)), fresh, rulebook, [])
+    assert calibrate_model(argparse.Namespace(calibrate_on=str(DEV)), fresh, rulebook, [])
     assert fresh.metadata["calibration"]["records"] == len(_records(DEV))
-    assert not _calibrate(argparse.Namespace(calibrate_on=str(DEV.with_name("no-such.jsonl"))), fresh, rulebook, [])
+    assert not calibrate_model(argparse.Namespace(calibrate_on=str(DEV.with_name("no-such.jsonl"))), fresh, rulebook, [])
 
 
 def test_evaluate_reports_raw_calibrated_and_the_floor(calibrated: Model, tmp_path: Path,

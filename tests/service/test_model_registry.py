@@ -194,7 +194,7 @@ def test_train_from_database_learns_from_decisions_and_registers_a_candidate(
     for n, record in enumerate(_records(24)):
         _route(api, record, n)
     args = argparse.Namespace(from_database=settings.database_url, files=[TRAINING], holdout=0.25, weight=2.0,
-                              seed=0, output=tmp_path / "candidate", rules=None)
+                              seed=0, output=tmp_path / "candidate", rules=None, calibrate_on="")
     assert train_from_database(args) == 0
     printed = capsys.readouterr().out
     metadata = json.loads((tmp_path / "candidate" / "metadata.json").read_text(encoding="utf-8"))
