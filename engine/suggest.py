@@ -98,9 +98,14 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
     calibrator = calibrator_of(model)
     fields: dict[str, Any] = {}
     attention: list[str] = []
+    signals = [dict(signal) for signal in facts.signals] + model_signals(decision, policy)
     for name in DECIDED_FIELDS:
         fd = decision.fields[name]
         confidence = calibrator.confidence(name, fd, facts["marking_level"])
+        if name == "secrecy" and signals:
+            # The maps were fitted where almost nothing reads as secret: a document with a marking anywhere or a
+            # secrecy-risk cue is never shown as surer of its secrecy than the rules and the model said.
+            confidence = min(confidence, fd.confidence)
         fields[name] = _field(fd, confidence, by_id)
         if fd.status == FieldStatus.UNDECIDED:
             attention.append(f"{name}: undecided")
@@ -112,7 +117,6 @@ def render_suggestion(document: Document, facts: Facts, decision: Decision, book
             # No rule of the Regulations decides it: on real documents of agencies the rules never saw, such
             # a category was wrong about ten times as often as one a rule decided (data/real, development part).
             attention.append(f"category: no rule decides it; the model suggests {fd.value} ({confidence:.2f})")
-    signals = [dict(signal) for signal in facts.signals] + model_signals(decision, policy)
     attention += secrecy_attention(signals)
     secrecy = decision.fields["secrecy"]
     return {

@@ -140,6 +140,19 @@ def test_a_marked_documents_secrecy_confidence_is_not_calibrated(calibrated: Mod
     assert unmarked["suggestion"]["secrecy"]["confidence"] != unmarked["suggestion"]["secrecy"]["raw_confidence"]
 
 
+def test_a_document_that_reads_as_secret_is_never_shown_surer_it_is_not(calibrated: Model, combined: Suggester) -> None:
+    """The baseline's 0.6 is shown near 0.99 on ordinary documents; not on one with a secrecy-risk cue (here a
+    marking's form in the body, past the header) or a marking outside the metadata."""
+    with_maps = copy.copy(combined)
+    with_maps.model = calibrated
+    for body in ("各县（市、区）人民政府：现将有关事项通知如下。一、加强组织领导。附件：机密★1年 部署方案。",
+                 "各县（市、区）人民政府：本件仅限内部传阅，不得外传。现将有关事项通知如下。"):
+        shown = with_maps.suggest(make_doc(title="关于做好储备粮轮换工作的通知", body=body, doc_type="通知"))
+        assert shown["secrecy_signals"], body
+        secrecy = shown["suggestion"]["secrecy"]
+        assert secrecy["confidence"] <= secrecy["raw_confidence"], body
+
+
 def test_a_saved_model_keeps_its_maps_and_an_older_one_loads_as_identity(calibrated: Model, model: Model,
                                                                           tmp_path: Path) -> None:
     calibrated.save(tmp_path / "with")
