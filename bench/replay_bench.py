@@ -290,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
         settings = {k: v for k, v in vars(args).items() if k != "json"}
         args.json.write_text(json.dumps({"settings": settings, "stream": len(stream.examples),
                                          "exact_duplicates": stream.exact_duplicates, "windows": table,
-                                         "headline": head, "seconds": round(seconds, 1)},
+                                         "headline": head, "seconds": round(seconds, 1), "runs": runs},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -121,6 +121,7 @@ def _p(model: Model, example: Example, category: str) -> float:
     return model.predict_terms(example.terms, top_terms=0).fields["category"].p(category)
 
 
+@pytest.mark.slow  # fits two models
 def test_a_heavier_decision_moves_the_model_more(prior: list[Example], real: dict[str, Decided],
                                                  suggester: Suggester, segmenter: Segmenter) -> None:
     target = examples_of([real[SIMILAR]], suggester, segmenter)[0]
@@ -144,6 +145,7 @@ def learnt(decisions: list[Decided], suggester: Suggester) -> learn_module.Learn
     return learn_from_decisions([STARTER], decisions, suggester=suggester, holdout=0.2, source="test")
 
 
+@pytest.mark.slow  # fits two models (the learnt one and the prior alone, its baseline)
 def test_learning_from_decisions_records_what_it_learnt_from(learnt: learn_module.Learnt,
                                                              decisions: list[Decided]) -> None:
     kept, _ = deduplicated(decisions)
@@ -157,6 +159,7 @@ def test_learning_from_decisions_records_what_it_learnt_from(learnt: learn_modul
     assert meta["training_data"]["records"] == 440
 
 
+@pytest.mark.slow  # fits four models
 def test_the_model_id_changes_when_a_decision_changes(learnt: learn_module.Learnt, decisions: list[Decided],
                                                       suggester: Suggester) -> None:
     kept, _ = deduplicated(decisions)
