@@ -61,6 +61,7 @@ NAV = (
     NavLink("/annual-reports", "年度报告", "read_annual_report", "政府信息公开工作年度报告：填写、校验、提交（条例第四十九条、第五十条）"),
     NavLink("/reports", "统计报表", "read_accuracy", "统计、准确率、督办报表"),  # read_accuracy: any report
     NavLink("/rules", "规则", "read_rules", "规则版本、候选规则校验、启用与回退"),
+    NavLink("/models", "模型版本", "read_models", "模型版本与指标、候选模型验证、启用与回退"),
     NavLink("/admin", "用户与令牌", "manage_users", "用户账户与系统令牌"),
 )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.pages import (admin, annual, application_links, applications, assets, clerk, instrument_page, office, release_page,
-                       review, rules, signin, slip)
+from api.pages import (admin, annual, application_links, applications, assets, clerk, instrument_page, models_page, office,
+                       release_page, review, rules, signin, slip)
 
-PAGE_MODULES = (assets, signin, slip, clerk, review, office, rules, admin, applications, application_links, release_page, annual,
+PAGE_MODULES = (assets, signin, slip, clerk, review, office, rules, models_page, admin, applications, application_links, release_page, annual,
                 instrument_page)
