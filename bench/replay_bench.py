@@ -31,6 +31,7 @@ No assertions: the figures are for reading.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -269,7 +270,9 @@ def run(args: argparse.Namespace) -> int:
     stream = read_stream([PROJECT / f for f in STREAM], suggester, segmenter, args.weight)
     baseline = learn(prior, [], segmenter=segmenter)
     duplicated = sum(1 for g in set(stream.group.values()) if list(stream.group.values()).count(g) > 1)
-    print(f"stream: {len(stream.examples)} decided documents of {', '.join(STREAM)}; prior: {len(prior)} starter "
+    digest = hashlib.sha256(b"".join((PROJECT / f).read_bytes() for f in STREAM)).hexdigest()[:12]
+    print(f"stream: {len(stream.examples)} decided documents of {', '.join(STREAM)} (sha256 {digest}); "
+          f"prior: {len(prior)} starter "
           f"records; rules {book.revision[:12]}; {args.orders} orders, retraining every {args.every} decisions, "
           f"a decision weighs {args.weight} starter records")
     print(f"duplicates in the stream: {len(stream.exact_duplicates)} exact (same text: "
@@ -288,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"time: {seconds:.1f} s")
     if args.json:
         settings = {k: v for k, v in vars(args).items() if k != "json"}
-        args.json.write_text(json.dumps({"settings": settings, "stream": len(stream.examples),
+        args.json.write_text(json.dumps({"settings": settings, "stream": len(stream.examples), "stream_sha256": digest,
                                          "exact_duplicates": stream.exact_duplicates, "windows": table,
                                          "headline": head, "seconds": round(seconds, 1), "runs": runs},
                                         ensure_ascii=False, indent=1), encoding="utf-8")

@@ -136,7 +136,10 @@ def test_a_heavier_decision_moves_the_model_more(prior: list[Example], real: dic
 @pytest.fixture(scope="module")
 def decisions(real: dict[str, Decided]) -> list[Decided]:
     """Twenty real decisions, one of them pushed again later under another id: 20 distinct texts."""
-    chosen = [real[i] for i in sorted(real)[::8][:20]]
+    texts: dict[str, Decided] = {}
+    for i in sorted(real)[::8]:
+        texts.setdefault(content_key(real[i].document), real[i])
+    chosen = sorted(texts.values(), key=lambda d: d.at)[:20]
     return [*chosen, dataclasses.replace(chosen[3], id="pushed-again", at="2026-06-01T00:00:00Z")]
 
 
