@@ -165,7 +165,7 @@ def _validate(request: Request, signed: Signed, model_id: str) -> dict[str, Any]
 def _scope(out: dict[str, Any], cleared: bool) -> str:
     readable = "" if cleared else "您可阅读的"
     if out["in_sample"]:
-        return f"全部{readable}已分发文件的人工决定"
+        return f"{readable}全部已分发文件的人工决定"
     return f"候选模型训练数据截止（{when(out['trained_until'])}）之后决定的{readable}已分发文件"
 
 
