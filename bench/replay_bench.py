@@ -243,6 +243,8 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="the first N documents of each order only")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 order, 24 documents, every 8, after 16")
     parser.add_argument("--backend", choices=("durable", "reference"), default="durable")
+    parser.add_argument("--stream", type=Path, nargs="+", default=[PROJECT / f for f in STREAM],
+                        help="labelled files of the stream (default: the real corpus and the published documents)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     if args.quick:
@@ -267,11 +269,11 @@ def run(args: argparse.Namespace) -> int:
     book = load_rulebook(rules_dir())
     suggester, segmenter = Suggester(book, args.backend), default_segmenter()
     _records, prior = prior_examples([PROJECT / f for f in STARTER], suggester, segmenter)
-    stream = read_stream([PROJECT / f for f in STREAM], suggester, segmenter, args.weight)
+    stream = read_stream(args.stream, suggester, segmenter, args.weight)
     baseline = learn(prior, [], segmenter=segmenter)
     duplicated = sum(1 for g in set(stream.group.values()) if list(stream.group.values()).count(g) > 1)
-    digest = hashlib.sha256(b"".join((PROJECT / f).read_bytes() for f in STREAM)).hexdigest()[:12]
-    print(f"stream: {len(stream.examples)} decided documents of {', '.join(STREAM)} (sha256 {digest}); "
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in args.stream)).hexdigest()[:12]
+    print(f"stream: {len(stream.examples)} decided documents of {', '.join(map(str, args.stream))} (sha256 {digest}); "
           f"prior: {len(prior)} starter "
           f"records; rules {book.revision[:12]}; {args.orders} orders, retraining every {args.every} decisions, "
           f"a decision weighs {args.weight} starter records")
@@ -290,7 +292,8 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     print(f"time: {seconds:.1f} s")
     if args.json:
-        settings = {k: v for k, v in vars(args).items() if k != "json"}
+        settings = {k: v for k, v in vars(args).items() if k not in ("json", "stream")}
+        settings["stream"] = [str(f) for f in args.stream]
         args.json.write_text(json.dumps({"settings": settings, "stream": len(stream.examples), "stream_sha256": digest,
                                          "exact_duplicates": stream.exact_duplicates, "windows": table,
                                          "headline": head, "seconds": round(seconds, 1), "runs": runs},
