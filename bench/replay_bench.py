@@ -141,12 +141,19 @@ def rates(rows: Sequence[dict[str, Any]], who: str) -> dict[str, Any]:
     """Override rates of `who` ("learning" or "baseline") over rows: any field, and each field; violations."""
     n = len(rows)
     if not n:
-        return {"documents": 0, "any": None, **{f: None for f in DECIDED_FIELDS}, "violations": 0}
+        return {"documents": 0, "any": None, **{f: None for f in DECIDED_FIELDS}, "violations": 0, "withheld": 0,
+                "withheld_missed": 0, "withheld_on_request": 0}
     wrong = [[s != g for s, g in zip(r[who], r["gold"], strict=True)] for r in rows]
     out: dict[str, Any] = {"documents": n, "any": round(sum(any(w) for w in wrong) / n, 4)}
     for k, name in enumerate(DECIDED_FIELDS):
         out[name] = round(sum(w[k] for w in wrong) / n, 4)
     out["violations"] = sum(r["violation"][who] for r in rows)
+    # Not a violation as defined above, but what the registry's gate guards (it refuses a model that finds fewer
+    # withheld documents): a withheld decision suggested otherwise, on request (disclosed to the applicant) above all.
+    withheld = [r for r in rows if r["gold"][CATEGORY] == Category.WITHHELD]
+    out["withheld"] = len(withheld)
+    out["withheld_missed"] = sum(r[who][CATEGORY] != Category.WITHHELD for r in withheld)
+    out["withheld_on_request"] = sum(r[who][CATEGORY] == Category.ON_REQUEST for r in withheld)
     return out
 
 
@@ -232,6 +239,11 @@ def print_headline(h: dict[str, Any], every: int) -> None:
     print(f"  per order, reduction of any-field overrides: {', '.join(pct(r).strip() for r in h['per_order'])}")
     print(f"safety violations over every suggestion: learning {h['violations']['learning']}, "
           f"baseline {h['violations']['baseline']}")
+    for name, part in (("first window", first), (f"after {h['after']}", late)):
+        lrn, base = part["learning"], part["baseline"]
+        print(f"withheld decisions not suggested withheld, {name}: learning {lrn['withheld_missed']} of "
+              f"{lrn['withheld']} ({lrn['withheld_on_request']} on request), baseline {base['withheld_missed']} "
+              f"({base['withheld_on_request']} on request)")
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
