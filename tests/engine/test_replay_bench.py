@@ -89,3 +89,6 @@ def test_a_quick_replay_retrains_and_reports(bench: ModuleType, tmp_path: Path,
     head = figures["headline"]
     assert head["late"]["learning"]["documents"] == 8 and head["first_window"]["learning"]["documents"] == 8
     assert head["violations"]["learning"] == sum(w["learning"]["violations"] for w in windows)
+    for who in ("learning", "baseline"):
+        late = head["late"][who]
+        assert 0 <= late["withheld_on_request"] <= late["withheld_missed"] <= late["withheld"]
