@@ -79,13 +79,19 @@ def _title_block(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], b
         if _is_addressee(line):
             return block, True
         if _HEADER_LINE.fullmatch(line):
-            if block:  # a 发文字号 under the title ends the title block (e.g. 国发〔2019〕5号)
+            if _holds_title(block):  # a 发文字号 under the title ends the title block (e.g. 国发〔2019〕5号)
                 break
+            block = []  # lines above a 版头 line are more 版头 (类别:B, a 份号 of another form), not the title
             continue
         if len(line) > _MAX_LINE or line.endswith(_PROSE_END):
             break
         block.append((offset, line))
     return block, False
+
+
+def _holds_title(block: list[tuple[int, str]]) -> bool:
+    text = "".join(line for _, line in block)
+    return bool(block) and len(text) <= _MAX_TITLE * _MAX_PARTS and bool(_KIND_END.search(text))
 
 
 def derive_title(body: str) -> DerivedTitle | None:
@@ -98,6 +104,8 @@ def derive_title(body: str) -> DerivedTitle | None:
         '国务院关于印发国家职业教育改革实施方案的通知'
         >>> derive_title("4月16日，市生态环境局召开推进会，通报一季度全市空气质量。") is None
         True
+        >>> derive_title("类 别：B\\n签发人：马某\\n某交函〔2023〕34号\\n关于对第14号提案的\\n复函\\n崔某委员：").text
+        '关于对第14号提案的复函'
     """
     block, before_addressee = _title_block(_head_lines(body))
     # The shortest run of consecutive lines that ends with a document kind: the title, possibly broken over
