@@ -22,10 +22,13 @@ cannot get right by remembering a copy.
 
 Prints a table per window of --every decisions (override rates, mean over orders, of the learning model and the
 baseline; violations of each), the headline (the first window against the documents after 200 decisions, target
-at least 30% fewer overrides; and the learning model against the baseline on those same documents) and the time.
+at least 30% fewer overrides; and the learning model against the baseline on those same documents), the withheld
+decisions each model did not suggest withheld (what the model registry's gate guards: on the real decisions the
+learnt models lose refusals to "on request") and the time.
 No assertions: the figures are for reading.
 
-    .venv/bin/python bench/replay_bench.py [--orders 5] [--every 25] [--weight 2] [--quick] [--json OUT]
+    .venv/bin/python bench/replay_bench.py [--orders 5] [--every 25] [--weight 2] [--after 200] [--quick]
+                                           [--stream FILE ...] [--json OUT]
 """
 
 from __future__ import annotations
