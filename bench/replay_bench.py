@@ -9,9 +9,12 @@ decision. For each of --orders random orders of the stream (fixed seeds):
   combined by engine/combine.py), then compared with its decision: an **override** is a field whose suggestion
   (value, "null" or "undecided") differs from the decision; a **safety violation** is a document decided
   withheld or secret (secrecy other than none), or carrying a marking, that is suggested proactive;
-- the decision is then applied, and every --every decisions the model is retrained: `learn(prior, decided)` on
-  the decisions so far, deduplicated by content as `gongkai train --from-database` does (the latest decision
-  on a text wins), each weighing --weight starter records;
+- the decision is then applied, and every --every decisions the model is retrained as the service retrains it:
+  `gongkai train --from-database` learns (`learn(prior, decided)`) from the decisions so far but the latest
+  HOLDOUT share, deduplicated by content (the latest decision on a text wins), each weighing --weight starter
+  records; and `gongkai model activate` serves it only if it passes the registry's gates on those latest decisions
+  (engine/authoring/model_gates.py: no fewer secret or withheld documents found, macro-F1 not lower), else the
+  model in service stays. --ungated serves every retrained model, fitted on every decision: the learner alone;
 - the no-learning baseline (the starter model kept) suggests the same documents in the same order, so a falling
   curve shows learning, not which documents happen to come late.
 
@@ -46,11 +49,14 @@ from typing import Any, Sequence
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from engine.authoring.backtest import Backtest  # noqa: E402
+from engine.authoring.comparer import Outcome  # noqa: E402
 from engine.authoring.evaluate import NULL, UNDECIDED  # noqa: E402
+from engine.authoring.model_gates import model_gates, passed  # noqa: E402
 from engine.classifier.build import default_segmenter  # noqa: E402
 from engine.classifier.corpus import groups, read_labelled  # noqa: E402
-from engine.classifier.learn import (DECISION_WEIGHT, Decided, content_key, deduplicated, examples_of,  # noqa: E402
-                                     learn, prior_examples)
+from engine.classifier.learn import (DECISION_WEIGHT, HOLDOUT, Decided, content_key, deduplicated, examples_of,  # noqa: E402
+                                     forward_split, learn, prior_examples)
 from engine.classifier.model import Model  # noqa: E402
 from engine.classifier.train import Example  # noqa: E402
 from engine.combine import DEFAULT_POLICY, combine  # noqa: E402
@@ -117,26 +123,51 @@ def read_stream(files: Sequence[Path], suggester: Suggester, segmenter: Any, wei
                   [ids for ids in by_key.values() if len(ids) > 1])
 
 
+def gate(current: Model, candidate: Model, held: Sequence[Example], book: Any) -> list[dict[str, Any]]:
+    """The registry's gates (engine/authoring/model_gates.py) of a candidate against the model in service, both
+    with the same rules, on decisions the candidate did not learn from."""
+    backtest = Backtest(book, book, "replay")
+    for e in held:
+        backtest.add(Outcome(e.id, None, e.gold, e.facts["marking_level"] != Secrecy.NONE, suggest(current, e, book),
+                             suggest(candidate, e, book), (), ()))
+    return model_gates(backtest.report())
+
+
 def replay(stream: Stream, order: Sequence[int], prior: Sequence[Example], baseline: Model, every: int,
-           book: Any) -> list[dict[str, Any]]:
-    """One order: per position, the learning model's and the baseline's suggestion and the decision."""
+           book: Any, gated: bool = True) -> list[dict[str, Any]]:
+    """One order: per position, the learning model's and the baseline's suggestion and the decision. Gated (as the
+    service): a retrained model learns from all but the latest HOLDOUT share of the decisions so far (what `gongkai
+    train --from-database` does), and replaces the model in service only when it passes the registry's gates on
+    those latest decisions (what `gongkai model activate` does); the row after a retraining says what the gates
+    said. Ungated: every retrained model, fitted on every decision so far, is served."""
     model, decided, rows, seen_groups = baseline, [], [], set()
+    trained_on, verdict = 0, None
     by_id = {x.id: x for x in stream.examples}
     for position, i in enumerate(order):
         e = stream.examples[i]
         learnt, kept = suggest(model, e, book), suggest(baseline, e, book)
         gold = tuple(e.gold[n] for n in DECIDED_FIELDS)
         group = stream.group[e.id]
-        rows.append({"position": position, "id": e.id, "trained_on": len(decided) // every * every,
+        rows.append({"position": position, "id": e.id, "trained_on": trained_on,
                      "gold": gold, "learning": learnt, "baseline": kept,
                      "violation": {"learning": violation(e, learnt), "baseline": violation(e, kept)},
-                     "copy_seen": group in seen_groups})
+                     "copy_seen": group in seen_groups, "gate": verdict})
+        verdict = None
         seen_groups.add(group)
         # The decision is applied: the same text decided again replaces the earlier decision (learn.deduplicated).
         decided.append(Decided(e.id, e.document, e.gold, f"{position:06d}"))
         if len(decided) % every == 0 and position + 1 < len(order):
             latest, _ = deduplicated(decided)
-            model = learn(prior, [by_id[d.id] for d in latest], segmenter=baseline.segmenter)
+            if not gated:
+                model = learn(prior, [by_id[d.id] for d in latest], segmenter=baseline.segmenter)
+                trained_on = len(latest)
+                continue
+            learn_from, held = forward_split(latest, HOLDOUT)
+            candidate = learn(prior, [by_id[d.id] for d in learn_from], segmenter=baseline.segmenter)
+            gates = gate(model, candidate, [by_id[d.id] for d in held], book)
+            verdict = {"passed": passed(gates), "failed": [g["gate"] for g in gates if not g["passed"]]}
+            if verdict["passed"]:
+                model, trained_on = candidate, len(learn_from)
     return rows
 
 
@@ -200,6 +231,12 @@ def headline(runs: Sequence[Sequence[dict[str, Any]]], every: int, after: int) -
     out["per_order"] = [reduction(rates([r for r in run if r["position"] < every], "learning")["any"],
                                   rates([r for r in run if r["position"] >= after], "learning")["any"]) for run in runs]
     out["violations"] = {who: sum(r["violation"][who] for r in everything) for who in ("learning", "baseline")}
+    verdicts = [r["gate"] for r in everything if r.get("gate")]
+    refused: dict[str, int] = {}
+    for v in verdicts:
+        for name in v["failed"]:
+            refused[name] = refused.get(name, 0) + 1
+    out["gates"] = {"retrainings": len(verdicts), "served": sum(v["passed"] for v in verdicts), "refused_by": refused}
     return out
 
 
@@ -242,6 +279,10 @@ def print_headline(h: dict[str, Any], every: int) -> None:
     print(f"  per order, reduction of any-field overrides: {', '.join(pct(r).strip() for r in h['per_order'])}")
     print(f"safety violations over every suggestion: learning {h['violations']['learning']}, "
           f"baseline {h['violations']['baseline']}")
+    gates = h["gates"]
+    if gates["retrainings"]:
+        print(f"the registry's gates: {gates['served']} of {gates['retrainings']} retrained models served; refused by "
+              + (", ".join(f"{name} ({n})" for name, n in sorted(gates["refused_by"].items())) or "none"))
     for name, part in (("first window", first), (f"after {h['after']}", late)):
         lrn, base = part["learning"], part["baseline"]
         print(f"withheld decisions not suggested withheld, {name}: learning {lrn['withheld_missed']} of "
@@ -261,6 +302,9 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--stream", type=Path, nargs="+", default=[PROJECT / f for f in STREAM],
                         help="labelled files of the stream (default: the real corpus and the published documents)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--ungated", action="store_true",
+                        help="serve every retrained model (fitted on every decision so far) without the registry's "
+                             "gates: the learner alone, not what an office gets")
     args = parser.parse_args(argv)
     if args.quick:
         args.orders, args.limit, args.every, args.after = 1, 24, 8, 16
@@ -299,7 +343,7 @@ def run(args: argparse.Namespace) -> int:
     for k in range(args.orders):
         order = list(range(len(stream.examples)))
         random.Random(SEED + k).shuffle(order)
-        runs.append(replay(stream, order[:args.limit], prior, baseline, args.every, book))
+        runs.append(replay(stream, order[:args.limit], prior, baseline, args.every, book, gated=not args.ungated))
         print(f"order {k + 1}/{args.orders} replayed ({time.perf_counter() - started:.1f} s)", flush=True)
     table, head = windows(runs, args.every), headline(runs, args.every, args.after)
     print_windows(table)

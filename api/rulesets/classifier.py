@@ -41,6 +41,7 @@ from api.context import Actor, Context
 from api.errors import Conflict, Invalid, NotFound
 from api.rulesets.switch import FLIPS_SHOWN
 from api.rulesets.switch import switching as _switching
+from engine.authoring.model_gates import model_gates
 from engine.classifier.model import Model, ModelError, load_model
 from engine.paths import data_dir
 from models import audit
@@ -51,7 +52,6 @@ log = logging.getLogger("gongkai")
 
 MAX_MODEL_BYTES = 256 * 1024 * 1024
 MIN_UNSEEN = 30  # decisions a candidate never learnt from, below which its validation is in-sample
-GATED_FIELDS = ("category",)  # each field's macro-F1 may not fall; and the mean over all four
 
 
 def cache_dir() -> Path:
@@ -227,8 +227,7 @@ def validate(ctx: Context, engine: Any, session: Session, model_id: str, limit: 
     report = run(Comparer(book, book, current, candidate_model=candidate),
                  routed_cases(engine, limit, cleared=cleared, after=None if in_sample else after),
                  f"the latest {limit} of {source}" if limit else source).report()
-    gates = [g for g in report["gates"] if g["metric"] in ("secrecy_flag.recall", "category.withheld.recall")]
-    gates += _f1_gates(report["fields"])
+    gates = model_gates(report)
     flips = report["flips"]
     return {"model_id": row.model_id, "active_model": current.model_id if current is not None else None,
             "source": report["source"], "decisions": report["items"], "unseen_only": not in_sample,
@@ -250,23 +249,6 @@ def _unseen(session: Session, after: dt.datetime | None, cleared: bool) -> int:
     query = select(func.count()).select_from(ItemRow).where(ItemRow.status == ItemStatus.ROUTED,
                                                             ItemRow.routed_at > after)
     return int(session.scalar(query if cleared else query.where(not_secret())) or 0)
-
-
-def _f1_gates(fields: dict[str, Any]) -> list[dict[str, Any]]:
-    """Macro-F1 may not fall: per gated field, and the mean over the four (rounded figures, as reported)."""
-    out = []
-    for name in GATED_FIELDS:
-        before, after = fields[name]["macro_f1"]["active"], fields[name]["macro_f1"]["candidate"]
-        out.append({"gate": f"{name}.macro_f1 must not fall", "metric": f"{name}.macro_f1", "active": before,
-                    "candidate": after, "found": None, "passed": after >= before,
-                    "why": "a new model must not decide worse than the one it replaces"})
-    mean = {side: round(sum(f["macro_f1"][side] for f in fields.values()) / len(fields), 4)
-            for side in ("active", "candidate")}
-    out.append({"gate": "mean macro_f1 of the four fields must not fall", "metric": "mean.macro_f1",
-                "active": mean["active"], "candidate": mean["candidate"], "found": None,
-                "passed": mean["candidate"] >= mean["active"],
-                "why": "a new model must not decide worse than the one it replaces"})
-    return out
 
 
 # -- the verbs -------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_a_violation_is_a_closed_document_suggested_proactive(bench: ModuleType,
 def test_a_quick_replay_retrains_and_reports(bench: ModuleType, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "replay.json"
-    assert bench.main(["--quick", "--backend", "reference", "--json", str(out)]) == 0
+    assert bench.main(["--quick", "--backend", "reference", "--ungated", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "la-0018 = lb-0099" in printed and "safety violations" in printed
     figures = json.loads(out.read_text(encoding="utf-8"))
@@ -92,3 +92,25 @@ def test_a_quick_replay_retrains_and_reports(bench: ModuleType, tmp_path: Path,
     for who in ("learning", "baseline"):
         late = head["late"][who]
         assert 0 <= late["withheld_on_request"] <= late["withheld_missed"] <= late["withheld"]
+
+
+def test_the_replay_serves_a_retrained_model_only_through_the_registrys_gates(bench: ModuleType, combined: Suggester,
+                                                                           model: Model) -> None:
+    """As `gongkai model activate` does: a candidate that decides the category worse (its category head's classes
+    rotated) is refused on the held-out decisions; the same weights under another id pass every gate."""
+    import numpy as np
+
+    from engine.classifier.heads import Head
+
+    records, _ = read_labelled([PROJECT_ROOT / "data" / "real" / "dev.jsonl"])
+    held = examples_of([Decided(r.record["id"], r.document, r.gold, "") for r in records[:40]],
+                       combined, default_segmenter())
+    h = model.heads["category"]
+    rotated = Model(model.blocks, {**model.heads, "category": Head(h.field, h.classes, np.roll(h.coef, 1, axis=0),
+                                                                    np.roll(h.intercept, 1), h.temperature)},
+                    {**model.metadata, "model_id": "rotated"}, model.segmenter)
+    twin = Model(model.blocks, model.heads, {**model.metadata, "model_id": "twin"}, model.segmenter)
+    refused = bench.gate(model, rotated, held, combined.book)
+    assert not bench.passed(refused)
+    assert "category.macro_f1 must not fall" in [g["gate"] for g in refused if not g["passed"]]
+    assert bench.passed(bench.gate(model, twin, held, combined.book))
