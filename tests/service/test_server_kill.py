@@ -122,6 +122,8 @@ def _listing(http: Any) -> list[dict[str, Any]]:
 
 
 RULES_STARTED = 1  # one rules:start event: the first start on a database (api/rulesets.start)
+# model:register and model:start: the model it serves, recorded at that first start (api/rulesets/classifier.start)
+MODEL_STARTED = 2
 
 
 def _audit_events(database_url: str) -> int:
@@ -188,9 +190,9 @@ def test_sigkill_mid_stream_loses_no_acknowledged_push(kind: str, tmp_path: Path
                       f"{len(stored)} stored ({len(stored) - len(acked)} without an answer)")
 
             # The audit chain survived the kill, and has exactly one event per stored item (plus the tokens
-            # and the service start's rules:start, which records the rules it served): no item without its
-            # event and no event without its item.
-            assert _audit_events(url) == tokens_issued + RULES_STARTED + len(stored)
+            # and the service start's rules:start and model:register/start, which record the rules and the model it
+            # served): no item without its event and no event without its item.
+            assert _audit_events(url) == tokens_issued + RULES_STARTED + MODEL_STARTED + len(stored)
 
             # 3. Everything again, the unacknowledged included: idempotent.
             again = Stream(server, push_token, docs).start()
@@ -207,7 +209,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_push(kind: str, tmp_path: Path
                 items = _listing(reader)
             assert len(items) == len(docs)
             assert Counter(i["source_id"] for i in items) == Counter(list(by_id))
-            assert _audit_events(url) == tokens_issued + RULES_STARTED + len(docs)
+            assert _audit_events(url) == tokens_issued + RULES_STARTED + MODEL_STARTED + len(docs)
         except BaseException:
             print(f"server output:\n{server.stderr()}")  # shown by pytest with the failure
             raise
