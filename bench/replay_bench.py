@@ -13,8 +13,8 @@ decision. For each of --orders random orders of the stream (fixed seeds):
   `gongkai train --from-database` learns (`learn(prior, decided)`) from the decisions so far but the latest
   HOLDOUT share, deduplicated by content (the latest decision on a text wins), each weighing --weight starter
   records; and `gongkai model activate` serves it only if it passes the registry's gates on those latest decisions
-  (engine/authoring/model_gates.py: no fewer secret or withheld documents found, macro-F1 not lower), else the
-  model in service stays. --ungated serves every retrained model, fitted on every decision: the learner alone;
+  (engine/authoring/model_gates.py: no fewer secret or withheld documents found than the model in service and than
+  the deployed one, here the starter model; macro-F1 not lower), else the model in service stays. --ungated serves every retrained model, fitted on every decision: the learner alone;
 - the no-learning baseline (the starter model kept) suggests the same documents in the same order, so a falling
   curve shows learning, not which documents happen to come late.
 
@@ -52,7 +52,7 @@ sys.path.insert(0, str(PROJECT))
 from engine.authoring.backtest import Backtest  # noqa: E402
 from engine.authoring.comparer import Outcome  # noqa: E402
 from engine.authoring.evaluate import NULL, UNDECIDED  # noqa: E402
-from engine.authoring.model_gates import model_gates, passed  # noqa: E402
+from engine.authoring.model_gates import anchor_gates, model_gates, passed  # noqa: E402
 from engine.classifier.build import default_segmenter  # noqa: E402
 from engine.classifier.corpus import groups, read_labelled  # noqa: E402
 from engine.classifier.learn import (DECISION_WEIGHT, HOLDOUT, Decided, content_key, deduplicated, examples_of,  # noqa: E402
@@ -123,14 +123,23 @@ def read_stream(files: Sequence[Path], suggester: Suggester, segmenter: Any, wei
                   [ids for ids in by_key.values() if len(ids) > 1])
 
 
-def gate(current: Model, candidate: Model, held: Sequence[Example], book: Any) -> list[dict[str, Any]]:
-    """The registry's gates (engine/authoring/model_gates.py) of a candidate against the model in service, both
-    with the same rules, on decisions the candidate did not learn from."""
+def _backtest(active: Model, candidate: Model, held: Sequence[Example], book: Any) -> dict[str, Any]:
     backtest = Backtest(book, book, "replay")
     for e in held:
-        backtest.add(Outcome(e.id, None, e.gold, e.facts["marking_level"] != Secrecy.NONE, suggest(current, e, book),
+        backtest.add(Outcome(e.id, None, e.gold, e.facts["marking_level"] != Secrecy.NONE, suggest(active, e, book),
                              suggest(candidate, e, book), (), ()))
-    return model_gates(backtest.report())
+    return backtest.report()
+
+
+def gate(current: Model, candidate: Model, held: Sequence[Example], book: Any,
+         deployed: Model | None = None) -> list[dict[str, Any]]:
+    """The registry's gates (engine/authoring/model_gates.py) of a candidate against the model in service, both
+    with the same rules, on decisions the candidate did not learn from; and against the deployed model (here the
+    starter model) when that is not the one in service."""
+    gates = model_gates(_backtest(current, candidate, held, book))
+    if deployed is not None and deployed is not current:
+        gates += anchor_gates(_backtest(deployed, candidate, held, book))
+    return gates
 
 
 def replay(stream: Stream, order: Sequence[int], prior: Sequence[Example], baseline: Model, every: int,
@@ -164,7 +173,7 @@ def replay(stream: Stream, order: Sequence[int], prior: Sequence[Example], basel
                 continue
             learn_from, held = forward_split(latest, HOLDOUT)
             candidate = learn(prior, [by_id[d.id] for d in learn_from], segmenter=baseline.segmenter)
-            gates = gate(model, candidate, [by_id[d.id] for d in held], book)
+            gates = gate(model, candidate, [by_id[d.id] for d in held], book, deployed=baseline)
             verdict = {"passed": passed(gates), "failed": [g["gate"] for g in gates if not g["passed"]]}
             if verdict["passed"]:
                 model, trained_on = candidate, len(learn_from)

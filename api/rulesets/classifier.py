@@ -9,9 +9,10 @@ when it looks for newer rules (activation.serving, at most every SYNC_SECONDS).
 
 Activation validates first, and refuses a candidate that fails a gate: the same rules combined with the model in
 service and with the candidate, over past decisions (routed items, final human decisions), through the backtest's
-Comparer. The gates: it may not find fewer secret documents nor fewer withheld ones (counts, as for rules: a missed
-one reaches the website, 条例第十四至十六条), and its macro-F1 may not be lower (category, and the mean of the four
-fields). The decisions are those made after the candidate's training data ended (`trained_until`): a candidate is
+Comparer. The gates (engine/authoring/model_gates.py): it may not find fewer secret documents nor fewer withheld
+ones (counts, as for rules: a missed one reaches the website, 条例第十四至十六条), and its macro-F1 may not be lower
+(category, and the mean of the four fields); nor fewer secret or withheld ones than the deployed model (the one the
+service last started with), so that models learnt one after another cannot drift away from it. The decisions are those made after the candidate's training data ended (`trained_until`): a candidate is
 not validated on what it learnt from. With fewer than MIN_UNSEEN such decisions the validation uses every routed
 item and says it is in-sample.
 
@@ -41,7 +42,7 @@ from api.context import Actor, Context
 from api.errors import Conflict, Invalid, NotFound
 from api.rulesets.switch import FLIPS_SHOWN
 from api.rulesets.switch import switching as _switching
-from engine.authoring.model_gates import model_gates
+from engine.authoring.model_gates import anchor_gates, model_gates
 from engine.classifier.model import Model, ModelError, load_model
 from engine.paths import data_dir
 from models import audit
@@ -224,10 +225,15 @@ def validate(ctx: Context, engine: Any, session: Session, model_id: str, limit: 
     book = ctx.suggester.book
     scope = "routed items" if cleared else "routed items the caller may read"
     source = (f"every one of the {scope}" if in_sample else f"the {scope} decided after {row.trained_until}")
+    label = f"the latest {limit} of {source}" if limit else source
     report = run(Comparer(book, book, current, candidate_model=candidate),
-                 routed_cases(engine, limit, cleared=cleared, after=None if in_sample else after),
-                 f"the latest {limit} of {source}" if limit else source).report()
+                 routed_cases(engine, limit, cleared=cleared, after=None if in_sample else after), label).report()
     gates = model_gates(report)
+    anchor = _deployed(session)
+    if anchor is not None and anchor.model_id not in (row.model_id, current.model_id if current else None):
+        deployed = run(Comparer(book, book, load(anchor), candidate_model=candidate),
+                       routed_cases(engine, limit, cleared=cleared, after=None if in_sample else after), label).report()
+        gates += anchor_gates(deployed)
     flips = report["flips"]
     return {"model_id": row.model_id, "active_model": current.model_id if current is not None else None,
             "source": report["source"], "decisions": report["items"], "unseen_only": not in_sample,
@@ -238,6 +244,14 @@ def validate(ctx: Context, engine: Any, session: Session, model_id: str, limit: 
             "flip_counts": report["flip_counts"], "flips": flips[:FLIPS_SHOWN], "flips_total": len(flips),
             "gates": gates, "passed": all(g["passed"] for g in gates),
             "left_out": {"not_readable": 0 if cleared else not_readable(engine)}}
+
+
+def _deployed(session: Session) -> ModelVersionRow | None:
+    """The model the service last started with (a model directory an operator deployed): the anchor no learnt
+    model may find fewer secret or withheld documents than (engine/authoring/model_gates.py)."""
+    started = session.scalars(select(ModelActivationRow).where(ModelActivationRow.action == "start")
+                              .order_by(ModelActivationRow.id.desc()).limit(1)).first()
+    return session.get(ModelVersionRow, started.model_id) if started is not None else None
 
 
 def _unseen(session: Session, after: dt.datetime | None, cleared: bool) -> int:

@@ -7,6 +7,12 @@ gates: the candidate may not find fewer secret documents nor fewer withheld ones
 backtest's two fixed gates, counts not rounded rates: a missed one reaches the website, 条例第十四至十六条), and
 its macro-F1 may not be lower, for the category and for the mean of the four fields (a model that decides worse
 than the one it replaces is no improvement, however it was trained).
+
+And against the deployed model (the one the service last started with, trained on labelled files and put in
+service by an operator): the candidate may not find fewer secret or withheld documents than it either. Compared
+with the model in service alone, each replacement may lose a refusal the small hold-out cannot show, and the losses
+add up: on the replay of real decisions, models learnt step by step came to miss 14 of 25 refusals the starter
+model found 22 of (bench/replay_bench.py). The deployed model is a fixed anchor they cannot drift from.
 """
 
 from __future__ import annotations
@@ -38,6 +44,14 @@ def model_gates(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     (the rule set's own thresholds are the rules' business, not the model's) and the macro-F1 gates."""
     fixed: Sequence[dict[str, Any]] = [g for g in report["gates"] if g["metric"] in FIXED]
     return [*fixed, *f1_gates(report["fields"])]
+
+
+def anchor_gates(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The fixed gates of a backtest report of the deployed model (active side) against the candidate, named as
+    such."""
+    return [{**g, "gate": g["gate"].replace("must not fall", "must not fall below the deployed model's"),
+             "why": g["why"].replace("the active set", "the deployed model")}
+            for g in report["gates"] if g["metric"] in FIXED]
 
 
 def passed(gates: Sequence[Mapping[str, Any]]) -> bool:

@@ -114,3 +114,32 @@ def test_the_replay_serves_a_retrained_model_only_through_the_registrys_gates(be
     assert not bench.passed(refused)
     assert "category.macro_f1 must not fall" in [g["gate"] for g in refused if not g["passed"]]
     assert bench.passed(bench.gate(model, twin, held, combined.book))
+
+
+def test_a_candidate_may_not_find_fewer_withheld_than_the_deployed_model(bench: ModuleType, combined: Suggester,
+                                                                       model: Model) -> None:
+    """Models replaced one after another may each lose a refusal too few to show: the deployed model is the anchor.
+    A model in service that never says withheld lets its twin through its own gates, not the deployed model's."""
+    import numpy as np
+
+    from engine.classifier.heads import Head
+
+    records, _ = read_labelled([PROJECT_ROOT / "data" / "real" / "dev.jsonl"])
+    held = examples_of([Decided(r.record["id"], r.document, r.gold, "") for r in records], combined,
+                       default_segmenter())
+    h = model.heads["category"]
+    never = np.array(h.intercept, copy=True)
+    never[h.classes.index("withheld")] = -50.0
+
+    def weak(name: str) -> Model:
+        return Model(model.blocks, {**model.heads, "category": Head(h.field, h.classes, h.coef, never, h.temperature)},
+                     {**model.metadata, "model_id": name}, model.segmenter)
+
+    drifted, candidate = weak("drifted"), weak("candidate")
+    against_drifted = bench.gate(drifted, candidate, held, combined.book)
+    assert bench.passed(against_drifted)  # no worse than the drifted model in service
+    anchored = bench.gate(drifted, candidate, held, combined.book, deployed=model)
+    withheld = next(g for g in anchored if g["gate"] == "category.withheld.recall must not fall below the deployed "
+                                                          "model's")
+    assert withheld["found"]["active"] > withheld["found"]["candidate"]  # the deployed model finds more
+    assert not withheld["passed"] and not bench.passed(anchored)

@@ -111,6 +111,10 @@ def test_start_validate_refuse_activate_adopt_and_roll_back(api: Api, app: Any, 
     assert r.status_code == 201, r.text
     assert r.headers["X-Model-Id"] == "twin-0001" and r.json()["previous"] == original
     assert r.json()["validation"]["passed_over_every_decision"] is True
+    # With the twin in service, a candidate is also held to the deployed model (the one the service started with).
+    names = [g["gate"] for g in admin.post("/v1/models/bad-0001/validate").json()["gates"]]
+    assert "category.withheld.recall must not fall below the deployed model's" in names
+    assert "secrecy_flag.recall must not fall below the deployed model's" in names
     pushed = _route(api, _records(17)[-1], 99)
     version = admin.get(f"/v1/items/{pushed}").json()
     assert version["suggestion"]["model"]["id"] == "twin-0001"  # every suggestion records its model
