@@ -47,6 +47,7 @@ GATE_NAMES = {"secrecy_flag.recall must not fall": "secrecy_flag.recall",
               "mean macro_f1 of the four fields must not fall": "mean.macro_f1"}
 FIGURES_ZH = {"forward": "留出的后续决定（未学习过）", "prior_only": "同一批决定上仅用初始语料的模型",
               "cross_validation": "初始语料交叉验证"}
+DEPLOYED = " below the deployed model's"  # how engine/authoring/model_gates.anchor_gates' names end
 NOTICES = {"activated": "已启用模型 {model}：此后的建议由它给出。",
            "rolled_back": "已回退到模型 {model}：此后的建议由它给出。"}
 HIDDEN = ("此模型学习了本服务的审核决定，其指标是在包括涉密文件在内的决定上计算的：只向有权阅读涉密文件的角色显示"
@@ -102,8 +103,15 @@ def _gates_held(validation: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _gate_label(gate: dict[str, Any]) -> str:
-    metric = gate.get("metric") or GATE_NAMES.get(gate["gate"], "")
-    return GATE_LABELS_ZH.get(metric, gate["gate"])
+    return _label(gate["gate"], gate.get("metric"))
+
+
+def _label(name: str, metric: str | None = None) -> str:
+    """A gate's Chinese label, by its metric or its name; the gates held against the deployed model
+    (engine/authoring/model_gates.anchor_gates) say so."""
+    metric = metric or GATE_NAMES.get(name.removesuffix(DEPLOYED), "")
+    label = GATE_LABELS_ZH.get(metric, name)
+    return f"{label}（对照部署时的模型）" if name.endswith(DEPLOYED) and label != name else label
 
 
 def _activation_rows(activations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -198,9 +206,9 @@ async def validate(model_id: str, request: Request, signed: Signed = ACTIVATE) -
 
 # -- activation and rollback ----------------------------------------------------------------------------
 
-def _refused(model_id: str, detail: str) -> list[str]:
-    """The gates a refused activation names (classifier.activate's Conflict), in Chinese."""
-    return [GATE_LABELS_ZH[metric] for gate, metric in GATE_NAMES.items() if gate in detail] or [detail]
+def _refused(exc: Conflict) -> list[str]:
+    """The gates a refused activation names (classifier.activate's Conflict carries them), in Chinese."""
+    return [_label(name) for name in exc.extra.get("failed", ())] or [exc.detail]
 
 
 def _activate(request: Request, signed: Signed, model_id: str, note: str) -> Response:
@@ -219,7 +227,7 @@ def _activate(request: Request, signed: Signed, model_id: str, note: str) -> Res
     except Conflict as exc:
         if state.context.suggester.model is None:
             raise PageRefusal(409, RULES_ALONE) from None
-        return _overview_page(request, signed, 409, refused={"model": model_id, "gates": _refused(model_id, exc.detail)})
+        return _overview_page(request, signed, 409, refused={"model": model_id, "gates": _refused(exc)})
     return RedirectResponse(f"/models?notice=activated&model={done['model_id']}", 303)
 
 

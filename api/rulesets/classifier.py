@@ -12,7 +12,8 @@ service and with the candidate, over past decisions (routed items, final human d
 Comparer. The gates (engine/authoring/model_gates.py): it may not find fewer secret documents nor fewer withheld
 ones (counts, as for rules: a missed one reaches the website, 条例第十四至十六条), and its macro-F1 may not be lower
 (category, and the mean of the four fields); nor fewer secret or withheld ones than the deployed model (the one the
-service last started with), so that models learnt one after another cannot drift away from it. The decisions are those made after the candidate's training data ended (`trained_until`): a candidate is
+service last started with), so that models learnt one after another cannot drift away from it. The decisions are
+those made after the candidate's training data ended (`trained_until`): a candidate is
 not validated on what it learnt from. With fewer than MIN_UNSEEN such decisions the validation uses every routed
 item and says it is in-sample.
 
@@ -40,8 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.access import visibility
 from api.context import Actor, Context
 from api.errors import Conflict, Invalid, NotFound
-from api.rulesets.switch import FLIPS_SHOWN
-from api.rulesets.switch import switching as _switching
+from api.rulesets.switch import FLIPS_SHOWN, switching
 from engine.authoring.model_gates import anchor_gates, model_gates
 from engine.classifier.model import Model, ModelError, load_model
 from engine.paths import data_dir
@@ -182,7 +182,7 @@ def sync(ctx: Context, session: Session) -> None:
         return  # rules alone, by the settings
     latest = _latest(session)
     if latest is not None and latest.id != ctx.model_activation_id:
-        with _switching:
+        with switching:
             if latest.id != ctx.model_activation_id:
                 _serve(ctx, session, latest)
 
@@ -224,7 +224,9 @@ def validate(ctx: Context, engine: Any, session: Session, model_id: str, limit: 
     in_sample = after is None or unseen < MIN_UNSEEN
     book = ctx.suggester.book
     scope = "routed items" if cleared else "routed items the caller may read"
-    source = (f"every one of the {scope}" if in_sample else f"the {scope} decided after {row.trained_until}")
+    # The end of the training data is when the last decision it learnt from was made, perhaps on a secret item: a
+    # caller not cleared is not told it, here or in the scope's wording.
+    source = f"every one of the {scope}" if in_sample else f"the {scope} decided after the candidate's training data"
     label = f"the latest {limit} of {source}" if limit else source
     report = run(Comparer(book, book, current, candidate_model=candidate),
                  routed_cases(engine, limit, cleared=cleared, after=None if in_sample else after), label).report()
@@ -237,7 +239,7 @@ def validate(ctx: Context, engine: Any, session: Session, model_id: str, limit: 
     flips = report["flips"]
     return {"model_id": row.model_id, "active_model": current.model_id if current is not None else None,
             "source": report["source"], "decisions": report["items"], "unseen_only": not in_sample,
-            "in_sample": in_sample, "trained_until": row.trained_until,
+            "in_sample": in_sample, "trained_until": row.trained_until if cleared else None,
             "warning": (f"only {unseen} decisions were made after the candidate's training data ended: it is "
                         "validated on all of them, including what it learnt from (optimistic)") if in_sample else None,
             "fields": report["fields"], "secrecy_flag": report["secrecy_flag"], "violations": report["violations"],
@@ -285,7 +287,7 @@ def activate(ctx: Context, sessions: sessionmaker[Session], readers: sessionmake
         if not full["passed"]:
             failed = [g["gate"] for g in full["gates"] if not g["passed"]]
             raise Conflict(f"model {model_id} fails a gate of its validation: it was not activated (the model in "
-                           f"service is unchanged): {'; '.join(failed)}")
+                           f"service is unchanged): {'; '.join(failed)}", failed=failed)
         candidate = load(find(session, model_id))
     out = _put_live(ctx, sessions, actor, candidate, "activate", note, _kept(full))
     out["validation"] = {**shown, "passed_over_every_decision": True}
@@ -328,7 +330,7 @@ def rollback(ctx: Context, sessions: sessionmaker[Session], actor: Actor, to: st
 
 def _put_live(ctx: Context, sessions: sessionmaker[Session], actor: Actor, model: Model, action: str,
               note: str | None, validation: dict[str, Any] | None) -> dict[str, Any]:
-    with _switching:
+    with switching:
         with sessions() as session:
             previous = ctx.suggester.model.model_id if ctx.suggester.model is not None else None
             row = _record(session, model.model_id, actor, action, note, previous, validation)
@@ -379,7 +381,7 @@ def versions(session: Session, ctx: Context, cleared: bool = True) -> dict[str, 
     model = ctx.suggester.model
     return {"serving": {"model_id": model.model_id if model is not None else None,
                         "activation": ctx.model_activation_id},
-            "versions": [{"model_id": r[0], "sha256": r[1], "source": r[2], "trained_until": r[3],
+            "versions": [{"model_id": r[0], "sha256": r[1], "source": r[2], "trained_until": r[3] if cleared else None,
                           "registered_by": r[4], "registered_at": r[5].isoformat(), **_summary_for(r[6], cleared)}
                          for r in rows],
             "activations": [_activation(a, a.id == ctx.model_activation_id, cleared) for a in activations]}

@@ -101,7 +101,7 @@ def test_start_validate_refuse_activate_adopt_and_roll_back(api: Api, app: Any, 
     f1 = checked["fields"]["category"]["macro_f1"]
     assert f1["candidate"] < f1["active"]
     r = admin.post("/v1/models/bad-0001/activate", json={"note": "try"})
-    assert r.status_code == 409 and "category.macro_f1 must not fall" in r.text
+    assert r.status_code == 409 and "category.macro_f1 must not fall" in r.json()["failed"]
     assert admin.get("/v1/models").json()["serving"]["model_id"] == original
 
     # The twin decides exactly as the model in service: every gate holds, nothing flips; activated.
@@ -216,6 +216,10 @@ def test_train_from_database_learns_from_decisions_and_registers_a_candidate(
     hidden = next(v for v in api.as_("rule_author").get("/v1/models").json()["versions"]
                   if v["model_id"] == metadata["model_id"])
     assert hidden["figures"] == {} and "learnt_from" not in hidden["decisions"]
+    # Nor when its last decision was made (perhaps on a secret item): not in the listing, not in a validation.
+    assert candidate["trained_until"] == decisions["trained_until"] and hidden["trained_until"] is None
+    uncleared = api.as_("rule_author").post(f"/v1/models/{metadata['model_id']}/validate").json()
+    assert uncleared["trained_until"] is None and decisions["trained_until"] not in json.dumps(uncleared)
     # Six decisions came after its training data: too few for a clean validation, and it says so.
     checked = api.as_("admin").post(f"/v1/models/{metadata['model_id']}/validate").json()
     assert checked["in_sample"] is True and checked["decisions"] == 24 and "only 6 decisions" in checked["warning"]
