@@ -34,9 +34,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol
 
-from engine.vocabulary import DECIDED_FIELDS, DecisionSource, FieldStatus, Secrecy
+from engine.vocabulary import DecisionSource, FieldStatus, Secrecy
 
-GROUPS = ("rules", "baseline", "model", "not_applicable", "head")
 # Chosen by 5-fold cross-validation grouped by agency on the real development part only (the test part
 # is never used to tune): a prior of spread 0.5–1.0 held the maps too close to the identity (secrecy's
 # held-out ECE 0.04–0.10), 3.0–5.0 let them follow the sample (secrecy "none" shown at 0.997 on 83
@@ -61,13 +60,6 @@ class FieldDecision(Protocol):
 
     @property
     def confidence(self) -> float: ...
-
-
-class Decision(Protocol):
-    """What calibration reads of engine/decision.Decision."""
-
-    @property
-    def fields(self) -> Mapping[str, FieldDecision]: ...
 
 
 def _logit(c: float) -> float:
@@ -185,9 +177,6 @@ class Calibrator:
     def confidence(self, name: str, fd: FieldDecision, marking_level: str) -> float:
         """The calibrated confidence of a field's decision."""
         return self.map(name, group_of(name, fd, marking_level))(fd.confidence)
-
-    def confidences(self, decision: Decision, marking_level: str) -> dict[str, float]:
-        return {name: self.confidence(name, decision.fields[name], marking_level) for name in DECIDED_FIELDS}
 
     @classmethod
     def fit(cls, points: Mapping[str, Mapping[str, list[Pair]]], fitted_on: Mapping[str, Any] | None = None,

@@ -34,8 +34,10 @@ class ModelVersionRow(Base):
 
     model_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))  # of model.npz: what was validated is what is served
-    npz: Mapped[bytes] = mapped_column(LargeBinary)
-    model_metadata: Mapped[dict[str, Any]] = mapped_column(Json)
+    # Deferred: ~1 MB of arrays and ~100 KB of figures, read only to load the model or show its figures, never by
+    # the look-ups (does this id exist, which sha256) that every start and validation makes.
+    npz: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    model_metadata: Mapped[dict[str, Any]] = mapped_column(Json, deferred=True)
     source: Mapped[str] = mapped_column(String(200))  # a directory, or the database its decisions came from
     trained_until: Mapped[str | None] = mapped_column(String(40))  # the last decision learnt from (ISO), if any
     created_by: Mapped[str] = mapped_column(String(100))

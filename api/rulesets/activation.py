@@ -45,7 +45,6 @@ SYNC_SECONDS = 2.0  # how stale another worker's view of an activation may be
 MAX_FILES = 1000
 SUFFIXES = (".yaml", ".yml", ".md")  # rule files, the manifest, scenarios and their READMEs
 VALIDATION_ITEMS = 5000  # the latest routed items a validation backtests by default
-_switching = switching
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -193,7 +192,7 @@ def serving(ctx: Context, session: Session) -> Suggester:
         ctx.rules_checked_at = now
         latest = _latest(session)
         if latest is not None and latest.id != ctx.activation_id:
-            with _switching:
+            with switching:
                 if latest.id != ctx.activation_id:
                     _serve(ctx, session, latest)
         classifier.sync(ctx, session)
@@ -273,7 +272,7 @@ def rollback(ctx: Context, sessions: sessionmaker[Session], actor: Actor, to: st
 def _put_live(ctx: Context, sessions: sessionmaker[Session], actor: Actor, book: Rulebook,
               files: Mapping[str, str], action: str, note: str | None) -> dict[str, Any]:
     suggester = build(book, ctx.suggester.model)  # everything that can fail, before anything changes
-    with _switching:
+    with switching:
         with sessions() as session:
             row = _record(session, book, files, actor, action, note, ctx.suggester.book.revision)
             session.commit()
