@@ -4,7 +4,11 @@ once per application (in create_app, so that a broken rulebook or database stops
 from __future__ import annotations
 
 import gc
+import hashlib
+import hmac
 import logging
+import threading
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -13,13 +17,13 @@ from api.audit_key import AuditKeyError, audit_key
 from api.context import Context
 from api.deps import TokenCache
 from api.limits import BodyLimit
-from api.pages.layout import PageRefusal, SignInNeeded, refusal_page
-from api.pages.routers import PAGE_MODULES
-from api.routes import MODULES
 from api.rulesets import activation as rulesets
 from api.rulesets import classifier
 from api.settings import Settings
+from engine.classifier.model import ModelError, load_model
 from engine.facts.text import for_matching
+from engine.paths import data_dir
+from engine.rules.loader import check_rulebook, check_rulebook_cached
 from engine.suggest import Suggester
 from engine.workflow.working_days import WorkingCalendar
 from models.migrate import upgrade
@@ -32,17 +36,18 @@ class StartupError(RuntimeError):
     """The service cannot start: the message says what to fix."""
 
 
-def load_suggester(settings: Settings) -> Suggester:
-    from engine.rules.loader import check_rulebook
-
-    book, diagnostics = check_rulebook(settings.rules)
+def load_suggester(settings: Settings, *, cache_key: bytes | None = None) -> Suggester:
+    """The rules (checked) and the model of the settings. With `cache_key` (the audit key), a rulebook that
+    passed is kept in data/runtime for the next start, signed with it (engine/rules/loader.py)."""
+    if cache_key is None:
+        book, diagnostics = check_rulebook(settings.rules)
+    else:
+        book, diagnostics = check_rulebook_cached(settings.rules, rulebook_cache(), cache_key)
     if book is None:
         lines = "\n".join(f"  {d.file}:{d.line}:{d.column} {d.code} {d.message}" for d in diagnostics[:20])
         raise StartupError(f"the rules in {settings.rules} have errors (`gongkai rules check`):\n{lines}")
     model = None
     if settings.model is not None and str(settings.model):
-        from engine.classifier.model import ModelError, load_model
-
         try:
             model = load_model(settings.model)
         except ModelError as exc:
@@ -50,7 +55,42 @@ def load_suggester(settings: Settings) -> Suggester:
     return Suggester(book, "durable", model)
 
 
-def create_app(settings: Settings | None = None, suggester: Suggester | None = None) -> FastAPI:
+def rulebook_cache() -> Path:
+    """Where a served start keeps the checked rulebook for the next one (beside the default database)."""
+    return data_dir() / "runtime" / "rulebook.cache"
+
+
+class SuggesterLoading:
+    """load_suggester in a thread of its own, started before create_app imports the routers and checks the
+    letters and the database: the start's two halves then share the machine's cores where either one waits
+    outside the GIL (hashing a password at import, reading the model's arrays, jieba-rs building its
+    dictionary). result() gives the Suggester, or raises what load_suggester raised, when create_app would
+    have called it: a broken rulebook or model stops the start with the same message, after the same
+    earlier checks."""
+
+    def __init__(self, settings: Settings, cache_key: bytes | None) -> None:
+        self._suggester: Suggester | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(settings, cache_key), name="gongkai-start",
+                                        daemon=True)
+        self._thread.start()
+
+    def _load(self, settings: Settings, cache_key: bytes | None) -> None:
+        try:
+            self._suggester = load_suggester(settings, cache_key=cache_key)
+            for_matching("預熱")
+        except BaseException as exc:  # noqa: BLE001 (handed to the thread that called result())
+            self._error = exc
+
+    def result(self) -> Suggester:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._suggester is not None
+        return self._suggester
+
+
+def create_app(settings: Settings | None = None, suggester: Suggester | SuggesterLoading | None = None) -> FastAPI:
     settings = settings or Settings()
     try:
         key = audit_key(settings)
@@ -69,6 +109,13 @@ def create_app(settings: Settings | None = None, suggester: Suggester | None = N
     app.state.reader_engine = make_engine(settings.database_url, reader=True) if engine.dialect.name == "sqlite" else engine
     app.state.readers = make_sessions(app.state.reader_engine, audit_key=key)  # the key: GET /v1/audit/verify
     app.state.tokens = TokenCache()
+    # Imported here, not at the top: a served start loads the rules and the model in a thread meanwhile.
+    from api.pages.layout import PageRefusal, SignInNeeded, refusal_page
+    from api.pages.routers import PAGE_MODULES
+    from api.routes import MODULES
+
+    if isinstance(suggester, SuggesterLoading):
+        suggester = suggester.result()
     app.state.context = Context(suggester=suggester or load_suggester(settings),
                                 calendar=WorkingCalendar.from_file(settings.calendar), settings=settings)
     rulesets.start(app.state.context, app.state.sessions, settings.rules)
@@ -100,15 +147,27 @@ def _check_letters(settings: Settings) -> None:
 
 
 def create_served_app(settings: Settings | None = None) -> FastAPI:
-    """The app as `gongkai serve` runs it (each worker's factory): create_app, then what it loaded kept out
-    of the garbage collector's full passes. The rules, the model and the tables built at start live as long
-    as the process, yet every full pass walked them all: ~60-90 ms stopped one request in a few dozen
+    """The app as `gongkai serve` runs it (each worker's factory): create_app, the rules and the model loaded
+    in a thread beside it (SuggesterLoading), the rulebook cached between starts; then what it loaded kept
+    out of the garbage collector's full passes. The rules, the model and the tables built at start live as
+    long as the process, yet every full pass walked them all: ~60-90 ms stopped one request in a few dozen
     (bench/pages_bench.py measured the queue page's p95 at 81 ms against a p50 of 15). Not in create_app:
-    the tests make hundreds of apps in one process, whose frozen cycles would never be freed."""
-    app = create_app(settings)
-    gc.collect()
-    gc.freeze()
-    return app
+    the tests make hundreds of apps in one process, whose frozen cycles would never be freed.
+
+    The collector is off during the start (bench/startup_bench.py): the ~200k objects the imports and the
+    loading make would otherwise be walked by a dozen full passes as the heap grows, for almost no garbage
+    (about 2,000 objects in cycles, which are frozen with the rest rather than paying a last full pass)."""
+    gc.disable()
+    try:
+        settings = settings or Settings()
+        try:  # the rulebook cache's signing key, derived from the audit key (not the audit key itself)
+            cache_key: bytes | None = hmac.new(audit_key(settings), b"gongkai rulebook cache", hashlib.sha256).digest()
+        except AuditKeyError:
+            cache_key = None  # create_app stops the start, with the message
+        return create_app(settings, SuggesterLoading(settings, cache_key))
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _version() -> str:

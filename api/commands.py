@@ -46,6 +46,9 @@ def _sessions(settings: Settings, *, make_key: bool = True):  # type: ignore[no-
 
 
 def serve(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # during the start, as create_served_app says (it turns the collector back on)
     import uvicorn
 
     from api.app import StartupError, create_served_app
