@@ -62,6 +62,24 @@ def prepare(database_url: str) -> None:
         engine.dispose()
 
 
+def job_for(settings: Any, actor: Any, *, batch_docs: int = 500) -> Job:
+    """The job for the database of `settings`: migrated first, then the suggester the service serves there
+    (api/backfill/recipe.py; RecipeError when it cannot be sent to the workers)."""
+    from sqlalchemy.pool import NullPool
+
+    from api.backfill.recipe import serving_recipe
+    from models.session import make_engine, make_sessions
+
+    prepare(settings.database_url)
+    engine = make_engine(settings.database_url, poolclass=NullPool)
+    try:
+        with make_sessions(engine)() as session:
+            recipe, registry_model = serving_recipe(session, settings)
+    finally:
+        engine.dispose()
+    return Job(settings.database_url, recipe, actor, batch_docs=batch_docs, registry_model=registry_model)
+
+
 def backfill(client: Any, paths: Sequence[Path], job: Job, partition_docs: int, *,
              progress: Progress | None = None, window: int | None = None) -> Summary:
     """Run (or resume) the backfill of `paths` on the cluster `client` is connected to."""

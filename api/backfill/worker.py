@@ -13,9 +13,13 @@ start; the batches already committed come back "unchanged", so nothing is stored
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import itertools
 import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from distributed import WorkerPlugin, get_worker
@@ -27,7 +31,7 @@ from api.backfill.partitions import Line, Partition, read
 from api.context import Actor, Context
 from api.items.bulk import BatchCounts, Suggested, store_batch
 from api.schemas import DocumentIn
-from api.backfill.recipe import SuggesterRecipe
+from engine.batch import SuggesterRecipe
 from engine.facts.document import content_hashes
 from engine.suggest import Suggester
 from engine.vocabulary import Origin
@@ -47,6 +51,9 @@ class Job:
     actor: Actor
     origin: str = Origin.CLOSURE.value
     batch_docs: int = 500
+    # The model the registry serves (api/rulesets/classifier.py), by id: each worker writes it from the
+    # database to its own machine's cache, so no node needs the client's copy. None: the recipe's model.
+    registry_model: str | None = None
 
 
 @dataclass
@@ -69,18 +76,39 @@ class WorkerState:
         from models.session import make_engine, make_sessions
 
         settings = Settings(database_url=job.database_url)
-        self.suggester: Suggester = job.recipe.build()
         # NullPool on PostgreSQL: a connection per batch costs a few ms against seconds of suggesting, and a
         # worker killed mid-batch leaves no pooled connection behind. SQLite keeps its own pool.
         pool: dict[str, Any] = {} if job.database_url.startswith("sqlite") else {"poolclass": _null_pool()}
         self.engine = make_engine(job.database_url, **pool)
         self.sessions: sessionmaker[Session] = make_sessions(self.engine, audit_key=audit_key(settings, create=False))
+        recipe = job.recipe
+        if job.registry_model is not None:
+            recipe = dataclasses.replace(recipe, model=_registry_model(self.sessions, job.registry_model))
+        self.suggester: Suggester = recipe.build()
         self.context = Context(suggester=self.suggester, calendar=WorkingCalendar.from_file(settings.calendar),
                                settings=settings)
         self.job = job
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _registry_model(sessions: sessionmaker[Session], model_id: str) -> Path:
+    """The registry's model written to this machine's cache. Two worker processes of one machine may write
+    it at once (the same bytes to the same temporary file): the digest is checked after, and written again."""
+    from api.rulesets import classifier
+
+    for attempt in range(5):
+        with sessions() as session:
+            row = classifier.find(session, model_id)
+            try:
+                directory = classifier._materialised(row)
+                if hashlib.sha256((directory / "model.npz").read_bytes()).hexdigest() == row.sha256:
+                    return directory
+            except FileNotFoundError:  # the other process moved the temporary file first
+                pass
+        time.sleep(0.2 * (attempt + 1))
+    raise RuntimeError(f"model {model_id} could not be written to this machine's cache")
 
 
 def _null_pool() -> Any:
