@@ -34,6 +34,8 @@ class Summary:
     counts: BatchCounts = field(default_factory=BatchCounts)
     seconds: float = 0.0
     workers: set[str] = field(default_factory=set)
+    # Summed over the partitions done: the workers' time building their state, suggesting, storing.
+    worker_seconds: dict[str, float] = field(default_factory=lambda: {"setup": 0.0, "suggest": 0.0, "store": 0.0})
 
     @property
     def complete(self) -> bool:
@@ -152,6 +154,8 @@ def _submit_all(client: Any, run_id: int, todo: list[tuple[int, Partition]], sum
             else:
                 summary.done += 1
                 summary.counts.add(result.counts)
+                for step, spent in result.seconds.items():
+                    summary.worker_seconds[step] += spent
         future.release()
         if progress is not None:
             progress(summary, result)

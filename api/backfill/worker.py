@@ -64,6 +64,9 @@ class PartResult:
     counts: BatchCounts = field(default_factory=BatchCounts)
     skipped: bool = False  # found done already (a task run twice: the scheduler's or a second client's)
     worker: str = ""
+    # Where the partition's time went (bench/backfill_bench.py prints them): building the worker's state
+    # (its first partition only), reading and suggesting, storing (store_batch's transactions).
+    seconds: dict[str, float] = field(default_factory=lambda: {"setup": 0.0, "suggest": 0.0, "store": 0.0})
 
 
 class WorkerState:
@@ -152,15 +155,17 @@ class BackfillPlugin(WorkerPlugin):
 def backfill_partition(run_id: int, part: int, partition: Partition) -> PartResult:
     """The Dask task: store partition `part` of run `run_id` unless it is marked done; mark it done."""
     worker = get_worker()
+    started = time.perf_counter()
     state = worker.plugins[PLUGIN].ready()
     result = PartResult(part, worker=worker.address)
+    result.seconds["setup"] = time.perf_counter() - started
     with state.sessions() as session:
         if ledger.is_done(session, run_id, part):
             result.skipped = True
             return result
         session.rollback()
     for lines in _batches(read(partition), state.job.batch_docs):
-        result.counts.add(store_lines(state, lines))
+        result.counts.add(store_lines(state, lines, result.seconds))
     with state.sessions() as session:
         ledger.mark_done(session, run_id, part, partition, result.counts)
     del result.counts.problems[MAX_PROBLEMS:]
@@ -172,10 +177,11 @@ def _batches(lines: Iterator[Line], size: int) -> Iterator[list[Line]]:
         yield batch
 
 
-def store_lines(state: WorkerState, lines: Sequence[Line]) -> BatchCounts:
+def store_lines(state: WorkerState, lines: Sequence[Line], seconds: dict[str, float]) -> BatchCounts:
     """Suggest and store one batch of archive lines (one transaction); a line that is not a valid
-    document is counted as invalid, with where it is and why."""
+    document is counted as invalid, with where it is and why. Adds the time of each step to `seconds`."""
     counts = BatchCounts()
+    started = time.perf_counter()
     docs = []
     for line in lines:
         doc = suggested(state.suggester, line, state.job.origin)
@@ -186,10 +192,13 @@ def store_lines(state: WorkerState, lines: Sequence[Line]) -> BatchCounts:
         else:
             docs.append(doc)
     model = state.suggester.model
+    suggested_at = time.perf_counter()
     with state.sessions() as session:
         counts.add(store_batch(session, state.context, state.job.actor, state.job.origin, docs,
                                ruleset_revision=state.suggester.book.revision,
                                model_id=model.model_id if model is not None else None))
+    seconds["suggest"] += suggested_at - started
+    seconds["store"] += time.perf_counter() - suggested_at
     return counts
 
 
