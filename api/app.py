@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api import docs, headers, problems
+from api.audit_appender import Appender, lifespan_hooks
 from api.audit_key import AuditKeyError, audit_key
 from api.context import Context
 from api.deps import TokenCache
@@ -100,11 +101,16 @@ def create_app(settings: Settings | None = None, suggester: Suggester | Suggeste
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start:
         upgrade(engine)
+    appender = Appender()  # links committed audit events into the chain (models/audit/appender.py)
     app = FastAPI(title="gongkai 政府信息公开", version=_version(), docs_url=None, redoc_url=None,
+                  lifespan=lifespan_hooks(appender),
                   description="Suggestions, reviews and stores for government information disclosure "
                               "under the 2019 Regulations (《中华人民共和国政府信息公开条例》).")
     app.state.engine = engine
-    app.state.sessions = make_sessions(engine, audit_key=key)  # the sessions that write carry the audit key
+    # The sessions that write carry the audit key, and nudge the appender after a commit that appended events.
+    app.state.sessions = appender.sessions = make_sessions(engine, audit_key=key, on_append=appender.nudge)
+    app.state.audit_appender = appender
+    appender.drain()  # events committed but not linked when the service last stopped (kill -9)
     # SQLite: reads in their own engine, beside the single writer (models/session.py).
     app.state.reader_engine = make_engine(settings.database_url, reader=True) if engine.dialect.name == "sqlite" else engine
     app.state.readers = make_sessions(app.state.reader_engine, audit_key=key)  # the key: GET /v1/audit/verify

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.access.roles import Role
 from api.audit_key import AuditKeyError, audit_key
@@ -49,8 +50,6 @@ def serve(args: argparse.Namespace) -> int:
     import gc
 
     gc.disable()  # during the start, as create_served_app says (it turns the collector back on)
-    import uvicorn
-
     from api.app import StartupError, create_served_app
 
     settings = Settings()
@@ -59,6 +58,8 @@ def serve(args: argparse.Namespace) -> int:
     except StartupError as exc:
         print(f"gongkai: cannot start: {exc}", file=sys.stderr)
         return 1
+    import uvicorn  # after: the rules and the model start loading as early as they can (create_served_app)
+
     with app.state.sessions() as session:
         admins = session.scalar(select(func.count()).select_from(TokenRow).where(
             TokenRow.role == Role.ADMIN, TokenRow.revoked_at.is_(None)))
@@ -204,11 +205,13 @@ def audit_verify(args: argparse.Namespace) -> int:
             print(f"gongkai: cannot read the checkpoint file {args.against}: {exc}", file=sys.stderr)
             return 2
     with _sessions(Settings(), make_key=False)() as session:
+        _link_queued(session)
         report = verify_chain(session, against=against)
     if report.intact:
         print(_intact_line(report, against))
         return 0
-    head = f"audit log BROKEN at event {report.broken_at}" if report.broken_at is not None else "audit log BROKEN"
+    head = (f"audit log BROKEN at position {report.broken_at} of the chain" if report.broken_at is not None
+            else "audit log BROKEN")
     print(f"{head}: {report.problems[0]}")
     for problem in report.problems[1:20]:
         print(f"  also: {problem}")
@@ -217,11 +220,25 @@ def audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _link_queued(session: Session) -> None:
+    """Link what is queued first (the appender's work, if the service is not running); when the chain's head
+    cannot be trusted, say so and verify as it stands (the verification names what happened)."""
+    from models.audit import drain
+    from models.audit.appender import ChainHeadError
+
+    try:
+        drain(session)
+    except ChainHeadError as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+
+
 def _intact_line(report: ChainReport, against: ExternalCheckpoint | None) -> str:
     keyed = report.events - report.legacy
     parts = [f"audit log intact: {report.events} events, every hash and link verified"]
     if keyed:
-        parts.append(f"{keyed} keyed by MAC, ending at event {report.head} as the checkpoint says")
+        parts.append(f"{keyed} keyed by MAC, the chain ending at position {report.head} as the checkpoint says")
+    if report.pending:
+        parts.append(f"{report.pending} committed moments ago and not yet linked (each checked by its own hash and MAC)")
     if report.legacy:
         parts.append(f"{report.legacy} events predate the keyed chain (written before the audit key existed: "
                      "checked by their SHA-256 links only)")
@@ -239,6 +256,7 @@ def audit_checkpoint(args: argparse.Namespace) -> int:
     from models.audit import ExternalCheckpoint, verify_chain
 
     with _sessions(Settings(), make_key=False)() as session:
+        _link_queued(session)
         report = verify_chain(session)
         key = session.info[AUDIT_KEY]
     if not report.intact:
@@ -248,7 +266,8 @@ def audit_checkpoint(args: argparse.Namespace) -> int:
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(point.to_json(), f, indent=2)
         f.write("\n")
-    print(f"audit checkpoint: event {point.seq} of {report.events}, written to {args.out}; keep it outside the "
+    print(f"audit checkpoint: position {point.seq} of the chain ({report.events} events), written to {args.out}; "
+          "keep it outside the "
           "database host (verify with: gongkai audit verify --against FILE)")
     return 0
 

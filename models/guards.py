@@ -12,6 +12,8 @@ FIRST = ("audit_event", "review", "item_version")  # 0001
 RULE_HITS = ("rule_hit",)  # 0002
 RULE_REVISIONS = ("rule_set", "rule_activation")  # 0003
 APPEND_ONLY = FIRST + RULE_HITS + RULE_REVISIONS
+# The audit chain's links, written by its single appender (0011).
+AUDIT_LINKS = ("audit_link",)
 # An application's record: its events, the suggestions made and the letters issued (0008).
 APPLICATION_RECORDS = ("application_event", "application_suggestion", "application_letter")
 # Rows updated in place but never deleted: the audit log's checkpoint (0005).
@@ -54,7 +56,8 @@ def never_deleted_statements(dialect: str, tables: tuple[str, ...] = NEVER_DELET
     return statements
 
 
-def drop_statements(dialect: str, tables: tuple[str, ...] = APPEND_ONLY + APPLICATION_RECORDS + NEVER_DELETED,
+def drop_statements(dialect: str,
+                    tables: tuple[str, ...] = APPEND_ONLY + APPLICATION_RECORDS + AUDIT_LINKS + NEVER_DELETED,
                     function: bool = True) -> list[str]:
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for table in tables for verb in ("update", "delete")]
@@ -63,7 +66,7 @@ def drop_statements(dialect: str, tables: tuple[str, ...] = APPEND_ONLY + APPLIC
         out += [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
                 f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"]
     functions = [f"DROP FUNCTION IF EXISTS {name}()" for name, kind in
-                 (("gongkai_append_only", APPEND_ONLY + APPLICATION_RECORDS),
+                 (("gongkai_append_only", APPEND_ONLY + APPLICATION_RECORDS + AUDIT_LINKS),
                   ("gongkai_never_deleted", NEVER_DELETED))
                  if set(tables) & set(kind)]
     return out + (functions if function else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,9 +59,15 @@ def make_engine(url: str, *, reader: bool = False, **kwargs: Any) -> Engine:
 # Session.info key of the audit key (api/audit_key.py): the sessions that may write the audit log carry
 # it, so models/audit.record needs no global and no extra argument at each of its callers.
 AUDIT_KEY = "audit_key"
+# Session.info key of a callable: after a commit that appended audit events, nudge the service's appender thread
+# instead of linking them in the committing thread (models/audit/appender.py, api/audit_appender.py).
+AUDIT_ON_APPEND = "audit_on_append"
 
 
-def make_sessions(engine: Engine, *, audit_key: bytes | None = None) -> sessionmaker[Session]:
+def make_sessions(engine: Engine, *, audit_key: bytes | None = None,
+                  on_append: Callable[[], None] | None = None) -> sessionmaker[Session]:
     """Sessions on `engine`; with `audit_key`, sessions that can append to the audit log."""
-    info = {AUDIT_KEY: audit_key} if audit_key is not None else {}
+    info: dict[str, Any] = {AUDIT_KEY: audit_key} if audit_key is not None else {}
+    if on_append is not None:
+        info[AUDIT_ON_APPEND] = on_append
     return sessionmaker(engine, expire_on_commit=False, info=info)

@@ -1,18 +1,22 @@
 """The audit log: every action (who, when, what, before and after), chained by SHA-256 hashes and
 keyed by HMAC-SHA256 with a key kept outside the database (api/audit_key.py).
 
-What each append writes, in the caller's transaction (serialised by the "audit" counter's row lock,
-so the chain stays one line under concurrent requests on PostgreSQL too):
+What each append writes, in the caller's transaction, without waiting for any other transaction (since 0011;
+before, every append took the "audit" counter's row lock to its commit, so writes ran one at a time):
 
-- the event, whose `hash` covers its content, the previous event's hash and, for a review or a
-  document version, `covers`: the SHA-256 digest of that row (so the review table is covered too);
-- `mac` = HMAC(key, "event", seq, hash): without the key nobody can recompute the chain from any
-  event onward, as anyone can with SHA-256 alone;
-- the one-row checkpoint (audit_checkpoint): the head's seq, hash and time with
-  HMAC(key, "checkpoint", seq, hash, at), one small UPDATE. It says where the log must end, which the
+- the event, numbered from a sequence, whose `hash` covers its content and, for a review or a document version,
+  `covers`: the SHA-256 digest of that row (so the review table is covered too); its `prev_hash` is LINKED;
+- a row in audit_queue. The single appender (models/audit/appender.py) links queued events into the chain in
+  the order it finds them committed: per event an audit_link row (position, previous link's hash, hash, MAC),
+  then the checkpoint and the "audit" counter once per batch. Events written before 0011 are chained in place
+  (`prev_hash` is the previous event's hash); the links continue from the last of them.
+- `mac` = HMAC(key, "event", seq, hash) on every event and HMAC(key, "link", position, hash) on every link:
+  without the key nobody can recompute the chain from any event onward, as anyone can with SHA-256 alone;
+- the one-row checkpoint (audit_checkpoint), moved by the appender: the head's position, hash and time with
+  HMAC(key, "checkpoint", position, hash, at), one small UPDATE per batch. It says where the log must end, which the
   events themselves cannot: without it, deleting the last events leaves a shorter log that verifies.
-  The first keyed append also writes the checkpoint's `origin`, once and with its own MAC: the first
-  keyed event, the first review and document version the log covers, and how many came before.
+  The first keyed batch also writes the checkpoint's `origin`, once and with its own MAC: the first
+  keyed position, the first review and document version the log covers, and how many came before.
 
 `verify_chain` walks the log and names what it finds: a changed or missing event, a rewrite from
 event N (its MAC does not match), a cut tail (the checkpoint or the counter says more), a review or
@@ -33,6 +37,8 @@ What remains undetectable to someone with full SQL access but without the key:
 - Changing rows the log does not cover by digest: an item's current state (its decisions are in the
   events' before and after, not cross-checked), feed entries, tokens, counters other than "audit",
   and the content of reviews and versions written before the key existed.
+- An event deleted together with its queue row between its commit and its link (milliseconds while the
+  service runs): see models/audit/appender.py. A review or version it covered is still named.
 - Anything done with the key: whoever holds it (the service account, every worker) can write a
   valid log. Hence the key lives only where the service runs.
 """
@@ -43,15 +49,15 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from typing import Any, Mapping, cast
+from typing import Any, Mapping
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from models.base import utc_now
 from models.counters import next_value
-from models.session import AUDIT_KEY
-from models.tables import AuditCheckpointRow, AuditEventRow, ItemVersionRow, ReviewRow
+from models.session import AUDIT_KEY, AUDIT_ON_APPEND
+from models.tables import AuditEventRow, AuditQueueRow, ItemVersionRow, ReviewRow
 
 GENESIS = "0" * 64
 
@@ -139,10 +145,41 @@ def _session_key(session: Session) -> bytes:
 
 # --- appending -------------------------------------------------------------------------------------
 
+# prev_hash of an event written since 0011: its place in the chain is its audit_link row, written by the
+# appender (models/audit/appender.py); its hash covers its own content with this in place of the link.
+LINKED = "linked"
+# Session.info flag: this transaction appended events, so the appender is nudged after it commits.
+APPENDED = "audit_appended"
+ON_APPEND = AUDIT_ON_APPEND  # Session.info: the service's appender thread, nudged instead of linking in the request
+
+
+def link_hash(position: int, event_seq: int, event_hash_: str, prev_hash: str) -> str:
+    text = json.dumps({"position": position, "event": event_seq, "event_hash": event_hash_, "prev": prev_hash},
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def link_mac(key: bytes, position: int, hash_: str) -> str:
+    return _mac(key, "link", position, hash_)
+
+
+def _next_seq(session: Session) -> int:
+    """The event's number, taken without a lock that lasts to commit: PostgreSQL's sequence (never rolled back,
+    so a rolled-back append leaves a gap, which is harmless: the chain's order is the links'); on SQLite a
+    counter, whose row is no contention there (one writer holds the database from BEGIN IMMEDIATE anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return int(session.scalar(text("SELECT nextval('audit_event_seq')")))
+    return next_value(session, "audit_event")
+
+
 def record(session: Session, *, actor: str, role: str, action: str, item_id: int | None = None,
            before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
            covers: ReviewRow | ItemVersionRow | None = None) -> AuditEventRow:
     """Append one event in the caller's transaction (the caller commits).
+
+    The event carries its own hash and MAC, so it cannot be changed unseen from the moment it is committed;
+    the appender links it into the chain soon after the commit (a queue row says it is waiting). Nothing here
+    waits for another transaction: concurrent requests append side by side.
 
     `covers`: the review or document version this event records; its digest goes into the event, so
     `verify_chain` notices the row being edited or deleted later. It is flushed first (for its id).
@@ -150,44 +187,15 @@ def record(session: Session, *, actor: str, role: str, action: str, item_id: int
     key = _session_key(session)
     if covers is not None and covers.id is None:
         session.flush()
-    seq = next_value(session, "audit")
-    prev = GENESIS if seq == 1 else session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == seq - 1))
-    prev = prev or GENESIS
+    seq = _next_seq(session)
     at = utc_now()
     before_v = json.loads(json.dumps(before, ensure_ascii=False, default=str)) if before is not None else None
     after_v = json.loads(json.dumps(after, ensure_ascii=False, default=str)) if after is not None else None
     covers_v = row_digest(covers) if covers is not None else None
-    hash_ = event_hash(seq, at, actor, role, action, item_id, before_v, after_v, prev, covers_v)
+    hash_ = event_hash(seq, at, actor, role, action, item_id, before_v, after_v, LINKED, covers_v)
     row = AuditEventRow(seq=seq, at=at, actor=actor, role=role, action=action, item_id=item_id, before=before_v,
-                        after=after_v, prev_hash=prev, hash=hash_, covers=covers_v, mac=event_mac(key, seq, hash_))
+                        after=after_v, prev_hash=LINKED, hash=hash_, covers=covers_v, mac=event_mac(key, seq, hash_))
     session.add(row)
-    _advance(session, key, seq, hash_, at, covers)
+    session.add(AuditQueueRow(event_seq=seq))
+    session.info[APPENDED] = True
     return row
-
-
-def _advance(session: Session, key: bytes, seq: int, hash_: str, at: dt.datetime,
-             covers: ReviewRow | ItemVersionRow | None) -> None:
-    """The checkpoint to this event: one UPDATE (no read); the first keyed append inserts it."""
-    table = cast(Table, AuditCheckpointRow.__table__)  # a Table, typed as any FromClause by SQLAlchemy
-    mac = checkpoint_mac(key, seq, hash_, at)
-    moved = session.execute(update(table).where(table.c.id == 1).values(seq=seq, hash=hash_, at=at, mac=mac))
-    if moved.rowcount:  # type: ignore[attr-defined]
-        return
-    origin = _origin(session, seq, covers)
-    name = key_id(key)
-    session.execute(insert(table).values(id=1, seq=seq, hash=hash_, at=at, mac=mac, key_id=name, origin=origin,
-                                         origin_mac=origin_mac(key, name, origin)))
-
-
-def _origin(session: Session, seq: int, covers: ReviewRow | ItemVersionRow | None) -> dict[str, Any]:
-    """Where the keyed log starts: this event, and per covered table the first id it covers and how
-    many rows came before (written before the key: not covered). Read once in the log's life."""
-    origin: dict[str, Any] = {"event": seq}
-    for table, (row_class, _) in COVERED.items():
-        if isinstance(covers, row_class):
-            first = covers.id
-        else:
-            first = (session.scalar(select(func.max(row_class.id))) or 0) + 1
-        before = session.scalar(select(func.count()).select_from(row_class).where(row_class.id < first))
-        origin[table] = {"first": first, "before": before}
-    return origin

@@ -10,20 +10,11 @@ from typing import Any, Iterator, Mapping, cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.audit.chain import (
-    COVERED,
-    GENESIS,
-    _mac,
-    checkpoint_mac,
-    event_hash,
-    event_mac,
-    key_id,
-    origin_mac,
-    row_digest,
-)
+from models.audit.chain import COVERED, GENESIS, _mac, checkpoint_mac, key_id, origin_mac, row_digest
+from models.audit.walk import Walk
 from models.base import utc_now
 from models.session import AUDIT_KEY
-from models.tables import AuditCheckpointRow, AuditEventRow, CounterRow, ItemVersionRow, ReviewRow
+from models.tables import AuditCheckpointRow, CounterRow, ItemVersionRow, ReviewRow
 
 
 @dataclass(frozen=True)
@@ -67,13 +58,14 @@ class ExternalCheckpoint:
 @dataclass(frozen=True)
 class ChainReport:
     events: int
-    broken_at: int | None = None  # seq of the first event whose link, hash or MAC does not hold
+    broken_at: int | None = None  # chain position of the first event or link whose hash or MAC does not hold
     problems: tuple[str, ...] = ()
     legacy: int = 0  # events written before the keyed chain (checked by their SHA-256 links only)
-    head: int = 0  # seq of the last event
+    head: int = 0  # the chain's last position (before 0011 an event's seq, since then a link's position)
     head_hash: str = GENESIS
-    keyed_from: int | None = None  # the first event with a MAC
+    keyed_from: int | None = None  # the first chain position with a MAC
     covered: Mapping[str, int] = field(default_factory=dict)  # rows matched to their events' digests
+    pending: int = 0  # events committed, checked by their own hash and MAC, not yet linked by the appender
 
     @property
     def problem(self) -> str | None:
@@ -116,12 +108,12 @@ def _verify(session: Session, key: bytes, against: ExternalCheckpoint | None) ->
             "the checkpoint was altered)",))
     origin = checkpoint.origin if checkpoint is not None and hmac.compare_digest(
         checkpoint.origin_mac, origin_mac(key, checkpoint.key_id, checkpoint.origin)) else None
-    walk = _Walk(key, origin["event"] if origin else None, against.seq if against else None,
+    walk = Walk(key, origin["event"] if origin else None, against.seq if against else None,
                  wrong_key_possible=checkpoint is None)
     walk.run(session)
     if walk.broken_at is not None:
         return ChainReport(walk.count, walk.broken_at, (walk.problem or "",), walk.legacy)
-    problems = _head_problems(session, walk, checkpoint, origin, key)
+    problems = walk.outside + _head_problems(session, walk, checkpoint, origin, key)
     if against is not None:
         problems += _against_problems(walk, against, key)
     covered: dict[str, int] = {}
@@ -130,88 +122,17 @@ def _verify(session: Session, key: bytes, against: ExternalCheckpoint | None) ->
             covered[table], found = _covered_problems(session, walk, table, origin.get(table) if origin else None)
             problems += found
     return ChainReport(walk.count, None, tuple(problems), walk.legacy, walk.head, walk.head_hash, walk.keyed_from,
-                       covered)
+                       covered, walk.pending)
 
 
-class _Walk:
-    """One pass over the events in order; stops at the first broken one."""
-
-    def __init__(self, key: bytes, keyed_from: int | None, remember: int | None, wrong_key_possible: bool) -> None:
-        self.key, self.expected_keyed_from, self.remember = key, keyed_from, remember
-        self.wrong_key_possible = wrong_key_possible
-        self.count = self.legacy = self.head = 0
-        self.head_hash = GENESIS
-        self.keyed_from: int | None = None
-        self.broken_at: int | None = None
-        self.problem: str | None = None
-        self.remembered_hash: str | None = None
-        # (table, id) -> (seq, digest, item_id, action, version): what each event recorded
-        self.covers: dict[tuple[str, int], tuple[int, str, int | None, str, Any]] = {}
-
-    def _break(self, seq: int, problem: str) -> None:
-        self.broken_at, self.problem = seq, problem
-
-    def run(self, session: Session) -> None:
-        expected_seq, prev = 1, GENESIS
-        for row in self._rows(session):
-            self.count += 1
-            if row.seq != expected_seq:
-                return self._break(expected_seq, f"event {expected_seq} is missing (next is {row.seq})")
-            if row.prev_hash != prev:
-                return self._break(row.seq, f"event {row.seq} does not link to event {row.seq - 1}")
-            computed = event_hash(row.seq, row.at, row.actor, row.role, row.action, row.item_id,
-                                  row.before, row.after, row.prev_hash, row.covers)
-            if computed != row.hash:
-                return self._break(row.seq, f"event {row.seq} was changed after it was written")
-            if not self._keyed(row):
-                return
-            if row.mac is not None and isinstance(row.covers, dict):  # only what a MAC vouches for
-                version = row.after.get("version") if isinstance(row.after, dict) else None
-                self.covers[(row.covers["table"], int(row.covers["id"]))] = (
-                    row.seq, row.covers["sha256"], row.item_id, row.action, version)
-            if row.seq == self.remember:
-                self.remembered_hash = row.hash
-            prev, expected_seq = row.hash, expected_seq + 1
-            self.head, self.head_hash = row.seq, row.hash
-
-    def _keyed(self, row: AuditEventRow) -> bool:
-        """The event's MAC holds, or it predates the keyed chain; False (and the break) otherwise."""
-        if row.mac is None:
-            start = self.keyed_from or (self.expected_keyed_from if self.expected_keyed_from is not None
-                                        and row.seq >= self.expected_keyed_from else None)
-            if start is not None:
-                self._break(row.seq, f"event {row.seq} has no MAC, though the keyed chain starts at event {start}: "
-                                     f"the chain was rewritten from event {row.seq}")
-                return False
-            self.legacy += 1
-            return True
-        first = self.keyed_from is None
-        if first:
-            self.keyed_from = row.seq
-        if not hmac.compare_digest(row.mac, event_mac(self.key, row.seq, row.hash)):
-            also = (" (or the key given is not the one the log was written with)"
-                    if first and self.wrong_key_possible else "")
-            self._break(row.seq, f"event {row.seq}'s MAC does not match: the chain was rewritten from event "
-                                 f"{row.seq}{also}")
-            return False
-        return True
-
-    @staticmethod
-    def _rows(session: Session) -> Iterator[AuditEventRow]:
-        # yield_per streams (a server-side cursor on PostgreSQL): close it even when stopping early.
-        query = select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=1000)
-        with session.execute(query) as rows:
-            yield from rows.scalars()
-
-
-def _head_problems(session: Session, walk: _Walk, checkpoint: AuditCheckpointRow | None,
+def _head_problems(session: Session, walk: Walk, checkpoint: AuditCheckpointRow | None,
                    origin: Mapping[str, Any] | None, key: bytes) -> list[str]:
     """Where the log ends, against the checkpoint and the "audit" counter."""
     problems = []
-    ends = f"the log ends at event {walk.head}" if walk.head else "the log is empty"
+    ends = f"the chain ends at position {walk.head}" if walk.head else "the log is empty"
     if checkpoint is None:
         if walk.keyed_from is not None:
-            problems.append(f"the checkpoint is missing, though events {walk.keyed_from}-{walk.head} carry MACs: "
+            problems.append(f"the checkpoint is missing, though positions {walk.keyed_from}-{walk.head} of the chain carry MACs: "
                             "it was deleted, and the end of the log cannot be confirmed")
     elif origin is None:
         problems.append("the checkpoint's origin (where the keyed log starts) does not match its MAC: it was altered")
@@ -219,41 +140,42 @@ def _head_problems(session: Session, walk: _Walk, checkpoint: AuditCheckpointRow
         problems.append("the checkpoint does not match its MAC: it was altered")
     else:
         if checkpoint.seq > walk.head:
-            problems.append(f"{ends} but the checkpoint says it reached event {checkpoint.seq}: "
-                            f"events {walk.head + 1}-{checkpoint.seq} were removed")
+            problems.append(f"{ends} but the checkpoint says it reached position {checkpoint.seq}: "
+                            f"the events at positions {walk.head + 1}-{checkpoint.seq} were removed")
         elif checkpoint.seq < walk.head:
-            problems.append(f"the log goes on to event {walk.head} but the checkpoint names event {checkpoint.seq}: "
-                            "an older checkpoint was put back")
+            problems.append(f"the chain goes on to position {walk.head} but the checkpoint names position "
+                            f"{checkpoint.seq}: an older checkpoint was put back")
         elif checkpoint.hash != walk.head_hash:
-            problems.append(f"event {walk.head} is not the event the checkpoint names: the log's end was replaced")
+            problems.append(f"position {walk.head} is not what the checkpoint names: the chain's end was replaced")
         if origin["event"] != walk.keyed_from:
-            problems.append(f"the keyed chain starts at event {walk.keyed_from} but the checkpoint says "
-                            f"event {origin['event']}")
+            problems.append(f"the keyed chain starts at position {walk.keyed_from} but the checkpoint says "
+                            f"position {origin['event']}")
     counter = session.scalar(select(CounterRow.value).where(CounterRow.name == "audit")) or 0
     if counter > walk.head:
-        problems.append(f"{ends} but the audit counter says {counter} events were written: "
-                        f"events {walk.head + 1}-{counter} were removed")
+        problems.append(f"{ends} but the audit counter says the chain reached {counter}: "
+                        f"the events at positions {walk.head + 1}-{counter} were removed")
     elif counter < walk.head:
-        problems.append(f"the log goes on to event {walk.head} but the audit counter is at {counter}: it was set back")
+        problems.append(f"the chain goes on to position {walk.head} but the audit counter is at {counter}: "
+                        "it was set back")
     return problems
 
 
-def _against_problems(walk: _Walk, against: ExternalCheckpoint, key: bytes) -> list[str]:
+def _against_problems(walk: Walk, against: ExternalCheckpoint, key: bytes) -> list[str]:
     """The log against a checkpoint kept outside the database (replay-proof)."""
     if against.key_id != key_id(key) or not against.valid(key):
         return [f"the checkpoint file (written {against.written_at}) does not match the key: it was made with "
                 "another key, or altered"]
     problems = []
     if against.seq > walk.head:
-        ends = f"the log ends at event {walk.head}" if walk.head else "the log is empty"
-        problems.append(f"{ends} but the checkpoint file (written {against.written_at}) says it reached event "
-                        f"{against.seq}: events {walk.head + 1}-{against.seq} were removed")
+        ends = f"the chain ends at position {walk.head}" if walk.head else "the log is empty"
+        problems.append(f"{ends} but the checkpoint file (written {against.written_at}) says it reached position "
+                        f"{against.seq}: the events at positions {walk.head + 1}-{against.seq} were removed")
     elif against.seq and walk.remembered_hash != against.hash:
-        problems.append(f"event {against.seq} is not the event the checkpoint file (written {against.written_at}) "
-                        f"recorded: the chain was rewritten at or before event {against.seq}")
+        problems.append(f"position {against.seq} is not what the checkpoint file (written {against.written_at}) "
+                        f"recorded: the chain was rewritten at or before position {against.seq}")
     if against.keyed_from is not None and (walk.keyed_from is None or walk.keyed_from > against.keyed_from):
-        problems.append(f"the keyed chain started at event {against.keyed_from} when the checkpoint file was written, "
-                        f"but now {'starts at event ' + str(walk.keyed_from) if walk.keyed_from else 'no event has a MAC'}"
+        problems.append(f"the keyed chain started at position {against.keyed_from} when the checkpoint file was "
+                        f"written, but now {'starts at position ' + str(walk.keyed_from) if walk.keyed_from else 'no event has a MAC'}"
                         ": MACs were removed and the log rewritten")
     return problems
 
@@ -265,7 +187,7 @@ def _describe(table: str, item_id: Any, what: Any, row_id: int) -> str:
         else f"document version {row_id} (item {item_id})"
 
 
-def _covered_problems(session: Session, walk: _Walk, table: str, origin: Mapping[str, Any] | None
+def _covered_problems(session: Session, walk: Walk, table: str, origin: Mapping[str, Any] | None
                       ) -> tuple[int, list[str]]:
     """Each row of `table` against the digest its event recorded: edited, deleted, or never recorded
     (from the first row the keyed log covers); and the rows before that, counted against the origin."""

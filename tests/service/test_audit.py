@@ -24,10 +24,11 @@ from api.audit_key import AuditKeyError, audit_key
 from api.settings import Settings
 from engine.suggest import Suggester
 from models import guards
-from models.audit import GENESIS, ChainReport, ExternalCheckpoint, event_hash, verify_chain
+from models.audit import GENESIS, LINKED, ChainReport, ExternalCheckpoint, event_hash, verify_chain
+from models.audit.chain import link_hash
 from models.migrate import upgrade
 from models.session import make_engine
-from models.tables import AuditEventRow, CounterRow
+from models.tables import AuditEventRow, AuditLinkRow, CounterRow
 from tests.service.conftest import Api, review_item, sample_documents
 
 
@@ -65,8 +66,14 @@ def test_the_database_refuses_update_and_delete(api: Api, table: str) -> None:
         assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() > 0
 
 
+def _settle(api: Api) -> None:
+    """Link every event committed so far (the service's appender thread does it moments after each commit)."""
+    api.client.app.state.audit_appender.drain()  # type: ignore[attr-defined]
+
+
 def _tamper(api: Api, statement: str) -> None:
     """What someone with database access would do: drop the guards, change history."""
+    _settle(api)
     engine = api.client.app.state.engine  # type: ignore[attr-defined]
     with engine.begin() as connection:
         for drop in guards.drop_statements(engine.dialect.name):
@@ -83,7 +90,7 @@ def test_a_changed_event_is_named_by_the_verification(api: Api, database_url: st
                       "problem": "event 3 was changed after it was written"}
     cli = subprocess.run([sys.executable, "-m", "api.cli", "audit", "verify"], capture_output=True, text=True,
                          env={**os.environ, "GONGKAI_DATABASE_URL": database_url}, timeout=120)
-    assert cli.returncode == 1 and "BROKEN at event 3" in cli.stdout
+    assert cli.returncode == 1 and "BROKEN at position 3 of the chain" in cli.stdout
 
 
 def test_a_removed_event_is_named(api: Api) -> None:
@@ -112,6 +119,7 @@ def _engine(api: Api) -> Any:
 
 def _verify(api: Api, key: bytes | None | object = ..., against: ExternalCheckpoint | None = None) -> ChainReport:
     """The verification function, on a session of the service (which carries its key)."""
+    _settle(api)
     with api.client.app.state.sessions() as session:  # type: ignore[attr-defined]
         return verify_chain(session, against=against) if key is ... else verify_chain(session, key, against)
 
@@ -146,6 +154,10 @@ def _seqs(api: Api, action: str) -> list[int]:
     with _engine(api).connect() as connection:
         return list(connection.execute(text("SELECT seq FROM audit_event WHERE action = :a ORDER BY seq"),
                                        {"a": action}).scalars())
+
+
+def _event_at(api: Api, position: int) -> int:
+    return int(_one(api, "SELECT event_seq FROM audit_link WHERE position = :p", p=position)[0])
 
 
 def _one(api: Api, query: str, **params: Any) -> Any:
@@ -186,9 +198,11 @@ def test_an_intact_keyed_log_verifies_with_its_reviews_and_versions(api: Api, da
 def test_deleting_the_last_events_is_named(api: Api, database_url: str) -> None:
     _two_flows(api)
     head = _verify(api).head
-    _tamper(api, f"DELETE FROM audit_event WHERE seq > {head - 2}")
-    _broken(api, database_url, f"the log ends at event {head - 2} but the checkpoint says it reached event {head}",
-            f"the audit counter says {head} events were written")
+    _tamper(api, f"DELETE FROM audit_event WHERE seq IN (SELECT event_seq FROM audit_link WHERE position > {head - 2})")
+    _broken(api, database_url, f"event {_event_at(api, head - 1)} is missing (it was linked at chain position {head - 1})")
+    _tamper(api, f"DELETE FROM audit_link WHERE position > {head - 2}")
+    _broken(api, database_url, f"the chain ends at position {head - 2} but the checkpoint says it reached position {head}",
+            f"the audit counter says the chain reached {head}")
 
 
 @pytest.mark.slow  # CLI processes
@@ -197,6 +211,7 @@ def test_a_replayed_checkpoint_is_caught_by_the_rows_written_since_and_by_a_chec
     """The attacker kept a copy of the checkpoint row; later they cut the log back to it, put the copy
     back and set the counter back: the reviews and versions written since have no event any more."""
     _flow(api)
+    _settle(api)
     with _engine(api).connect() as connection:
         old = dict(connection.execute(text("SELECT seq, hash, at, mac FROM audit_checkpoint")).mappings().one())
     point = tmp_path / "checkpoint.json"
@@ -209,7 +224,9 @@ def test_a_replayed_checkpoint_is_caught_by_the_rows_written_since_and_by_a_chec
     with _engine(api).begin() as connection:
         for drop in guards.drop_statements(connection.dialect.name):
             connection.execute(text(drop))
-        connection.execute(text(f"DELETE FROM audit_event WHERE seq > {old['seq']}"))
+        connection.execute(text(f"DELETE FROM audit_event WHERE seq IN (SELECT event_seq FROM audit_link "
+                                f"WHERE position > {old['seq']})"))
+        connection.execute(text(f"DELETE FROM audit_link WHERE position > {old['seq']}"))
         connection.execute(text("UPDATE audit_checkpoint SET seq = :seq, hash = :hash, at = :at, mac = :mac"),
                            {**old, "at": old["at"]})
         connection.execute(text(f"UPDATE counter SET value = {old['seq']} WHERE name = 'audit'"))
@@ -221,28 +238,34 @@ def test_a_replayed_checkpoint_is_caught_by_the_rows_written_since_and_by_a_chec
             column = "id" if table == "item" else "item_id"
             connection.execute(text(f"DELETE FROM {table} WHERE {column} = {second}"))
     assert _verify(api).intact  # what remains undetectable without an external checkpoint
-    _broken(api, database_url, f"the log ends at event {old['seq']} but the checkpoint file", f"reached event {head}",
+    _broken(api, database_url, f"the chain ends at position {old['seq']} but the checkpoint file",
+            f"reached position {head}",
             against=point)
 
 
 def _rewrite_from(api: Api, start: int, **change: Any) -> None:
-    """Change event `start` and recompute every SHA-256 hash and link from there on, as someone
-    without the key can; their MACs stay as they were (or are set to NULL when change says mac=None)."""
-    table = AuditEventRow.__table__
+    """Change event `start`, recompute its SHA-256 hash and every link's from its place on, as someone without
+    the key can; the MACs stay as they were (or the event's is set to NULL when change says mac=None)."""
+    _settle(api)
+    events, links = AuditEventRow.__table__, AuditLinkRow.__table__
     with _engine(api).begin() as connection:
         for drop in guards.drop_statements(connection.dialect.name):
             connection.execute(text(drop))
-        prev = connection.execute(select(table.c.hash).where(table.c.seq == start - 1)).scalar_one()
-        rows = connection.execute(select(table).where(table.c.seq >= start).order_by(table.c.seq)).mappings().all()
-        for row in rows:
-            values = {**row, **(change if row["seq"] == start else {}), "prev_hash": prev}
-            if "mac" in change:
-                values["mac"] = change["mac"]
-            values["hash"] = prev = event_hash(values["seq"], values["at"], values["actor"], values["role"],
-                                               values["action"], values["item_id"], values["before"], values["after"],
-                                               prev, values["covers"])
-            connection.execute(update(table).where(table.c.seq == row["seq"]).values(
-                {k: values[k] for k in ("actor", "prev_hash", "hash", "mac")}))
+        row = dict(connection.execute(select(events).where(events.c.seq == start)).mappings().one())
+        values = {**row, **change}
+        values["hash"] = event_hash(values["seq"], values["at"], values["actor"], values["role"], values["action"],
+                                    values["item_id"], values["before"], values["after"], LINKED, values["covers"])
+        connection.execute(update(events).where(events.c.seq == start).values(
+            {k: values[k] for k in ("actor", "hash", "mac")}))
+        position = connection.execute(select(links.c.position).where(links.c.event_seq == start)).scalar_one()
+        prev = connection.execute(select(links.c.hash).where(links.c.position == position - 1)).scalar_one()
+        later = connection.execute(select(links.c.position, events.c.seq, events.c.hash)
+                                   .join(events, events.c.seq == links.c.event_seq)
+                                   .where(links.c.position >= position).order_by(links.c.position)).all()
+        for place, seq, own in later:
+            new = link_hash(place, seq, own, prev)
+            connection.execute(update(links).where(links.c.position == place).values(prev_hash=prev, hash=new))
+            prev = new
 
 
 def test_rewriting_the_chain_from_a_middle_event_is_named(api: Api, database_url: str) -> None:
@@ -258,7 +281,7 @@ def test_rewriting_from_a_middle_event_without_macs_is_named(api: Api, database_
     _two_flows(api)
     middle = _seqs(api, "disclosure_review")[0]
     _rewrite_from(api, middle, actor="someone else", mac=None)
-    _broken(api, database_url, f"event {middle} has no MAC, though the keyed chain starts at event 1: "
+    _broken(api, database_url, f"event {middle} has no MAC, though the keyed chain starts at position 1: "
                                f"the chain was rewritten from event {middle}")
 
 
@@ -293,7 +316,7 @@ def test_the_checkpoint_is_never_deleted_and_its_removal_or_change_is_named(api:
     _tamper(api, "UPDATE audit_checkpoint SET seq = seq + 1")
     assert "the checkpoint does not match its MAC" in (_verify(api).problem or "")
     _tamper(api, "DELETE FROM audit_checkpoint")
-    _broken(api, database_url, "the checkpoint is missing, though events 1-")
+    _broken(api, database_url, "the checkpoint is missing, though positions 1-")
 
 
 @pytest.mark.slow  # CLI processes
