@@ -395,3 +395,4 @@ from models.application_records import (  # noqa: E402,F401
     ApplicationItemRow, ApplicationLetterRow, ApplicationSuggestionRow, CaseRow, PublicationSuggestionRow, ReleaseRow)
 from models.batch_records import BatchPartRow, BatchRunRow  # noqa: E402,F401
 from models.classifier_records import ModelActivationRow, ModelVersionRow  # noqa: E402,F401
+from models.audit_records import AuditLinkRow, AuditQueueRow  # noqa: E402,F401
