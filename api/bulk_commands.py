@@ -19,34 +19,32 @@ for the document system to update imported items by pushing, give its token the 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs (types-tqdm is not a dependency)
 
 from api.context import Actor, Context
-from api.items.bulk import BatchCounts, Suggested, store_batch
-from api.schemas import DocumentIn
+from api.items.archive import SUFFIXES, Part, Result, SourceError, Unchanged, file_identity, read_parts, source_id
+from api.items.archive import suggest_parts as suggest_parts
+from api.items.bulk import LOOKUP_CHUNK, BatchCounts, Suggested, store_batch
+from api.items.queries import CURRENT_VERSION
 from api.settings import Settings
 from engine.batch import SuggesterRecipe, map_chunks
-from engine.facts.document import content_hashes
 from engine.suggest import Suggester
 from engine.vocabulary import Origin, Role
 from models.base import utc_now
 from models.batch_records import BatchPartRow, BatchRunRow
+from models.tables import ItemRow, ItemVersionRow
 
 ROLES = {Origin.CLOSURE.value: Role.DOCUMENT_SYSTEM.value, Origin.MANUAL.value: Role.CLERK.value}
 PROBLEMS_SHOWN = 20
 PROBLEMS_KEPT = 100  # per part, in its counts: a broken archive names its first lines, not a million of them
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
 
 def add_parsers(verbs: Any) -> None:
@@ -67,18 +65,6 @@ def add_parsers(verbs: Any) -> None:
     verb.add_argument("--batch", type=int, default=500, help="documents per transaction and per resumable part "
                                                              "(default 500; a resumed run keeps its own)")
     verb.add_argument("--workers", type=int, default=None, help="processes suggesting (default: every usable core)")
-
-
-@dataclass(frozen=True)
-class Part:
-    """A part of the source: its number, its first line (row) and its non-empty entries (where, raw), the raw
-    a JSONL line's bytes or a Parquet row's dict; and what every entry is read as."""
-
-    number: int
-    first: int
-    entries: list[tuple[str, Any]]
-    origin: str
-    division: str | None
 
 
 @dataclass
@@ -127,10 +113,6 @@ def summary(path: Path, result: ImportResult) -> str:
             f"{result.documents_now} in {result.seconds:.1f} s ({rate:.0f} docs/s){resumed}")
 
 
-class SourceError(Exception):
-    """The file cannot be imported at all (unreadable, not Parquet, columns that are not document fields)."""
-
-
 def import_file(path: Path, settings: Settings, *, origin: str, actor: Actor, batch: int = 500,
                 workers: int | None = None, progress: bool = False) -> ImportResult:
     """Import the file; see the module's docstring. Raises SourceError when it cannot be read at all."""
@@ -139,7 +121,7 @@ def import_file(path: Path, settings: Settings, *, origin: str, actor: Actor, ba
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise SourceError(f"{path}: expected a .jsonl or .parquet file")
-    identity, size, total = _identity(path, kind)
+    identity, size, total = file_identity(path, kind)
     sessions = _sessions(settings)
     try:
         recipe, built = _served(settings, sessions)
@@ -154,7 +136,8 @@ def import_file(path: Path, settings: Settings, *, origin: str, actor: Actor, ba
         bar = _bar(total, progress)
         if bar is not None:
             bar.update(result.counts.documents)
-        parts = read_parts(path, kind, run.part_size, origin, actor.division, skip=set(done))
+        parts = _with_known(read_parts(path, kind, run.part_size, origin, actor.division, skip=set(done)),
+                            settings.database_url, origin, actor.name)
         started = time.perf_counter()
         for (part,), (results,) in map_chunks(recipe, parts, suggest_parts, workers=workers, chunk=1, built=built):
             counts = _store_part(sessions, ctx, actor, origin, run.id, part, results, built)
@@ -197,118 +180,33 @@ def _where_order(problem: tuple[str, str]) -> tuple[int, str]:
     return (int(number) if number.isdigit() else 0, where)
 
 
-# -- the source ---------------------------------------------------------------------------------------------
-
-def _identity(path: Path, kind: str) -> tuple[str, int, int]:
-    """The file's SHA-256, its size and its number of lines (JSONL) or rows (Parquet), in one read."""
-    digest, lines, size = hashlib.sha256(), 0, 0
-    try:
-        with path.open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
-                lines += chunk.count(b"\n")
-                size += len(chunk)
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror}") from None
-    if kind == "parquet":
-        lines = _parquet(path).metadata.num_rows
-    return digest.hexdigest(), size, lines
-
-
-def _parquet(path: Path) -> Any:
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-    try:
-        source = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow's errors are ArrowInvalid, OSError …: all mean "not a Parquet file"
-        raise SourceError(f"{path} cannot be read as Parquet: {exc}") from None
-    unknown = [name for name in source.schema_arrow.names if name not in DocumentIn.model_fields]
-    if unknown:
-        raise SourceError(f"{path} has columns that are not fields of a document: {', '.join(unknown)} "
-                          f"(the fields: {', '.join(DocumentIn.model_fields)})")
-    return source
-
-
-def read_parts(path: Path, kind: str, size: int, origin: str, division: str | None,
-               skip: set[int] | frozenset[int] = frozenset()) -> Iterator[Part]:
-    """The source in parts of `size` lines (rows), numbered from 0, without the parts in `skip`."""
-    entries = _jsonl_entries(path) if kind == "jsonl" else _parquet_entries(path)
-    number = 0
-    current: list[tuple[str, Any]] = []
-    for position, where, raw in entries:
-        while position >= (number + 1) * size:  # this entry belongs to a later part
-            if number not in skip:
-                yield Part(number, number * size + 1, current, origin, division)
-            number, current = number + 1, []
-        if raw is not None:
-            current.append((where, raw))
-    if current and number not in skip:
-        yield Part(number, number * size + 1, current, origin, division)
-
-
-def _jsonl_entries(path: Path) -> Iterator[tuple[int, str, Any]]:
-    """(position from 0, "line N", the line's bytes or None when blank): every line, so that parts are cut
-    by line numbers whatever lines are blank."""
-    with path.open("rb") as stream:
-        for position, raw in enumerate(stream):
-            yield position, f"line {position + 1}", raw if raw.strip() else None
-
-
-def _parquet_entries(path: Path) -> Iterator[tuple[int, str, Any]]:
-    """(position from 0, "row N" from 1, the row as a dict without its nulls), a row group at a time."""
-    source = _parquet(path)
-    position = 0
-    for group in range(source.num_row_groups):
-        for row in source.read_row_group(group).to_pylist():
-            yield position, f"row {position + 1}", {k: v for k, v in row.items() if v is not None}
-            position += 1
-
-
-# -- in the suggesting processes ------------------------------------------------------------------------------
-
-def suggest_parts(suggester: Suggester, parts: Sequence[Part]) -> list[list[Suggested | tuple[str, str]]]:
-    """Each part's entries read, validated as a push is, and suggested: a Suggested, or (where, why not).
-    Runs in the workers (engine/batch.map_chunks), so that the importing process only stores."""
-    from engine.facts.document import document_from_record
-
-    out: list[list[Suggested | tuple[str, str]]] = []
-    for part in parts:
-        results: list[Suggested | tuple[str, str]] = []
-        for where, raw in part.entries:
-            doc = _document(raw, part.division)
-            if isinstance(doc, str):
-                results.append((where, doc))
-                continue
-            record = doc.record(Origin(part.origin))
-            suggestion = suggester.suggest(document_from_record(record))
-            results.append(Suggested(record, suggestion, content_hashes(record), doc.closed_on, where))
-        out.append(results)
-    return out
-
-
-def _document(raw: Any, division: str | None) -> DocumentIn | str:
-    """The entry as a push's document, or why it is not one."""
-    if isinstance(raw, bytes):
-        try:
-            raw = json.loads(raw)
-        except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-            return f"not JSON: {exc}"
-    if not isinstance(raw, dict):
-        return f"not a JSON object but {type(raw).__name__}"
-    try:
-        doc = DocumentIn.model_validate(raw)
-    except ValidationError as exc:
-        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'document'}: {e['msg']}" for e in exc.errors())
-    if doc.id is None:
-        return "id: required (the archive's own id: what makes the import idempotent)"
-    if division is not None and doc.division not in (None, division):
-        return f"division: this import enters items for division {division!r}, not {doc.division!r}"
-    if division is not None and doc.division is None:
-        doc = doc.model_copy(update={"division": division})
-    return doc
-
-
 # -- the database -------------------------------------------------------------------------------------------------
+
+def _with_known(parts: Iterator[Part], url: str, origin: str, owner: str) -> Iterator[Part]:
+    """Each part with `known` filled from the database (a reader that holds no connection between parts: the
+    parts are read while the suggesting processes start, and no connection may cross their fork). Seen
+    unchanged at this moment is what store_batch would find then: nothing written either way."""
+    from sqlalchemy.pool import NullPool
+
+    from models.session import make_engine
+
+    reader = make_engine(url, reader=True, poolclass=NullPool)
+    try:
+        for part in parts:
+            ids = sorted({i for i in (source_id(raw) for _, raw in part.entries) if i is not None})
+            known: dict[str, tuple[str, str | None]] = {}
+            with Session(reader) as session:
+                for start in range(0, len(ids), LOOKUP_CHUNK):
+                    rows = session.execute(
+                        select(ItemRow.source_id, ItemVersionRow.content_hash, ItemRow.division)
+                        .join(ItemVersionRow, CURRENT_VERSION)
+                        .where(ItemRow.origin == origin, ItemRow.owner == owner,
+                               ItemRow.source_id.in_(ids[start:start + LOOKUP_CHUNK])))
+                    known.update({source_id: (digest, division) for source_id, digest, division in rows})
+            yield replace(part, known=known) if known else part
+    finally:
+        reader.dispose()
+
 
 def _served(settings: Settings, sessions: sessionmaker[Session]) -> tuple[SuggesterRecipe, Suggester]:
     """The recipe of the suggester the service serves from this database (its latest rules and model
@@ -356,15 +254,16 @@ def _open_run(session: Session, path: Path, identity: str, size: int, origin: st
 
 
 def _store_part(sessions: sessionmaker[Session], ctx: Context, actor: Actor, origin: str, run_id: int, part: Part,
-                results: list[Suggested | tuple[str, str]], suggester: Suggester) -> BatchCounts:
+                results: list[Result], suggester: Suggester) -> BatchCounts:
     """The part's documents stored (one transaction), then the part marked done (another)."""
     docs = [r for r in results if isinstance(r, Suggested)]
-    invalid = [r for r in results if not isinstance(r, Suggested)]
+    invalid = [r for r in results if isinstance(r, tuple)]
     model = suggester.model
     with sessions() as session:
         counts = store_batch(session, ctx, actor, origin, docs, ruleset_revision=suggester.book.revision,
                              model_id=model.model_id if model is not None else None)
         counts.invalid += len(invalid)
+        counts.unchanged += sum(isinstance(r, Unchanged) for r in results)
         counts.problems.extend(invalid)
         kept = counts.as_dict()
         kept["problems"] = kept["problems"][:PROBLEMS_KEPT]

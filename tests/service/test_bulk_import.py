@@ -17,6 +17,7 @@ from api.context import Actor
 from api.items import bulk
 from api.rulesets import classifier
 from api.settings import Settings
+from engine.suggest import Suggester
 from models.audit import verify_chain
 from models.batch_records import BatchPartRow, BatchRunRow
 from models.tables import AuditEventRow, ItemRow, ItemVersionRow, RuleHitRow
@@ -75,7 +76,8 @@ def chain_report(settings: Settings) -> Any:
         sessions.kw["bind"].dispose()
 
 
-def test_an_archive_imported_twice_is_stored_once(settings: Settings, tmp_path: Path) -> None:
+def test_an_archive_imported_twice_is_stored_once(settings: Settings, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     docs = starter_lines()
     source = write_jsonl(tmp_path / "archive.jsonl", docs)
     first = run_import(settings, source)
@@ -84,7 +86,11 @@ def test_an_archive_imported_twice_is_stored_once(settings: Settings, tmp_path: 
     assert len(stored["items"]) == 300 and len(stored["versions"]) == 300 and stored["hits"] > 300
     assert stored["events"] == {"closure:created": 300}  # one event per stored version, covering it
     assert {item[4] for item in stored["items"].values()} == {"import"}
+    suggested: list[str] = []
+    real_suggest = Suggester.suggest
+    monkeypatch.setattr(Suggester, "suggest", lambda self, doc: suggested.append(doc) or real_suggest(self, doc))
     again = run_import(settings, source)
+    assert suggested == []  # the same documents again are found unchanged before they are suggested
     assert (again.counts.created, again.counts.new_version, again.counts.unchanged) == (0, 0, 300)
     assert again.run_id != first.run_id  # a finished run is not resumed: the file is read again, all unchanged
     assert state(settings) == stored  # nothing written
