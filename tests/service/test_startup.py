@@ -15,11 +15,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import api.app as app_module
+from api.access import tokens
 from api.app import StartupError, create_app, create_served_app
+from api.context import Actor
 from api.letters.render import templates_at
 from api.settings import Settings
 from engine.rules import loader
 from engine.rules.loader import check_rulebook
+from tests.service.conftest import sample_documents
 
 
 @pytest.fixture(autouse=True)
@@ -112,9 +115,16 @@ def test_a_served_app_is_the_app_with_its_suggester_loaded(settings: Settings, c
         assert [r.id for r in suggester.book.rules] == [r.id for r in expected.rules]
         assert app.openapi() == reference.openapi(), start
         assert sorted(_paths(app)) == sorted(_paths(reference)), start
+        with app.state.sessions() as session:
+            _, token = tokens.issue(session, name=f"ds-{start}", role="document_system", division=None,
+                                    by=Actor("test-setup", "admin"))
+            session.commit()
         with TestClient(app) as client:
             assert client.get("/healthz").status_code == 200
             assert client.get("/v1/version").json()["ruleset"]["revision"] == expected.revision
+            document = {**sample_documents()[0], "id": f"startup-{start}"}
+            pushed = client.post("/v1/closures", json=document, headers={"Authorization": f"Bearer {token}"})
+            assert pushed.status_code == 201, pushed.text
         closed(app)
         assert cache.is_file()
 
