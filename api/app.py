@@ -160,9 +160,9 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
     (bench/pages_bench.py measured the queue page's p95 at 81 ms against a p50 of 15). Not in create_app:
     the tests make hundreds of apps in one process, whose frozen cycles would never be freed.
 
-    The collector is off during the start (bench/startup_bench.py): the ~200k objects the imports and the
-    loading make would otherwise be walked by a dozen full passes as the heap grows, for almost no garbage
-    (about 2,000 objects in cycles, which are frozen with the rest rather than paying a last full pass)."""
+    The collector is off during the start (bench/startup_bench.py): the ~210k objects the imports and the
+    loading make were walked by four full passes as the heap grew, for almost no garbage (about 2,000
+    objects in cycles, frozen with the rest rather than paying a last full pass over everything)."""
     gc.disable()
     try:
         settings = settings or Settings()
