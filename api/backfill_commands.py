@@ -84,9 +84,10 @@ def _client(args: argparse.Namespace, stack: ExitStack) -> Any:
 
     if args.scheduler:
         return stack.enter_context(Client(args.scheduler))
-    # One thread a process: the suggestion is pure Python and holds the GIL, so cores need processes.
-    cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                               dashboard_address=None))
+    # One thread a process: the suggestion is pure Python and holds the GIL, so cores need processes. The
+    # scheduler's HTTP server on loopback and a free port (the default 8787 may be another cluster's).
+    cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                               host="127.0.0.1", dashboard_address="127.0.0.1:0"))
     return stack.enter_context(Client(cluster))
 
 

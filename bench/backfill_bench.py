@@ -119,7 +119,7 @@ def run_backfill(archive: Path, base_url: str, workers: int, partition_docs: int
         job = job_for(Settings(database_url=url, model=model), Actor("backfill-bench", Role.DOCUMENT_SYSTEM),
                       batch_docs=batch_docs)
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
             summary = backfill(client, [archive], job, partition_docs, progress=_progress)
         print(file=sys.stderr)
         return summary, schema

@@ -147,6 +147,7 @@ def _submit_all(client: Any, run_id: int, todo: list[tuple[int, Partition]], sum
             result = future.result()
         except Exception as exc:  # KilledWorker after too many deaths, a database error: this part only
             summary.failed.append((by_key[future.key], f"{type(exc).__name__}: {exc}"))
+        del by_key[future.key]
         if result is not None:
             summary.workers.add(result.worker)
             if result.skipped:
