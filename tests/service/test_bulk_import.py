@@ -256,3 +256,37 @@ def test_a_marked_document_imported_never_reaches_the_proactive_store(api: Api, 
                                         json={"category": "proactive", "reason": "试图公开"})
     assert api.as_("office").get("/v1/feed/proactive").json()["entries"] == []
     assert api.as_("office").get("/v1/stores/proactive").json()["items"] == []
+
+
+def test_a_batch_that_races_a_push_of_one_of_its_documents_is_stored_the_slow_way(
+        api: Api, settings: Settings, combined: Suggester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The push lands between the batch's look-up and its write (IntegrityError on (origin, source_id)): the
+    batch is rolled back and its documents stored one by one, each finding what is there by then."""
+    from api.schemas import DocumentIn
+    from engine.facts.document import content_hashes, document_from_record
+
+    pushed, new = sample_documents()[0], sample_documents()[1]
+    assert api.push(pushed).status_code == 201
+    docs = []
+    for raw in (pushed, new):
+        doc = DocumentIn.model_validate(raw)
+        record = doc.record(bulk_commands.Origin.CLOSURE)
+        docs.append(bulk.Suggested(record, combined.suggest(document_from_record(record)), content_hashes(record)))
+    real_existing = bulk._existing
+    looks: list[int] = []
+
+    def stale_first_look(*args: Any) -> Any:  # the batch's look-up, made before the push committed
+        looks.append(1)
+        return {} if len(looks) == 1 else real_existing(*args)
+
+    monkeypatch.setattr(bulk, "_existing", stale_first_look)
+    sessions = _sessions(settings)
+    ctx = bulk_commands._context(settings, combined)
+    with sessions() as session:
+        counts = bulk.store_batch(session, ctx, Actor("document_system-1", "document_system"), "closure", docs,
+                                  ruleset_revision=combined.book.revision, model_id=combined.model.model_id)
+    sessions.kw["bind"].dispose()
+    assert (counts.created, counts.unchanged, counts.refused) == (1, 1, 0) and len(looks) == 3
+    stored = state(settings)
+    assert sorted(stored["items"]) == sorted([pushed["id"], new["id"]]) and len(stored["versions"]) == 2
+    assert stored["events"]["closure:created"] == 2
