@@ -24,6 +24,22 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules-only", action="store_true", help="the rules alone, without the model")
 
 
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return value
+
+
+def _add_workers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_workers, default=None, metavar="N",
+                        help="processes that suggest (default: one per usable core; 1: in this process, no pool); "
+                             "the output is the same, in the same order, whatever N")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 suggestions: rules and review support")
     verbs = parser.add_subparsers(dest="verb", required=True)
@@ -85,6 +101,7 @@ def _document_parsers(verbs: Any) -> None:
     suggest.add_argument("file", type=Path, help="JSONL records ('-' for stdin)")
     _add_rules_option(suggest)
     _add_model_options(suggest)
+    _add_workers_option(suggest)
 
     evaluate = verbs.add_parser("evaluate", help="metrics of the suggestions against labelled records")
     evaluate.add_argument("file", type=Path, help="JSONL labelled records")
@@ -92,6 +109,7 @@ def _document_parsers(verbs: Any) -> None:
     evaluate.add_argument("--show-wrong", type=int, default=0, metavar="N", help="list up to N records with a wrong field")
     _add_rules_option(evaluate)
     _add_model_options(evaluate)
+    _add_workers_option(evaluate)
 
 
 def _model_parsers(verbs: Any) -> None:

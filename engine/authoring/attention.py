@@ -132,6 +132,10 @@ class Attention:
     def add(self, suggestion: Mapping[str, Any], gold: Mapping[str, str]) -> None:
         self.items.append(reviewed(suggestion, gold))
 
+    def merge(self, other: "Attention") -> None:
+        """Add `other`'s items after this one's, in order (engine/batch.py's chunks)."""
+        self.items += other.items
+
     def report(self) -> dict[str, Any]:
         flags = [item.flagged for item in self.items]
         priorities = [item.priority for item in self.items]

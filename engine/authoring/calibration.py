@@ -170,6 +170,13 @@ class Calibration:
                 raw = float(model.confidence)
                 by_source["model"].append((raw, self.calibrator.map(name, "head")(raw), model.value == gold[name]))
 
+    def merge(self, other: "Calibration") -> None:
+        """Add `other`'s triples after this one's, in order (the sampling floor's draws follow the order);
+        both were calibrated by the same model's maps (engine/batch.py's workers load the same model)."""
+        for name, by_source in other.triples.items():
+            for source, triples in by_source.items():
+                self.triples[name][source] += triples
+
     @property
     def pairs(self) -> dict[str, dict[str, list[Pair]]]:
         """The raw (confidence, right) pairs by field and source."""

@@ -146,6 +146,18 @@ class Evaluation:
     def skip(self, line: int, error: str) -> None:
         self.skipped.append({"line": line, "error": error})
 
+    def merge(self, other: "Evaluation") -> None:
+        """Add `other`'s records after this one's (engine/batch.py: a worker's chunk, merged in input
+        order, leaves the very lists a single pass would have)."""
+        self.records += other.records
+        self.skipped += other.skipped
+        for name in DECIDED_FIELDS:
+            self.fields[name].pairs += other.fields[name].pairs
+        self.flag.update(other.flag)
+        self.secret_proactive += other.secret_proactive
+        self.withheld_proactive += other.withheld_proactive
+        self.wrong += other.wrong
+
     def report(self) -> dict[str, Any]:
         precision, recall, f1 = _prf(self.flag["tp"], self.flag["fp"], self.flag["fn"])
         out: dict[str, Any] = {"records": self.records, "skipped": self.skipped}

@@ -8,8 +8,11 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
+from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs (types-tqdm is not a dependency)
+
+from engine.batch import SuggesterRecipe
 from engine.rules.diagnostics import Diagnostic
 from engine.rules.loader import ROOT, check_files, directory_root
 from engine.rules.rulebook import Rulebook, read_files
@@ -91,6 +94,11 @@ def load_suggester(args: argparse.Namespace, backend: str = "durable") -> Sugges
     return Suggester(book, backend, model)
 
 
+def recipe(args: argparse.Namespace, backend: str = "durable") -> SuggesterRecipe:
+    """What load_suggester loads, as a recipe for the worker processes (engine/batch.py)."""
+    return SuggesterRecipe.of(args.rules, None if getattr(args, "rules_only", True) else args.model, backend)
+
+
 def open_records(path: Path) -> BinaryIO | None:
     """The records file ('-' for stdin), or None after saying why it cannot be opened."""
     try:
@@ -98,6 +106,66 @@ def open_records(path: Path) -> BinaryIO | None:
     except OSError as exc:
         say(f"gongkai: cannot open {path}: {exc.strerror}")
         return None
+
+
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(line number from 1, raw bytes) of each non-empty line: the workers decode them
+    (engine/authoring/records.decode), so the parent only reads and writes."""
+    for number, raw in enumerate(stream, start=1):
+        if raw.strip():
+            yield number, raw
+
+
+class _Bar(tqdm):
+    # tqdm's monitor is a thread, started by the first bar: a process with another thread may not fork
+    # its workers safely (engine/batch.py), and a bar updated once per chunk needs no monitor.
+    monitor_interval = 0
+
+
+class Bar:
+    """Documents done and documents a second on stderr, when stderr is a terminal; nothing otherwise
+    (pipes, files and tests stay clean). Messages go through say() so that they do not break the bar."""
+
+    def __init__(self, path: Path) -> None:
+        self._bar = (_Bar(total=_line_count(path), unit="doc", file=sys.stderr, miniters=1, dynamic_ncols=True,
+                          smoothing=0.1) if sys.stderr.isatty() else None)
+
+    def update(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(done)
+
+    def say(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.write(text, file=sys.stderr)
+        else:
+            say(text)
+
+    def close(self) -> None:
+        if self._bar is None:
+            return
+        if self._bar.total != self._bar.n:  # blank lines were counted; end the bar full
+            self._bar.total = self._bar.n
+            self._bar.refresh()
+        self._bar.close()
+
+    def __enter__(self) -> "Bar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _line_count(path: Path) -> int | None:
+    """The lines of a regular file, counted by blocks (~1 GB/s: 30 ms for 10,000 documents of 3 KB);
+    None for stdin or anything that cannot be read twice."""
+    if str(path) == "-" or not path.is_file():
+        return None
+    count, last = 0, b"\n"
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
 
 class Progress:

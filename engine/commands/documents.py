@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from engine.authoring.attention import Attention, render_attention
 from engine.authoring.calibration import Calibration, render_reliability
 from engine.authoring.evaluate import Evaluation, LabelError, NoLabels, read_labelled_record
-from engine.authoring.records import read_jsonl
+from engine.authoring.records import decode
+from engine.batch import WorkerDied, map_chunks
 from engine.calibrate import calibrator_of
-from engine.commands.common import emit, load_suggester, open_records, say
+from engine.commands.common import Bar, emit, load_suggester, numbered_lines, open_records, recipe, say
 from engine.facts.document import RecordError, document_from_record
 from engine.rules.rulebook import Rulebook
-from engine.suggest import render_suggestion
+from engine.suggest import Suggester, render_suggestion
 from engine.vocabulary import DECIDED_FIELDS
 
 
@@ -89,27 +91,104 @@ def _decided_field(name: str, f: dict[str, Any]) -> list[str]:
 
 
 def suggest(args: argparse.Namespace) -> int:
+    """One JSON line per non-empty line of the file, in order; exit 1 when a line could not be used."""
     suggester = load_suggester(args)
     if suggester is None:
         return 1
-    problems = 0
     stream = open_records(args.file)
     if stream is None:
         return 1
-    with stream:
-        for line in read_jsonl(stream):
-            if line.error is None:
-                try:
-                    document = document_from_record(line.record)
-                except RecordError as exc:
-                    line = type(line)(line.number, error=str(exc))
-                else:
-                    emit({"line": line.number, **suggester.suggest(document)})
-                    continue
-            problems += 1
-            emit({"line": line.number, "error": line.error})
-            say(f"{args.file}:{line.number}: {line.error}")
+    problems = 0
+    with stream, Bar(args.file) as bar:
+        try:
+            for _, done in map_chunks(recipe(args), numbered_lines(stream), suggest_lines, workers=args.workers,
+                                      built=suggester):
+                sys.stdout.write(done.text)  # one write per chunk
+                for number, error in done.problems:
+                    bar.say(f"{args.file}:{number}: {error}")
+                problems += len(done.problems)
+                bar.update(done.lines)
+        except WorkerDied as exc:
+            return _died(args, exc)
     return 1 if problems else 0
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A chunk of `gongkai suggest`: its output lines, and the lines that could not be used."""
+
+    text: str
+    problems: list[tuple[int, str]]
+    lines: int
+
+
+def suggest_lines(suggester: Suggester, lines: Sequence[tuple[int, bytes]]) -> Suggested:
+    """A chunk's work, in a worker or in process: decode, suggest and render each line, so that the
+    parent only reads lines and writes text (engine/batch.py)."""
+    out: list[str] = []
+    problems: list[tuple[int, str]] = []
+    for number, raw in lines:
+        record, error = decode(raw)
+        if error is None:
+            try:
+                document = document_from_record(record)
+            except RecordError as exc:
+                error = str(exc)
+            else:
+                out.append(json.dumps({"line": number, **suggester.suggest(document)}, ensure_ascii=False))
+                continue
+        problems.append((number, error))
+        out.append(json.dumps({"line": number, "error": error}, ensure_ascii=False))
+    return Suggested("".join(line + "\n" for line in out), problems, len(lines))
+
+
+def _died(args: argparse.Namespace, exc: WorkerDied) -> int:
+    number = exc.first[0]
+    say(f"gongkai: a worker process died on the {exc.size} records from {args.file}:{number} on; the output "
+        f"stops before them (try --workers 1 to see the error)")
+    return 1
+
+
+@dataclass
+class Tally:
+    """What `gongkai evaluate` adds up: a chunk's in a worker, merged in input order by the parent, so
+    that the report is the one a single process gives (the same lists in the same order)."""
+
+    evaluation: Evaluation = field(default_factory=Evaluation)
+    calibration: Calibration = field(default_factory=Calibration)
+    attention: Attention = field(default_factory=Attention)
+    unlabelled: int = 0
+    lines: int = 0
+
+    def merge(self, other: "Tally") -> None:
+        self.evaluation.merge(other.evaluation)
+        self.calibration.merge(other.calibration)
+        self.attention.merge(other.attention)
+        self.unlabelled += other.unlabelled
+        self.lines += other.lines
+
+
+def evaluate_lines(suggester: Suggester, lines: Sequence[tuple[int, bytes]]) -> Tally:
+    """A chunk's work for `gongkai evaluate`: each labelled line measured against its suggestion."""
+    tally = Tally(calibration=Calibration(calibrator_of(suggester.model)), lines=len(lines))
+    evaluation = tally.evaluation
+    for number, raw in lines:
+        record, error = decode(raw)
+        if error is not None:
+            evaluation.skip(number, error)
+            continue
+        try:
+            document, gold = read_labelled_record(record)
+        except (LabelError, RecordError) as exc:
+            tally.unlabelled += isinstance(exc, NoLabels)
+            evaluation.skip(number, str(exc))
+            continue
+        facts, decision = suggester.run(document)  # one run: the decision and the suggestion shown
+        evaluation.add_decision(document.id or f"line {number}", gold, decision, facts["marking_level"])
+        tally.calibration.add(gold, decision, facts["marking_level"])
+        tally.attention.add(render_suggestion(document, facts, decision, suggester.book, suggester.model,
+                                              suggester.policy), gold)
+    return tally
 
 
 def evaluate(args: argparse.Namespace) -> int:
@@ -118,33 +197,25 @@ def evaluate(args: argparse.Namespace) -> int:
     suggester = load_suggester(args)
     if suggester is None:
         return 1
-    evaluation, attention, unlabelled = Evaluation(), Attention(), 0
-    calibration = Calibration(calibrator_of(suggester.model))  # raw and shown (calibrated) confidence
+    tally = Tally(calibration=Calibration(calibrator_of(suggester.model)))  # raw and shown (calibrated) confidence
     stream = open_records(args.file)
     if stream is None:
         return 1
-    with stream:
-        for line in read_jsonl(stream):
-            if line.error is not None:
-                evaluation.skip(line.number, line.error)
-                continue
-            try:
-                document, gold = read_labelled_record(line.record)
-            except (LabelError, RecordError) as exc:
-                unlabelled += isinstance(exc, NoLabels)
-                evaluation.skip(line.number, str(exc))
-                continue
-            facts, decision = suggester.run(document)  # one run: the decision and the suggestion shown
-            evaluation.add_decision(document.id or f"line {line.number}", gold, decision, facts["marking_level"])
-            calibration.add(gold, decision, facts["marking_level"])
-            attention.add(render_suggestion(document, facts, decision, suggester.book, suggester.model,
-                                            suggester.policy), gold)
+    with stream, Bar(args.file) as bar:
+        try:
+            for _, part in map_chunks(recipe(args), numbered_lines(stream), evaluate_lines, workers=args.workers,
+                                      built=suggester):
+                tally.merge(part)
+                bar.update(part.lines)
+        except WorkerDied as exc:
+            return _died(args, exc)
+    evaluation = tally.evaluation
     # the same keys with or without a model; the mode is said on stderr
-    report = evaluation.report() | {"calibration": calibration.report(), "attention": attention.report()}
+    report = evaluation.report() | {"calibration": tally.calibration.report(), "attention": tally.attention.report()}
     for skipped in report["skipped"]:
         say(f"{args.file}:{skipped['line']}: skipped: {skipped['error']}")
     if not evaluation.records:
-        say(f"gongkai evaluate: nothing was evaluated: {_nothing(len(report['skipped']), unlabelled)}")
+        say(f"gongkai evaluate: nothing was evaluated: {_nothing(len(report['skipped']), tally.unlabelled)}")
         return 1
     say(f"gongkai evaluate: {'rules alone' if suggester.model is None else 'rules and model ' + suggester.model.model_id}")
     if args.format == "json":

@@ -1,0 +1,164 @@
+"""`gongkai suggest` and `gongkai evaluate` end to end, at one worker and at two, in one run (issue 20).
+
+Aim: `gongkai suggest` streams at least 1,000 documents a second on this machine (2 cores) with the
+trained model (data/artifacts/classifier), the project's rules and the durable backend, using both
+cores (`--workers 2`, engine/batch.py).
+
+(a) writes N (default 10,000) documents no run has seen to a temporary JSONL file: each takes a real
+    record's metadata and the head of its body (data/training/records.jsonl, data/real/*.jsonl), then
+    sentences drawn from every body of those files, shuffled and lightly perturbed (a number changed),
+    to a body of 1–4 KB (UTF-8, uniform); a fresh id and title each, and the base record's labels (so
+    the same file serves `evaluate`);
+(b) times, as subprocesses with stdout to /dev/null and stderr not a terminal (no bar), per round:
+    `gongkai suggest FILE --workers 1`, the same with `--workers 2`, and `gongkai evaluate FILE
+    --format json` at 1 and 2; each figure is documents / wall time of the whole command, start-up
+    (imports, rules, model: timed alone on an empty file and printed) included;
+(c) times the bare suggestion in this process (Suggester.suggest(document_from_record(record)), no
+    JSON, no I/O) over the first --bare documents, for reference: the most one process can do;
+(d) prints docs/s, the ratio of workers=2 to workers=1 and to the aim of 1,000 docs/s, per round and
+    the medians, with the load average (the machine is shared: read ratios within a run).
+
+    .venv/bin/python bench/cli_bench.py [--docs 10000] [--rounds 1] [--bare 500] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from engine.facts.document import document_from_record  # noqa: E402
+from engine.paths import model_dir, rules_dir  # noqa: E402
+
+SOURCES = (PROJECT / "data" / "training" / "records.jsonl", *sorted((PROJECT / "data" / "real").glob("*.jsonl")))
+GONGKAI = PROJECT / ".venv" / "bin" / "gongkai"
+FIELDS = ("title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking", "source", "labels")
+AIM = 1000.0  # docs/s, issue 20
+HEAD_LINES = 4  # a record's first body lines stay: its header (版头, 主送) is what the marking detectors read
+_SENTENCE = re.compile(r"[^。；！？\n]*[。；！？\n]")
+_NUMBER = re.compile(r"\d+")
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def read_sources() -> tuple[list[dict[str, Any]], list[str]]:
+    """The records with a body, and every distinct sentence of every body."""
+    records: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for path in SOURCES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line) if line.strip() else {}
+            if (record.get("body") or "").strip():
+                records.append(record)
+                seen.update(s for s in _SENTENCE.findall(record["body"]) if len(s) > 6)
+    return records, sorted(seen)
+
+
+def documents(n: int, seed: int, records: list[dict[str, Any]], sentences: list[str]) -> list[dict[str, Any]]:
+    """n records with bodies of 1–4 KB, all different (fresh ids and titles, shuffled, perturbed sentences)."""
+    rng = random.Random(seed)
+    run = uuid.uuid4().hex[:8]
+    out = []
+    for i in range(n):
+        base, size = rng.choice(records), rng.randint(1024, 4096)
+        head = "\n".join(base["body"].split("\n")[:HEAD_LINES]).encode("utf-8")[: size // 2].decode("utf-8", "ignore")
+        parts, length = [head, "\n"], len(head.encode("utf-8"))
+        while length < size:
+            sentence = rng.choice(sentences)
+            if rng.random() < 0.3:  # a number changed: the same sentence is seldom repeated verbatim
+                sentence = _NUMBER.sub(lambda m: str(rng.randint(1, 999)), sentence, count=1)
+            parts.append(sentence)
+            length += len(sentence.encode("utf-8"))
+        record = {k: base[k] for k in FIELDS if base.get(k) is not None}
+        record["title"] = f"{base.get('title') or '通知'}（{rng.randint(1, 99999)}）"
+        record["id"] = f"cli-bench-{run}-{i:06d}"
+        record["body"] = "".join(parts).encode("utf-8")[:size].decode("utf-8", "ignore")
+        out.append(record)
+    return out
+
+
+def run(verb: str, path: Path, workers: int) -> float:
+    """Wall seconds of one gongkai command, stdout to /dev/null; fails loudly if the command does."""
+    args = [str(GONGKAI), verb, str(path), "--workers", str(workers)] + (["--format", "json"] if verb == "evaluate" else [])
+    started = time.perf_counter()
+    result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=PROJECT)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"cli_bench: {' '.join(args)} exited {result.returncode}:\n{result.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def bare(records: list[dict[str, Any]]) -> float:
+    """Suggestions a second in this process, one core, after a warm-up on other documents."""
+    from engine.batch import SuggesterRecipe
+
+    suggester = SuggesterRecipe.of(rules_dir(), model_dir()).build()
+    for record in records[:20]:
+        suggester.suggest(document_from_record(record))
+    started = time.perf_counter()
+    for record in records[20:]:
+        suggester.suggest(document_from_record(record))
+    return (len(records) - 20) / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000, help="documents in the file (default 10,000)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds, each on a fresh file; medians reported")
+    parser.add_argument("--bare", type=int, default=500, help="documents for the in-process figure (0: skip)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if args.docs < 1 or args.rounds < 1:
+        parser.error("--docs and --rounds must be positive")
+    records, sentences = read_sources()
+    say(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"{len(records)} source records, {len(sentences)} sentences; aim {AIM:.0f} docs/s")
+    rates: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="cli-bench-") as tmp:
+        empty = Path(tmp) / "empty.jsonl"
+        empty.write_bytes(b"")
+        say(f"start-up alone (suggest, empty file): workers=1 {run('suggest', empty, 1):.2f} s, "
+            f"workers=2 {run('suggest', empty, 2):.2f} s")
+        for r in range(args.rounds):
+            path = Path(tmp) / f"round{r}.jsonl"
+            docs = documents(args.docs, args.seed * 1000 + r, records, sentences)
+            path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+            size = path.stat().st_size
+            say(f"round {r + 1}: {args.docs} documents, {size / 1e6:.1f} MB ({size / args.docs / 1024:.1f} KB each)")
+            for verb in ("suggest", "evaluate"):
+                one = args.docs / run(verb, path, 1)
+                two = args.docs / run(verb, path, 2)
+                rates.setdefault(f"{verb} 1", []).append(one)
+                rates.setdefault(f"{verb} 2", []).append(two)
+                say(f"  {verb:<8} workers=1 {one:6.0f} docs/s   workers=2 {two:6.0f} docs/s   ratio {two / one:4.2f}x"
+                    f"   aim: {two / AIM:4.2f} of {AIM:.0f}   (load {os.getloadavg()[0]:.2f})")
+    if args.bare:
+        docs = documents(args.bare + 20, args.seed * 1000 + 999, records, sentences)
+        say(f"bare suggestion in process (no JSON, no I/O, one core): {bare(docs):.0f} docs/s")
+    say("medians:")
+    for verb in ("suggest", "evaluate"):
+        one, two = statistics.median(rates[f"{verb} 1"]), statistics.median(rates[f"{verb} 2"])
+        verdict = "met" if verb == "suggest" and two >= AIM else "NOT met" if verb == "suggest" else "-"
+        say(f"  {verb:<8} workers=1 {one:6.0f}  workers=2 {two:6.0f} docs/s  ratio {two / one:4.2f}x  "
+            f"against the aim {two / AIM:4.2f}  {verdict}")
+    say(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
