@@ -64,8 +64,11 @@ class Suggester:
             on = dt.date.fromisoformat(facts["date"]) if facts["date"] else dt.date.today()
         except ValueError:
             on = dt.date.today()
-        fired = [self._rules[rule_id] for rule_id in self.backend.evaluate(facts)]
-        return [RuleHit(rule, tuple(evidence(rule.when, facts))) for rule in fired if rule.in_effect(on)]
+        # The durable backend says what its text predicates found: the evidence needs no second search for it.
+        evaluate_known = getattr(self.backend, "evaluate_known", None)
+        ids, known = evaluate_known(facts) if evaluate_known is not None else (self.backend.evaluate(facts), None)
+        fired = [self._rules[rule_id] for rule_id in ids]
+        return [RuleHit(rule, tuple(evidence(rule.when, facts, known=known))) for rule in fired if rule.in_effect(on)]
 
     def run(self, document: Document, *, rules_only: bool = False) -> tuple[Facts, Decision]:
         facts = derive_facts(document)

@@ -19,7 +19,7 @@ import itertools
 import json
 import threading
 from operator import itemgetter
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import durable_rules_engine as dre
 
@@ -27,6 +27,7 @@ from engine.facts.derive import Facts
 from engine.rules.compiler import GUARD, Chunk, boolean_keys, compile_chunks, fact_values
 from engine.rules.conditions import leaves
 from engine.rules.predicates import TextPredicates
+from engine.rules.reference_backend import Known
 from engine.rules.rulebook import Rule
 
 _SESSION = "evaluation"
@@ -76,12 +77,16 @@ class _PayloadTemplate:
             raise ValueError("a fact key may not contain %")
         head = f'{{{json.dumps(GUARD)}: "doc", "sid": "{_SESSION}", "id": "%s"'
         self.template = head + "".join(f", {name}: %s" for name in names) + "}"
+        self.plain_keys = tuple(plain)
         self._flags = _getter(flags)
         self._plain = _getter(plain)
 
-    def render(self, fact_id: str, values: dict[str, Any]) -> str:
+    def render(self, fact_id: str, values: dict[str, Any], encoded: Mapping[str, str] | None = None) -> str:
+        """The fact of `values`; `encoded` may hold the plain fields' JSON already (a field such as doc_type is
+        in several chunks: the backend encodes each once per document)."""
         flags = map(_JSON_BOOL.__getitem__, self._flags(values))
-        plain = (json.dumps(v, ensure_ascii=False) for v in self._plain(values))
+        plain = self._plain(encoded) if encoded is not None else (
+            json.dumps(v, ensure_ascii=False) for v in self._plain(values))
         return self.template % (fact_id, *flags, *plain)
 
 
@@ -106,21 +111,33 @@ class DurableBackend:
         self._lock = threading.Lock()
         booleans = boolean_keys(self.predicates)
         self._payloads = [_PayloadTemplate(chunk.keys, booleans) for chunk in self.chunks]
+        self._plain_keys = tuple(dict.fromkeys(key for template in self._payloads for key in template.plain_keys))
 
     def evaluate(self, facts: Facts) -> list[str]:
         """Ids of the rules whose condition holds, in rulebook order."""
-        values = fact_values(facts, self.predicates.evaluate(facts))  # Python work outside the lock
+        return self.evaluate_known(facts)[0]
+
+    def evaluate_known(self, facts: Facts) -> tuple[list[str], Known]:
+        """Ids of the rules whose condition holds, in rulebook order, and what the text predicates found (which
+        text leaves hold, which keywords occur): the evidence of the hits need not search the text again."""
+        flags, words = self.predicates.evaluate_words(facts)
+        return self._fire(facts, flags), Known(self.predicates.flags, flags, words)
+
+    def _fire(self, facts: Facts, flags: dict[str, bool]) -> list[str]:
+        values = fact_values(facts, flags)  # Python work outside the lock
+        encoded = {key: json.dumps(values[key], ensure_ascii=False) for key in self._plain_keys}
         fired: list[str] = []
         with self._lock:
             for chunk, handle, template in zip(self.chunks, self._handles, self._payloads, strict=True):
-                fired += self._assert(chunk, handle, template, values)
+                fired += self._assert(chunk, handle, template, values, encoded)
         # durable fires a rule once per $or branch that matches: a rule is one hit however many held.
         return sorted(set(fired), key=self._order.__getitem__)
 
     @staticmethod
-    def _assert(chunk: Chunk, handle: int, template: "_PayloadTemplate", values: dict[str, Any]) -> list[str]:
+    def _assert(chunk: Chunk, handle: int, template: "_PayloadTemplate", values: dict[str, Any],
+                encoded: Mapping[str, str] | None = None) -> list[str]:
         fact_id = f"f{next(_serial)}"
-        payload = template.render(fact_id, values)
+        payload = template.render(fact_id, values, encoded)
         fired: list[str] = []
         try:
             code, state = dre.assert_fact(handle, payload)

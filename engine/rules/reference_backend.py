@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import re2
@@ -70,16 +71,36 @@ def holds(cond: Condition, facts: Facts | Mapping[str, Any], fields: Mapping[str
     return not any(results)
 
 
-def evidence(cond: Condition, facts: Facts, positive: bool = True) -> list[dict[str, Any]]:
-    """What made `cond` hold: each leaf that held where it had to, with matched words and spans."""
+@dataclass(frozen=True)
+class Known:
+    """What the durable backend's text predicates found for one document (engine/rules/predicates.py): the
+    flag of each text leaf, and per field the rule keywords that occur in it. Evidence read from here is
+    what leaf_holds and a search of the text would give (tests/engine/test_suggest_speed_equivalence.py)."""
+
+    names: Mapping[Leaf, str]
+    flags: Mapping[str, bool]
+    words: Mapping[str, set[str]]
+
+    def holds(self, leaf: Leaf) -> bool | None:
+        """Whether a text leaf holds; None for a leaf the predicates do not compute."""
+        name = self.names.get(leaf)
+        return None if name is None else self.flags[name]
+
+
+def evidence(cond: Condition, facts: Facts, positive: bool = True, known: Known | None = None) -> list[dict[str, Any]]:
+    """What made `cond` hold: each leaf that held where it had to, with matched words and spans.
+
+    `known` may hold what the caller found already (the durable backend's text predicates): a text leaf's
+    value and its keywords are then not searched for again."""
     if isinstance(cond, Combo):
         inner = positive if cond.kind != "none" else not positive
-        return [e for child in cond.children for e in evidence(child, facts, inner)]
-    if leaf_holds(cond, facts) != positive:
+        return [e for child in cond.children for e in evidence(child, facts, inner, known)]
+    held = known.holds(cond) if known is not None else None
+    if (leaf_holds(cond, facts) if held is None else held) != positive:
         return []
     item: dict[str, Any] = {"field": cond.field, "op": cond.op, "expected": _plain(cond.value), "negated": not positive}
     if positive:
-        item["matched"] = _matched(cond, facts)
+        item["matched"] = _matched(cond, facts, known if held is not None else None)
     return [item]
 
 
@@ -87,22 +108,25 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
+def _matched(leaf: Leaf, facts: Facts, known: Known | None = None) -> list[dict[str, Any]]:
     """What matched, with personal data masked: evidence is shown to people without clearance.
 
     A contains_any / contains_all match is one of the rule's own keywords, which an author wrote and
     which holds nobody's data; what a pattern matched, or a field's value, may.
     """
-    items = _raw_matched(leaf, facts)
+    items = _raw_matched(leaf, facts, known)
     if leaf.op in ("contains_any", "contains_all"):
         return items
     return [{k: redact(v) if isinstance(v, str) else v for k, v in item.items()} for item in items]
 
 
-def _raw_matched(leaf: Leaf, facts: Facts) -> list[dict[str, Any]]:
+def _raw_matched(leaf: Leaf, facts: Facts, known: Known | None = None) -> list[dict[str, Any]]:
     value = facts[leaf.field]
     if leaf.op in ("contains_any", "contains_all") and isinstance(value, str):
-        return [{"text": k, "span": [value.find(k), value.find(k) + len(k)]} for k in leaf.value if k in value]
+        # With `known`, a keyword absent from the text is not looked for in it (a 4 KB body, twenty keywords a leaf).
+        present = known.words.get(leaf.field, set()) if known is not None else None
+        spans = ((k, value.find(k)) for k in leaf.value if (k in present if present is not None else k in value))
+        return [{"text": k, "span": [at, at + len(k)]} for k, at in spans]
     if leaf.op == "matches":
         match = compiled(leaf.value).search(value)
         return [{"text": match.group(0), "span": [match.start(), match.end()]}] if match else []
