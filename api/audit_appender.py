@@ -19,7 +19,7 @@ from models import audit
 from models.audit.appender import ChainHeadError
 
 log = logging.getLogger("gongkai")
-INTERVAL = 0.02  # seconds between two chaining commits: batches a burst of pushes into one
+INTERVAL = 0.2  # seconds between two chaining commits: a burst of pushes costs one (a commit is an fsync)
 IDLE = 1.0  # seconds: look for queued events even without a nudge (another worker's, a crashed drain's)
 
 

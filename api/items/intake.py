@@ -75,8 +75,12 @@ def receive(session: Session, ctx: Context, actor: Actor, doc: DocumentIn, origi
     suggestion = suggester.suggest(document)
     closed_on = doc.closed_on or today_in_china()
     for attempt in range(3):
+        # A new document was looked for a moment ago: it is inserted without reading again, and the unique
+        # (origin, source_id) turns a push that raced it into the IntegrityError below (then it is read again).
+        known_new = attempt == 0 and existing is None
         try:
-            result = _store(session, ctx, suggester, actor, origin, source_id, record, same, suggestion, closed_on)
+            result = _store(session, ctx, suggester, actor, origin, source_id, record, same, suggestion, closed_on,
+                            known_new)
             session.commit()
             return result
         except _NotOwner as refused:  # another account created it between the first look and this one
@@ -114,11 +118,11 @@ def _refuse(session: Session, actor: Actor, origin: str, item_id: int, source_id
 
 
 def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, origin: Origin, source_id: str,
-           record: dict[str, Any], same: tuple[str, ...], suggestion: dict[str, Any], closed_on: dt.date
-           ) -> tuple[ItemRow, str]:
+           record: dict[str, Any], same: tuple[str, ...], suggestion: dict[str, Any], closed_on: dt.date,
+           known_new: bool = False) -> tuple[ItemRow, str]:
     model = suggester.model
     marking = suggestion.get("marking") or Secrecy.NONE
-    item, current_hash = _find(session, origin, source_id)
+    item, current_hash = (None, None) if known_new else _find(session, origin, source_id)
     if item is not None and (problem := ownership_problem(item, actor, record)) is not None:
         raise _NotOwner(item, problem)
     if item is not None and current_hash in same:
@@ -133,7 +137,6 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
                        marking=marking, marked=marking != Secrecy.NONE, risk=review_priority(suggestion),
                        changed_after_review=False, owner=actor.name, suggested_secrecy=suggested_secrecy)
         session.add(item)
-        session.flush()
         outcome, before = "created", None
     else:
         before = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store}
@@ -151,10 +154,15 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
         item.marking, item.marked = strictest, strictest != Secrecy.NONE
         item.risk = review_priority(suggestion)
         outcome = "new_version"
-    version = ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=digest, document=record,
+    version = ItemVersionRow(number=item.current_version, content_hash=digest, document=record,
                              suggestion=suggestion, ruleset_revision=suggester.book.revision,
                              model_id=model.model_id if model is not None else None, received_by=actor.name)
+    if outcome == "created":
+        version.item = item  # one flush inserts the item, then its version
+    else:
+        version.item_id = item.id
     session.add(version)
+    session.flush()  # the ids the audit event and the rule hits name; the rest goes in at commit
     if outcome == "created":  # the answer is built from these objects: no reload after commit
         set_committed_value(item, "versions", [version])
         set_committed_value(item, "reviews", [])
@@ -162,7 +170,6 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
              "content_hash": digest, "suggested": {k: v["value"] for k, v in suggestion["suggestion"].items()}}
     audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,
                  before=before, after=after, covers=version)
-    session.flush()
     # The rules that fired, one small row each: what the accuracy report reads (models/tables.RuleHitRow).
     session.add_all([RuleHitRow(version_id=version.id, item_id=item.id, version_number=version.number,
                                 rule_id=hit["id"], mode=hit.get("mode"), outcome=hit.get("outcome") or {})
