@@ -150,6 +150,7 @@ def import_file(path: Path, settings: Settings, *, origin: str, actor: Actor, ba
                                 invalid=result.counts.invalid, refresh=False)
         result.seconds = time.perf_counter() - started
         if bar is not None:
+            bar.update(max(bar.total - bar.n, 0))  # the blank lines, counted in the total, not as documents
             bar.close()
         with sessions() as session:
             _finish(session, run.id, result.counts)
