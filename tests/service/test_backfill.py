@@ -127,6 +127,25 @@ def test_parquet_row_groups_are_partitions(tmp_path: Path, archive: Path) -> Non
     assert [line.record["id"] for p in partitions for line in read(p) if line.record] == [r["id"] for r in records]
 
 
+def test_the_workers_build_what_the_service_serves(settings: Settings, combined: Suggester) -> None:
+    """After a service start (its rules and model recorded in the database), the job sends the rules'
+    files and the registry's model by id; a worker writes the model from the database to its own cache."""
+    from api.app import create_app
+    from api.backfill.worker import WorkerState
+
+    app = create_app(settings, suggester=combined)
+    app.state.engine.dispose()
+    app.state.reader_engine.dispose()
+    job = job_for(settings.model_copy(update={"model": None}), ACTOR)  # the database's, not the settings'
+    assert job.recipe.model is None and job.registry_model == combined.model.model_id  # type: ignore[union-attr]
+    state = WorkerState(job)
+    try:
+        assert state.suggester.model is not None and state.suggester.model.model_id == job.registry_model
+        assert state.suggester.book.revision == combined.book.revision
+    finally:
+        state.close()
+
+
 @pytest.mark.slow
 def test_each_document_is_stored_once_as_the_service_suggests_it(client: Any, settings: Settings, archive: Path,
                                                                    combined: Suggester) -> None:
