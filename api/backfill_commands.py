@@ -20,9 +20,10 @@ def add_parsers(verbs: Any) -> None:
                     "would store it (the same guards: the same document again is unchanged, another account's "
                     "item is refused). The archive is cut into partitions; each is done by one Dask worker and "
                     "marked done in the database, so running the same command again resumes where it stopped "
-                    "(a worker that dies has its partition redone elsewhere, harmlessly). With --scheduler, "
-                    "every worker must see the archive and the rules and model at the same paths, and hold the "
-                    "audit key (GONGKAI_AUDIT_KEY_FILE). Exit 0 when every partition is done, 1 when some failed "
+                    "(a worker that dies has its partition redone elsewhere, harmlessly). The rules and "
+                    "model are those the service serves from that database. With --scheduler, every worker runs "
+                    "this gongkai (its .venv), sees the archive at the same path, reaches the database and holds "
+                    "the audit key (GONGKAI_AUDIT_KEY_FILE). Exit 0 when every partition is done, 1 when some failed "
                     "(run it again to finish them), 2 on a usage error.")
     backfill.add_argument("archive", nargs="+", type=Path, help="JSONL (.jsonl, .ndjson) or Parquet files")
     backfill.add_argument("--database-url", required=True, metavar="URL",
