@@ -29,6 +29,7 @@ from models.audit.chain import (
     GENESIS,
     LINKED,
     ON_APPEND,
+    RESERVED,
     _session_key,
     checkpoint_mac,
     key_id,
@@ -165,6 +166,7 @@ def pending(session: Session) -> int:
 # in a session of their own, so that the log is whole when the command returns.
 
 def _after_commit(session: Session) -> None:
+    session.info.pop(RESERVED, None)
     if not session.info.pop(APPENDED, False):
         return
     nudge = session.info.get(ON_APPEND)
@@ -180,6 +182,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(APPENDED, None)
+    session.info.pop(RESERVED, None)  # numbers taken in a rolled-back transaction: a harmless gap
 
 
 event.listen(Session, "after_commit", _after_commit)

@@ -55,7 +55,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from models.base import utc_now
-from models.counters import next_value
+from models.counters import next_value, next_values
 from models.session import AUDIT_KEY, AUDIT_ON_APPEND
 from models.tables import AuditEventRow, AuditQueueRow, ItemVersionRow, ReviewRow
 
@@ -163,10 +163,28 @@ def link_mac(key: bytes, position: int, hash_: str) -> str:
     return _mac(key, "link", position, hash_)
 
 
+RESERVED = "audit_reserved"  # Session.info: event numbers taken ahead by reserve() for a batch of appends
+
+
+def reserve(session: Session, n: int) -> None:
+    """Take the numbers of the next `n` events of this transaction in one statement (a bulk import appends an
+    event per stored document: one round trip instead of n)."""
+    if n <= 0:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        numbers = [int(v) for v in session.scalars(text("SELECT nextval('audit_event_seq') FROM generate_series(1, :n)"),
+                                                   {"n": n})]
+    else:
+        numbers = list(next_values(session, "audit_event", n))
+    session.info.setdefault(RESERVED, []).extend(sorted(numbers, reverse=True))
+
+
 def _next_seq(session: Session) -> int:
     """The event's number, taken without a lock that lasts to commit: PostgreSQL's sequence (never rolled back,
     so a rolled-back append leaves a gap, which is harmless: the chain's order is the links'); on SQLite a
     counter, whose row is no contention there (one writer holds the database from BEGIN IMMEDIATE anyway)."""
+    if reserved := session.info.get(RESERVED):
+        return int(reserved.pop())
     if session.get_bind().dialect.name == "postgresql":
         return int(session.scalar(text("SELECT nextval('audit_event_seq')")))
     return next_value(session, "audit_event")
