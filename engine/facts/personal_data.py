@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import re2
+
 KINDS = ("id_card", "id_card_unverified", "mobile", "landline", "bank_card")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -85,6 +87,20 @@ def luhn_ok(digits: str) -> bool:
 _DIGIT_RUN = re.compile(r"[0-9]{6}|[0-9]{3,4}[ -][0-9]{4}")
 
 
+# Each scan above, without its look-arounds (RE2 has none): a text where that cannot match is not scanned by
+# Python's re, which has no literal to skip ahead to and tries every position (a 4 KB body of dates and
+# amounts passes _DIGIT_RUN, and the five scans cost 0.1 ms). A superset of each pattern's matches, so a
+# scan skipped would have found nothing.
+_MAY_MATCH = re2.Set.SearchSet()
+for _core in (r"[1-8][0-9]{5}[ -]?(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][ -]?[0-9]{3}[0-9Xx]",
+              r"[3-6][0-9]{3}(?: ?[0-9]{4}){3}",
+              r"1[3-9][0-9](?:[0-9]{8}|[ -][0-9]{4}[ -][0-9]{4})",
+              r"(?:\(0[1-9][0-9]{1,2}\)|（0[1-9][0-9]{1,2}）|0[1-9][0-9]{1,2}-)[2-9][0-9]{6}",
+              r"(?:电话|座机|传真|Tel|TEL)"):
+    _MAY_MATCH.Add(_core)
+_MAY_MATCH.Compile()
+
+
 def _scan(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
     return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text)]
 
@@ -115,23 +131,26 @@ def find_personal_data(text: str, field: str) -> list[Finding]:
     found: list[Finding] = []
     taken = _Intervals()
     free = taken.free
+    may = set(_MAY_MATCH.Match(text) or ())
+    if not may:
+        return []
 
-    for start, end, grouped in _scan(_ID, text):
+    for start, end, grouped in _scan(_ID, text) if 0 in may else ():
         value = grouped.translate(_GROUPING)
         valid = id_check_digit(value[:17]) == value[17].upper()
         if _valid_birth(value):
             found.append(Finding("id_card" if valid else "id_card_unverified", field, start, end, _mask(value)))
             taken.add(start, end)
-    for start, end, value in _scan(_CARD, text):
+    for start, end, value in _scan(_CARD, text) if 1 in may else ():
         digits = value.replace(" ", "")
         if 16 <= len(digits) <= 19 and free(start, end) and luhn_ok(digits):
             found.append(Finding("bank_card", field, start, end, _mask(digits)))
             taken.add(start, end)
-    for start, end, value in _scan(_MOBILE, text):
+    for start, end, value in _scan(_MOBILE, text) if 2 in may else ():
         if free(start, end):
             found.append(Finding("mobile", field, start, end, _mask(value.translate(_GROUPING))))
             taken.add(start, end)
-    for pattern in (_LANDLINE, _LANDLINE_LABELLED):
+    for pattern in [p for p, i in ((_LANDLINE, 3), (_LANDLINE_LABELLED, 4)) if i in may]:
         for start, end, value in _scan(pattern, text):
             if free(start, end):
                 found.append(Finding("landline", field, start, end, _mask(value)))

@@ -87,3 +87,34 @@ def test_the_suggestion_is_the_reference_evaluators(rulebook: Rulebook, model: M
         assert suggestion == slow.suggest(doc), doc.id
         hits += len(suggestion["hits"])
     assert hits > 500
+
+
+def _texts() -> list[str]:
+    """Every title and body, and strings of digits, separators and labels (the personal-data scans' matter)."""
+    rng = random.Random(15)
+    pieces = ["1", "3", "8", "0", "9", "19", "20", " ", "-", "(010)", "（021）", "010-", "电话:", "Tel", "X", "年", "，",
+              "\u3000", "１", "Ａ", "13912345678", "110105194912310028", "6222021234567890123"]
+    made = ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 40))) for _ in range(3000)]
+    return [t for r in (*records(), *unseen()) for t in (r.get("title") or "", r.get("body") or "")] + made
+
+
+def test_full_width_folding_is_the_translation_table() -> None:
+    from engine.facts import normalize
+
+    texts = _texts()
+    assert sum(1 for t in texts if normalize._NEEDS.search(t)) > 100
+    assert all(normalize.normalize_text(t) == t.translate(normalize._TABLE) for t in texts)
+
+
+def test_a_personal_data_scan_skipped_would_have_found_nothing() -> None:
+    from engine.facts import personal_data as pd
+
+    scans = (pd._ID, pd._CARD, pd._MOBILE, pd._LANDLINE, pd._LANDLINE_LABELLED)  # in _MAY_MATCH's order
+    found = 0
+    for text in _texts():
+        may = set(pd._MAY_MATCH.Match(text) or ())
+        for i, scan in enumerate(scans):
+            hits = pd._scan(scan, text)
+            assert not hits or i in may, (scan.pattern, text)
+            found += bool(hits)
+    assert found > 300, "the scans find something, so a skipped one would be seen"
