@@ -9,6 +9,8 @@ Resumable: the file is cut into parts of --batch lines (rows); each part is stor
 then marked done (models/batch_records.py). Run again on the same file (same SHA-256), an unfinished run
 resumes: parts done are skipped without being suggested again, a part stored but not marked is stored
 again and comes back "unchanged". A finished run is not resumed: a new run finds every document unchanged.
+A document the importing account's item already holds (the same content hashes) is found unchanged before it
+is suggested (the suggestion is what costs), so a second run over an archive costs little more than its reading.
 
 Who owns the items: `--as NAME` (default "import"), with the role of a document system (closure) or a
 clerk (manual). Only that account may send new versions of them later (api/items/intake.ownership_problem):
