@@ -180,7 +180,8 @@ def main() -> int:
         spent = summary.worker_seconds
         print(f"  workers' time: setup {spent['setup']:,.1f} s, suggest {spent['suggest']:,.1f} s, store "
               f"{spent['store']:,.1f} s ({summary.counts.documents / max(spent['store'], 1e-9):,.0f} docs/s stored "
-              f"per worker-second)")
+              f"per worker-second); CPU {summary.worker_cpu:,.1f} s = "
+              f"{summary.counts.documents / max(summary.worker_cpu, 1e-9):,.0f} docs per worker CPU-second")
     if 1 in rates and 2 in rates:
         print(f"scaling 2 workers / 1: {rates[2] / rates[1]:.2f} (2 cores, shared with the scheduler, the client "
               f"and PostgreSQL)")

@@ -36,6 +36,7 @@ class Summary:
     workers: set[str] = field(default_factory=set)
     # Summed over the partitions done: the workers' time building their state, suggesting, storing.
     worker_seconds: dict[str, float] = field(default_factory=lambda: {"setup": 0.0, "suggest": 0.0, "store": 0.0})
+    worker_cpu: float = 0.0  # the workers' CPU seconds on those partitions
 
     @property
     def complete(self) -> bool:
@@ -157,6 +158,7 @@ def _submit_all(client: Any, run_id: int, todo: list[tuple[int, Partition]], sum
                 summary.counts.add(result.counts)
                 for step, spent in result.seconds.items():
                     summary.worker_seconds[step] += spent
+                summary.worker_cpu += result.cpu_seconds
         future.release()
         if progress is not None:
             progress(summary, result)

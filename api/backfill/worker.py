@@ -67,6 +67,9 @@ class PartResult:
     # Where the partition's time went (bench/backfill_bench.py prints them): building the worker's state
     # (its first partition only), reading and suggesting, storing (store_batch's transactions).
     seconds: dict[str, float] = field(default_factory=lambda: {"setup": 0.0, "suggest": 0.0, "store": 0.0})
+    # The worker process's CPU time on it: what the partition costs whatever else the machine runs (the wall
+    # times above stretch with the load), so that scaling can be told apart from a busy machine.
+    cpu_seconds: float = 0.0
 
 
 class WorkerState:
@@ -155,7 +158,7 @@ class BackfillPlugin(WorkerPlugin):
 def backfill_partition(run_id: int, part: int, partition: Partition) -> PartResult:
     """The Dask task: store partition `part` of run `run_id` unless it is marked done; mark it done."""
     worker = get_worker()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     state = worker.plugins[PLUGIN].ready()
     result = PartResult(part, worker=worker.address)
     result.seconds["setup"] = time.perf_counter() - started
@@ -169,6 +172,7 @@ def backfill_partition(run_id: int, part: int, partition: Partition) -> PartResu
     with state.sessions() as session:
         ledger.mark_done(session, run_id, part, partition, result.counts)
     del result.counts.problems[MAX_PROBLEMS:]
+    result.cpu_seconds = time.process_time() - cpu_started
     return result
 
 
