@@ -12,7 +12,8 @@ cores (`--workers 2`, engine/batch.py).
 (b) times, as subprocesses with stdout to /dev/null and stderr not a terminal (no bar), per round:
     `gongkai suggest FILE --workers 1`, the same with `--workers 2`, and `gongkai evaluate FILE
     --format json` at 1 and 2; each figure is documents / wall time of the whole command, start-up
-    (imports, rules, model: timed alone on an empty file and printed) included;
+    (imports, rules, model: timed alone on an empty file and printed) included, and the CPU seconds
+    the command and its workers used per document (what the load of others changes least);
 (c) times the bare suggestion in this process (Suggester.suggest(document_from_record(record)), no
     JSON, no I/O) over the first --bare documents, for reference: the most one process can do;
 (d) prints docs/s, the ratio of workers=2 to workers=1 and to the aim of 1,000 docs/s, per round and
@@ -28,6 +29,7 @@ import json
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -92,15 +94,18 @@ def documents(n: int, seed: int, records: list[dict[str, Any]], sentences: list[
     return out
 
 
-def run(verb: str, path: Path, workers: int) -> float:
-    """Wall seconds of one gongkai command, stdout to /dev/null; fails loudly if the command does."""
+def run(verb: str, path: Path, workers: int) -> tuple[float, float]:
+    """Wall seconds of one gongkai command (stdout to /dev/null) and the CPU seconds it and its workers
+    used (less sensitive to the others' load than the wall time); fails loudly if the command does."""
     args = [str(GONGKAI), verb, str(path), "--workers", str(workers)] + (["--format", "json"] if verb == "evaluate" else [])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=PROJECT)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"cli_bench: {' '.join(args)} exited {result.returncode}:\n{result.stderr.decode()[-2000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def bare(records: list[dict[str, Any]]) -> float:
@@ -132,8 +137,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cli-bench-") as tmp:
         empty = Path(tmp) / "empty.jsonl"
         empty.write_bytes(b"")
-        say(f"start-up alone (suggest, empty file): workers=1 {run('suggest', empty, 1):.2f} s, "
-            f"workers=2 {run('suggest', empty, 2):.2f} s")
+        say(f"start-up alone (suggest, empty file): workers=1 {run('suggest', empty, 1)[0]:.2f} s, "
+            f"workers=2 {run('suggest', empty, 2)[0]:.2f} s")
         for r in range(args.rounds):
             path = Path(tmp) / f"round{r}.jsonl"
             docs = documents(args.docs, args.seed * 1000 + r, records, sentences)
@@ -141,12 +146,13 @@ def main() -> int:
             size = path.stat().st_size
             say(f"round {r + 1}: {args.docs} documents, {size / 1e6:.1f} MB ({size / args.docs / 1024:.1f} KB each)")
             for verb in ("suggest", "evaluate"):
-                one = args.docs / run(verb, path, 1)
-                two = args.docs / run(verb, path, 2)
+                (wall1, cpu1), (wall2, cpu2) = run(verb, path, 1), run(verb, path, 2)
+                one, two = args.docs / wall1, args.docs / wall2
                 rates.setdefault(f"{verb} 1", []).append(one)
                 rates.setdefault(f"{verb} 2", []).append(two)
                 say(f"  {verb:<8} workers=1 {one:6.0f} docs/s   workers=2 {two:6.0f} docs/s   ratio {two / one:4.2f}x"
-                    f"   aim: {two / AIM:4.2f} of {AIM:.0f}   (load {os.getloadavg()[0]:.2f})")
+                    f"   aim: {two / AIM:4.2f} of {AIM:.0f}   CPU ms/doc {cpu1 / args.docs * 1e3:.2f} → "
+                    f"{cpu2 / args.docs * 1e3:.2f}   (load {os.getloadavg()[0]:.2f})")
     if args.bare:
         docs = documents(args.bare + 20, args.seed * 1000 + 999, records, sentences)
         say(f"bare suggestion in process (no JSON, no I/O, one core): {bare(docs):.0f} docs/s")

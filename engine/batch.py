@@ -29,6 +29,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -182,6 +183,9 @@ _suggester: Suggester | None = None  # a worker process's own, built once by _st
 
 def _start_worker(recipe: SuggesterRecipe, inherited: Suggester | None) -> None:
     global _suggester
+    # Ctrl-C reaches the whole process group: the parent alone handles it (it cancels the chunks not
+    # started and waits for the running ones), instead of every worker printing its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _suggester = inherited if inherited is not None else recipe.build()
     # The loaded rules and model never die: out of the collector's sight, a collection neither walks
     # them nor writes to their pages (a forked worker would otherwise copy the pages it shares).
