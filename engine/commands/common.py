@@ -124,11 +124,15 @@ class _Bar(tqdm):
 
 class Bar:
     """Documents done and documents a second on stderr, when stderr is a terminal; nothing otherwise
-    (pipes, files and tests stay clean). Messages go through say() so that they do not break the bar."""
+    (pipes, files and tests stay clean). Messages go through say() so that they do not break the bar.
 
-    def __init__(self, path: Path) -> None:
+    `streams_output`: the verb writes a line per document to stdout; when that is the same terminal the
+    lines show the progress themselves, and a bar redrawn between them would only garble them."""
+
+    def __init__(self, path: Path, *, streams_output: bool = False) -> None:
+        shown = sys.stderr.isatty() and not (streams_output and sys.stdout.isatty())
         self._bar = (_Bar(total=_line_count(path), unit="doc", file=sys.stderr, miniters=1, dynamic_ncols=True,
-                          smoothing=0.1) if sys.stderr.isatty() else None)
+                          smoothing=0.1) if shown else None)
 
     def update(self, done: int) -> None:
         if self._bar is not None:

@@ -99,7 +99,7 @@ def suggest(args: argparse.Namespace) -> int:
     if stream is None:
         return 1
     problems = 0
-    with stream, Bar(args.file) as bar:
+    with stream, Bar(args.file, streams_output=True) as bar:
         try:
             for _, done in map_chunks(recipe(args), numbered_lines(stream), suggest_lines, workers=args.workers,
                                       built=suggester):

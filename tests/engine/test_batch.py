@@ -4,6 +4,7 @@ order, as one process; a bad record in its place; a dead worker named; a progres
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import pty
@@ -170,3 +171,25 @@ def test_progress_bar_on_a_terminal_and_nothing_on_a_pipe(tmp_path: Path) -> Non
     stdout_bytes, err = piped.communicate(timeout=120)
     assert piped.returncode == 0 and len(stdout_bytes.splitlines()) == 300
     assert err == b""  # no bar, no message: pipes and logs stay clean
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bar_is_left_out_where_the_suggestions_themselves_scroll_on_the_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """evaluate on a terminal: a bar (in process, one worker); suggest with stdout on the same terminal:
+    none, as the lines show the progress and a bar between them would garble them."""
+    path = tmp_path / "labelled.jsonl"
+    path.write_bytes(b"\n".join(TRAINING.read_bytes().splitlines()[:40]) + b"\n")
+    err, out = _Terminal(), _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["evaluate", str(path), "--rules-only", "--format", "json", "--workers", "1"]) == 0
+    assert "40/40" in err.getvalue() and "doc/s" in err.getvalue()
+    err.truncate(0)
+    err.seek(0)
+    assert main(["suggest", str(path), "--rules-only", "--workers", "1"]) == 0
+    assert err.getvalue() == "" and len(out.getvalue().splitlines()) == 40 + 1  # the report, then 40 lines
