@@ -9,8 +9,9 @@ validation, suggestion on every core, storing through the push's guards, the aud
     follow the real ones); fresh ids and titles, so no two are the same;
 (b) the bare suggestion: the same file read, validated and suggested by the import's own worker function on
     the same workers (engine/batch.map_chunks), nothing stored: the ceiling for the import;
-(c) the import into a fresh SQLite file, then (when reachable) a fresh PostgreSQL schema (--postgres, default
-    TEST_DATABASE_URL or the local server), with the rules and the model of the settings (GONGKAI_MODEL);
+(c) the import into a fresh SQLite file, the same file again (every document unchanged: found so before it is
+    suggested), then (when reachable) a fresh PostgreSQL schema (--postgres, default TEST_DATABASE_URL or the
+    local server), with the rules and the model of the settings (GONGKAI_MODEL);
 (d) prints docs/s of each beside the aim and the ratio import / bare suggestion (the store's cost), with the
     load average; the median over --rounds when more than one.
 
@@ -137,13 +138,14 @@ def postgres_schema(url: str) -> Iterator[str | None]:
         admin.dispose()
 
 
-def imported(path: Path, settings: Settings, workers: int, batch: int) -> tuple[float, float, Any]:
+def imported(path: Path, settings: Settings, workers: int, batch: int, created: bool = True
+             ) -> tuple[float, float, Any]:
     """(docs/s while streaming, docs/s from the command's start to its end, the result)."""
     started = time.perf_counter()
     result = bulk_commands.import_file(path, settings, origin="closure", actor=Actor("import", "document_system"),
                                        batch=batch, workers=workers)
     wall = time.perf_counter() - started
-    assert result.counts.created == result.documents_now, result.counts.as_dict()
+    assert not created or result.counts.created == result.documents_now, result.counts.as_dict()
     return result.documents_now / result.seconds, result.documents_now / wall, result
 
 
@@ -161,7 +163,8 @@ def main() -> None:
     key.write_text("import-bench-" + uuid.uuid4().hex * 2, encoding="ascii")
     key.chmod(0o600)
     os.environ["GONGKAI_AUDIT_KEY_FILE"] = str(key)
-    rates: dict[str, list[float]] = {"bare suggestion": [], "import SQLite": [], "import PostgreSQL": []}
+    rates: dict[str, list[float]] = {"bare suggestion": [], "import SQLite": [], "again, unchanged": [],
+                                     "import PostgreSQL": []}
     say(f"import bench: {args.docs} new documents a round, {args.rounds} round(s), {args.workers} worker(s), "
         f"batch {args.batch}; load {load()}")
     for r in range(args.rounds):
@@ -175,6 +178,11 @@ def main() -> None:
         stream, wall, _ = imported(source, settings, args.workers, args.batch)
         rates["import SQLite"].append(stream)
         say(f"  import SQLite       {stream:7.0f} docs/s  ({wall:.0f} docs/s with start-up)  "
+            f"{stream / bare:.2f}x the bare suggestion  (load {load()})")
+        stream, wall, again = imported(source, settings, args.workers, args.batch, created=False)
+        assert again.counts.unchanged == args.docs, again.counts.as_dict()
+        rates["again, unchanged"].append(stream)
+        say(f"  again (unchanged)   {stream:7.0f} docs/s  ({wall:.0f} docs/s with start-up)  "
             f"{stream / bare:.2f}x the bare suggestion  (load {load()})")
         if args.no_postgres:
             continue
