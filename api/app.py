@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from api import docs, headers, problems
 from api.audit_appender import Appender, lifespan_hooks
@@ -83,6 +84,9 @@ class SuggesterLoading:
         except BaseException as exc:  # noqa: BLE001 (handed to the thread that called result())
             self._error = exc
 
+    def wait(self) -> None:
+        self._thread.join()
+
     def result(self) -> Suggester:
         self._thread.join()
         if self._error is not None:
@@ -98,7 +102,19 @@ def create_app(settings: Settings | None = None, suggester: Suggester | Suggeste
     except AuditKeyError as exc:
         raise StartupError(str(exc)) from None
     _check_letters(settings)  # before any connection is opened: a refused start leaves nothing open
-    engine = make_engine(settings.database_url)
+    engines = [make_engine(settings.database_url)]
+    try:
+        return _assemble(settings, suggester, key, engines)
+    except BaseException:
+        for engine in engines:  # nor does one refused later (rules, model): no connection is left open
+            engine.dispose()
+        raise
+
+
+def _assemble(settings: Settings, suggester: Suggester | SuggesterLoading | None, key: bytes,
+              engines: list[Engine]) -> FastAPI:
+    """create_app's app on the database engine engines[0] (the reader engine it makes is added to them)."""
+    engine = engines[0]
     if settings.migrate_on_start:
         upgrade(engine)
     appender = Appender()  # links committed audit events into the chain (models/audit/appender.py)
@@ -113,6 +129,8 @@ def create_app(settings: Settings | None = None, suggester: Suggester | Suggeste
     appender.drain()  # events committed but not linked when the service last stopped (kill -9)
     # SQLite: reads in their own engine, beside the single writer (models/session.py).
     app.state.reader_engine = make_engine(settings.database_url, reader=True) if engine.dialect.name == "sqlite" else engine
+    if app.state.reader_engine is not engine:
+        engines.append(app.state.reader_engine)
     app.state.readers = make_sessions(app.state.reader_engine, audit_key=key)  # the key: GET /v1/audit/verify
     app.state.tokens = TokenCache()
     # Imported here, not at the top: a served start loads the rules and the model in a thread meanwhile.
@@ -170,7 +188,12 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
             cache_key: bytes | None = hmac.new(audit_key(settings), b"gongkai rulebook cache", hashlib.sha256).digest()
         except AuditKeyError:
             cache_key = None  # create_app stops the start, with the message
-        return create_app(settings, SuggesterLoading(settings, cache_key))
+        loading = SuggesterLoading(settings, cache_key)
+        try:
+            return create_app(settings, loading)
+        except BaseException:
+            loading.wait()  # a refused start returns when nothing of it runs on
+            raise
     finally:
         gc.freeze()
         gc.enable()
