@@ -13,16 +13,27 @@ from typing import Sequence, TypeAlias
 from api.access.roles import Role
 from engine import cli as engine_cli
 
-SERVICE_VERBS = {"serve", "token", "user", "audit", "db", "report", "demo", "model"}
+# The archive verbs' modules take seconds to import (the batch machinery, tqdm, Dask): their parsers are built
+# only when one of them is asked for, so that `gongkai serve` starts without them.
+ARCHIVE_VERBS = {"import", "backfill"}
+SERVICE_VERBS = {"serve", "token", "user", "audit", "db", "report", "demo", "model", *ARCHIVE_VERBS}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(archive: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开 service: serve and administer")
     verbs = parser.add_subparsers(dest="verb", required=True)
     # In this order: `gongkai VERB -h` lists the verbs as they are added.
     for add in (_serve_parser, _token_parsers, _user_parsers, _audit_parsers, _report_parser, _db_parsers, _demo_parser,
                 _model_parsers):
         add(verbs)
+    if archive == "import":
+        from api import bulk_commands
+
+        bulk_commands.add_parsers(verbs)
+    elif archive == "backfill":
+        from api import backfill_commands
+
+        backfill_commands.add_parsers(verbs)
     return parser
 
 
@@ -163,8 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in ("-h", "--help"):
             engine_cli.build_parser().print_help()
             print("\nservice verbs: serve, token create|list|revoke|rotate, user create|list|disable, "
-                  "audit verify|checkpoint, db upgrade|check, demo, model list|register|validate|activate|rollback "
-                  "(gongkai VERB -h)")
+                  "audit verify|checkpoint, db upgrade|check, demo, model list|register|validate|activate|rollback, "
+                  "import FILE, backfill ARCHIVE... (gongkai VERB -h)")
             return 0
         from api import commands
 
@@ -173,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `rules backtest --against DATABASE_URL` and `train --from-database URL` read the service's database.
         return engine_cli.main(argv, overrides={("rules", "backtest"): commands.rules_backtest,
                                                 ("train", None): model_commands.train_from_database})
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv[0] if argv[0] in ARCHIVE_VERBS else None).parse_args(argv)
     from pydantic import ValidationError
 
     from api import commands, model_commands
@@ -195,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("db", "check"): commands.db_check,
         ("report", None): commands.report,
         ("demo", None): demo_command,
+        ("import", None): _archive_command,
+        ("backfill", None): _archive_command,
         **{("model", verb): model_commands.model_command
            for verb in ("list", "register", "validate", "activate", "rollback")},
     }[(args.verb, getattr(args, f"{args.verb}_verb", None))]  # the sub-verb of token, user, audit, db
@@ -207,6 +220,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AuditKeyError, ValidationError) as exc:
         print(f"gongkai: {commands.settings_problem(exc)}", file=sys.stderr)
         return 2
+
+
+def _archive_command(args: argparse.Namespace) -> int:
+    if args.verb == "import":
+        from api import bulk_commands
+
+        return bulk_commands.import_command(args)
+    from api import backfill_commands
+
+    return backfill_commands.command(args)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ FLOORS: dict[str, int] = {
     # the authoring tools and the classifier, over the pipeline
     "engine.authoring": 6,
     "engine.classifier": 7,
+    "engine.batch": 8,  # suggestion on every core (issue 20): a recipe of the suggester built in each worker
     "engine.commands": 8, "engine.cli": 9, "engine.__main__": 10,
     # persistence over the engine
     "models": 20,
@@ -52,6 +53,9 @@ FLOORS: dict[str, int] = {
     "api.routes": 39, "api.pages": 39,  # the JSON API and the web pages: two adapters over the same use cases
     "api.app": 40,
     "api.demo": 41, "api.commands": 41, "api.model_commands": 42, "api.cli": 43,
+    # speed and scale (issue 20): the audit appender's thread (over models.audit), the distributed backfill (over
+    # the items' batch writer), and the archive verbs' commands
+    "api.audit_appender": 30, "api.backfill": 37, "api.bulk_commands": 41, "api.backfill_commands": 41,
 }
 # The use cases run without FastAPI: routes, deps and the app are the only web adapters.
 WEB_ROOMS = ("api.routes", "api.pages", "api.deps", "api.app", "api.problems", "api.docs", "api.headers", "api.limits",
