@@ -106,8 +106,7 @@ def store_batch(session: Session, ctx: Context, actor: Actor, origin: Origin | s
     """Store a batch of suggested documents in one transaction and commit; see the module's docstring.
 
     Args:
-        session: a session carrying the audit key (models.session.make_sessions); nothing pending in it (it is
-            emptied: expunge_all, once the batch is written).
+        session: a session carrying the audit key (models.session.make_sessions); nothing pending in it.
         ctx: only its `due` is used (条例第二十六条's due date per closing date).
         actor: the account the items belong to (a new item's owner; an existing one must be its own).
         origin: closure or manual: the items' origin, as the push route or the hand entry would give.
@@ -196,12 +195,9 @@ def _store_round(session: Session, ctx: Context, meta: Provenance, docs: Sequenc
     versions = [_version(meta, item, doc) for item, doc, _ in stored]
     session.add_all(versions)
     session.flush()  # the versions' ids and times, which their audit events cover
-    # Everything of the batch is written: out of the session with it. Each audit event takes its number with an
-    # ORM UPDATE, which looks for matching objects through the whole identity map (a batch of 500 made that
-    # quadratic); the events read the versions' attributes, all loaded, never the database.
-    session.expunge_all()
-    # Without autoflush, each event's number is taken without first flushing the events before it: the
-    # batch's events and queue rows then go in as two bulk inserts at the next flush, not two INSERTs each.
+    audit.reserve(session, len(stored))  # the events' numbers in one statement, not one each
+    # Without autoflush, no event's append flushes the events before it: the batch's events and queue rows
+    # go in as two bulk inserts at the next flush, not two INSERTs each.
     with session.no_autoflush:
         for (item, doc, before), version in zip(stored, versions, strict=True):
             outcome = "created" if before is None else "new_version"
