@@ -90,12 +90,16 @@ class Outcome:
 
 
 class WorkerDied(RuntimeError):
-    """A worker process ended abruptly (killed, out of memory, a crash in a C extension) while it held
-    a chunk: which chunk, by its first item, so the record that did it can be looked for."""
+    """A worker process ended abruptly (killed, out of memory, a crash in a C extension).
+
+    The pool then fails every chunk in flight, and does not say which one the dead worker held: this
+    names the first chunk not delivered (by its first item and position from 0). Everything before it
+    was delivered; the record that did it is in that chunk or in one of the few after it in flight
+    (at most WINDOW_PER_WORKER per worker)."""
 
     def __init__(self, first: Any, position: int, size: int) -> None:
-        super().__init__(f"a worker process died on the chunk of {size} records starting at record {position} "
-                         f"(from 0): {first!r:.120}")
+        super().__init__(f"a worker process died while the records from {position} (from 0) on were in flight; "
+                         f"everything before was delivered; that record: {first!r:.120}")
         self.first, self.position, self.size = first, position, size
 
 

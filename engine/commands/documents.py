@@ -144,8 +144,9 @@ def suggest_lines(suggester: Suggester, lines: Sequence[tuple[int, bytes]]) -> S
 
 def _died(args: argparse.Namespace, exc: WorkerDied) -> int:
     number = exc.first[0]
-    say(f"gongkai: a worker process died on the {exc.size} records from {args.file}:{number} on; the output "
-        f"stops before them (try --workers 1 to see the error)")
+    say(f"gongkai: a worker process died while the lines from {args.file}:{number} on were being read; the "
+        f"output stops before that line (the record that did it is among the next few hundred: --workers 1 "
+        f"shows its error)")
     return 1
 
 
