@@ -81,6 +81,9 @@ class SuggesterLoading:
         try:
             self._suggester = load_suggester(settings, cache_key=cache_key)
             for_matching("預熱")
+            from api.access.users import dummy_hash
+
+            dummy_hash()  # the sign-in's timing guard, made here beside the imports rather than at import
         except BaseException as exc:  # noqa: BLE001 (handed to the thread that called result())
             self._error = exc
 

@@ -24,8 +24,17 @@ from models.tables import UserRow, WebSessionRow
 
 HASHER = PasswordHasher()
 # Verified against when the name is unknown, so that an unknown name costs the same time as a wrong
-# password and the answer's timing does not tell which names exist.
-_DUMMY_HASH = HASHER.hash("gongkai: no such user")
+# password and the answer's timing does not tell which names exist. Made on first use (an argon2 hash is
+# ~0.25 s of a start), and at a served start in its loading thread (api/app.py), before any sign-in is
+# answered: a first unknown name is then no slower than the next.
+_DUMMY_HASH: str | None = None
+
+
+def dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = HASHER.hash("gongkai: no such user")
+    return _DUMMY_HASH
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -80,7 +89,7 @@ def authenticate(session: Session, name: str, password: str, *, max_failures: in
     row lock it for `lock_minutes`."""
     user = find(session, name)
     if user is None or user.disabled_at is not None:
-        _verify(_DUMMY_HASH, password)
+        _verify(dummy_hash(), password)
         # A name that is no user's is not written down: people type their password into the name field,
         # and the audit log is read by supervisors. A disabled user's name is known, so it is recorded.
         audit.record(session, actor=UNKNOWN_NAME if user is None else user.name, role="" if user is None else user.role,
@@ -88,7 +97,7 @@ def authenticate(session: Session, name: str, password: str, *, max_failures: in
         return SignIn(None)
     now = utc_now()
     if user.locked_until is not None and now < user.locked_until:
-        _verify(_DUMMY_HASH, password)  # as long as any other refusal: the time does not tell it is locked
+        _verify(dummy_hash(), password)  # as long as any other refusal: the time does not tell it is locked
         audit.record(session, actor=user.name, role=user.role, action="signin:failed",
                      after={"user_id": user.id, "reason": "locked"})
         return SignIn(None, locked_until=user.locked_until)
