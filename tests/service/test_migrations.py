@@ -57,3 +57,15 @@ def test_0002_indexes_the_rule_hits_of_versions_already_stored(kind: str, tmp_pa
             (7, 2, "columns.other.fallback", "baseline", {"column": "other"})]
         assert drift(engine) == []
         engine.dispose()
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head() -> None:
+    """upgrade() skips Alembic when the database is at newest_revision(): it must be the head Alembic knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from models.migrate import MIGRATIONS, newest_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_heads() == [newest_revision()]
