@@ -29,10 +29,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Actor, Context
 from api.items.intake import ownership_problem
+from api.items.versions import audit_after, new_item, next_version, rule_hit_rows, version_row
 from api.items.queries import CURRENT_VERSION
-from api.items.review import send_back
-from engine.vocabulary import ItemStatus, Origin, ReviewStage, Secrecy, secrecy_rank
-from engine.workflow.priority import review_priority
+from engine.vocabulary import Origin
 from engine.workflow.working_days import today_in_china
 from models import audit
 from models.tables import ItemRow, ItemVersionRow, RuleHitRow
@@ -179,7 +178,8 @@ def _store_round(session: Session, ctx: Context, meta: Provenance, docs: Sequenc
     for doc in docs:
         item, current_hash = existing.get(doc.source_id, (None, None))
         if item is None:
-            stored.append((_new_item(ctx, meta, doc), doc, None))
+            stored.append((new_item(ctx, meta.origin, doc.source_id, doc.record, doc.suggestion,
+                                    doc.closed_on or today_in_china(), meta.actor.name), doc, None))
             continue
         problem = ownership_problem(item, meta.actor, doc.record)
         if problem is not None:
@@ -187,12 +187,15 @@ def _store_round(session: Session, ctx: Context, meta: Provenance, docs: Sequenc
         elif current_hash in doc.hashes:
             counts.unchanged += 1
         else:
-            stored.append((item, doc, _new_version(session, item, doc)))
+            stored.append((item, doc, next_version(session, item, doc.record, doc.suggestion)))
     if not stored:
         return
     session.add_all([item for item, _, before in stored if before is None])
     session.flush()  # the new items' ids (one INSERT … RETURNING for all), the changed items' UPDATEs
-    versions = [_version(meta, item, doc) for item, doc, _ in stored]
+    versions = [version_row(item, doc.hashes[0], doc.record, doc.suggestion, ruleset_revision=meta.ruleset_revision,
+                            model_id=meta.model_id, received_by=meta.actor.name) for item, doc, _ in stored]
+    for (item, _, _), version in zip(stored, versions, strict=True):
+        version.item_id = item.id
     session.add_all(versions)
     session.flush()  # the versions' ids and times, which their audit events cover
     audit.reserve(session, len(stored))  # the events' numbers in one statement, not one each
@@ -203,61 +206,13 @@ def _store_round(session: Session, ctx: Context, meta: Provenance, docs: Sequenc
             outcome = "created" if before is None else "new_version"
             setattr(counts, outcome, getattr(counts, outcome) + 1)
             audit.record(session, actor=meta.actor.name, role=meta.actor.role, action=f"{meta.origin}:{outcome}",
-                         item_id=item.id, before=before, after=_after(item, doc), covers=version)
-    hits = [{"version_id": version.id, "item_id": item.id, "version_number": version.number, "rule_id": hit["id"],
-             "mode": hit.get("mode"), "outcome": hit.get("outcome") or {}}
-            for (item, doc, _), version in zip(stored, versions, strict=True) for hit in doc.suggestion.get("hits", ())]
+                         item_id=item.id, before=before, after=audit_after(item, doc.hashes[0], doc.suggestion),
+                         covers=version)
+    hits = [row for (item, doc, _), version in zip(stored, versions, strict=True)
+            for row in rule_hit_rows(version, item.id, doc.suggestion)]
     if hits:  # the rules that fired, one small row each (models/tables.RuleHitRow), in one executemany
         session.execute(insert(RuleHitRow), hits)
     session.flush()
-
-
-def _marking(doc: Suggested) -> str:
-    return str(doc.suggestion.get("marking") or Secrecy.NONE)
-
-
-def _new_item(ctx: Context, meta: Provenance, doc: Suggested) -> ItemRow:
-    closed_on = doc.closed_on or today_in_china()
-    due = ctx.due(closed_on)
-    marking = _marking(doc)
-    record = doc.record
-    return ItemRow(origin=meta.origin, source_id=doc.source_id, division=record.get("division"),
-                   agency=record.get("agency"), title=record.get("title") or "", closed_on=closed_on,
-                   due_on=due.due_on, due_warnings=list(due.warnings), status=ItemStatus.SECRECY_REVIEW,
-                   current_version=1, marking=marking, marked=marking != Secrecy.NONE,
-                   risk=review_priority(doc.suggestion), changed_after_review=False, owner=meta.actor.name,
-                   suggested_secrecy=doc.suggestion["suggestion"]["secrecy"]["value"])
-
-
-def _new_version(session: Session, item: ItemRow, doc: Suggested) -> dict[str, Any]:
-    """A changed document: the item moves to its next version as intake._store moves it; returns the
-    audit event's `before`."""
-    before = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store}
-    item.current_version += 1
-    item.title = doc.record.get("title") or ""
-    item.agency = doc.record.get("agency")
-    item.suggested_secrecy = doc.suggestion["suggestion"]["secrecy"]["value"]
-    if item.status != ItemStatus.SECRECY_REVIEW or item.secrecy is not None:
-        # The reviews were of the old text: back to secrecy review and out of its store at once (a
-        # published one is withdrawn from the website's feed), as intake._store does.
-        item.changed_after_review = True
-        send_back(session, item, ReviewStage.SECRECY_REVIEW)
-    strictest = max(item.marking, _marking(doc), key=secrecy_rank)
-    item.marking, item.marked = strictest, strictest != Secrecy.NONE
-    item.risk = review_priority(doc.suggestion)
-    return before
-
-
-def _version(meta: Provenance, item: ItemRow, doc: Suggested) -> ItemVersionRow:
-    return ItemVersionRow(item_id=item.id, number=item.current_version, content_hash=doc.hashes[0],
-                          document=doc.record, suggestion=doc.suggestion, ruleset_revision=meta.ruleset_revision,
-                          model_id=meta.model_id, received_by=meta.actor.name)
-
-
-def _after(item: ItemRow, doc: Suggested) -> dict[str, Any]:
-    return {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store,
-            "content_hash": doc.hashes[0],
-            "suggested": {k: v["value"] for k, v in doc.suggestion["suggestion"].items()}}
 
 
 def _refused(session: Session, meta: Provenance, item: ItemRow, doc: Suggested, problem: str,

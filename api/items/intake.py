@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,14 +19,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.context import Actor, Context
 from api.errors import Conflict, Forbidden
 from api.items.queries import CURRENT_VERSION
-from api.items.review import send_back
+from api.items.versions import audit_after, new_item, next_version, rule_hit_rows, version_row
 from api.rulesets import activation as rulesets
 from api.schemas import DocumentIn
 from engine.facts.document import content_hash as content_hash  # re-exported: bench/report_data.py stores versions
 from engine.facts.document import content_hashes, document_from_record
 from engine.suggest import Suggester
-from engine.vocabulary import ItemStatus, Origin, ReviewStage, Secrecy, secrecy_rank
-from engine.workflow.priority import review_priority
+from engine.vocabulary import Origin
 from engine.workflow.working_days import today_in_china
 from models import audit
 from models.tables import ItemRow, ItemVersionRow, RuleHitRow
@@ -121,42 +120,21 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
            record: dict[str, Any], same: tuple[str, ...], suggestion: dict[str, Any], closed_on: dt.date,
            known_new: bool = False) -> tuple[ItemRow, str]:
     model = suggester.model
-    marking = suggestion.get("marking") or Secrecy.NONE
     item, current_hash = (None, None) if known_new else _find(session, origin, source_id)
     if item is not None and (problem := ownership_problem(item, actor, record)) is not None:
         raise _NotOwner(item, problem)
     if item is not None and current_hash in same:
         return item, "unchanged"
     digest = same[0]
-    suggested_secrecy = suggestion["suggestion"]["secrecy"]["value"]
     if item is None:
-        due = ctx.due(closed_on)
-        item = ItemRow(origin=origin, source_id=source_id, division=record.get("division"), agency=record.get("agency"),
-                       title=record.get("title") or "", closed_on=closed_on, due_on=due.due_on,
-                       due_warnings=list(due.warnings), status=ItemStatus.SECRECY_REVIEW, current_version=1,
-                       marking=marking, marked=marking != Secrecy.NONE, risk=review_priority(suggestion),
-                       changed_after_review=False, owner=actor.name, suggested_secrecy=suggested_secrecy)
+        item = new_item(ctx, origin, source_id, record, suggestion, closed_on, actor.name)
         session.add(item)
         outcome, before = "created", None
     else:
-        before = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store}
-        item.current_version += 1
-        item.title = record.get("title") or ""
-        item.agency = record.get("agency")
-        item.suggested_secrecy = suggested_secrecy
-        if item.status != ItemStatus.SECRECY_REVIEW or item.secrecy is not None:
-            # The reviews were of the old text. A new version is a new document: back to secrecy review,
-            # and out of its store at once (a published one is withdrawn from the website's feed) before
-            # anything of the new text can be served (engine/workflow/publication.py: both reviews of this version).
-            item.changed_after_review = True
-            send_back(session, item, ReviewStage.SECRECY_REVIEW)
-        strictest = max(item.marking, marking, key=secrecy_rank)
-        item.marking, item.marked = strictest, strictest != Secrecy.NONE
-        item.risk = review_priority(suggestion)
+        before = next_version(session, item, record, suggestion)
         outcome = "new_version"
-    version = ItemVersionRow(number=item.current_version, content_hash=digest, document=record,
-                             suggestion=suggestion, ruleset_revision=suggester.book.revision,
-                             model_id=model.model_id if model is not None else None, received_by=actor.name)
+    version = version_row(item, digest, record, suggestion, ruleset_revision=suggester.book.revision,
+                          model_id=model.model_id if model is not None else None, received_by=actor.name)
     if outcome == "created":
         version.item = item  # one flush inserts the item, then its version
     else:
@@ -166,14 +144,10 @@ def _store(session: Session, ctx: Context, suggester: Suggester, actor: Actor, o
     if outcome == "created":  # the answer is built from these objects: no reload after commit
         set_committed_value(item, "versions", [version])
         set_committed_value(item, "reviews", [])
-    after = {"version": item.current_version, "status": item.status, "marking": item.marking, "store": item.store,
-             "content_hash": digest, "suggested": {k: v["value"] for k, v in suggestion["suggestion"].items()}}
     audit.record(session, actor=actor.name, role=actor.role, action=f"{origin}:{outcome}", item_id=item.id,
-                 before=before, after=after, covers=version)
-    # The rules that fired, one small row each: what the accuracy report reads (models/tables.RuleHitRow).
-    session.add_all([RuleHitRow(version_id=version.id, item_id=item.id, version_number=version.number,
-                                rule_id=hit["id"], mode=hit.get("mode"), outcome=hit.get("outcome") or {})
-                     for hit in suggestion.get("hits", ())])
+                 before=before, after=audit_after(item, digest, suggestion), covers=version)
+    if hits := rule_hit_rows(version, item.id, suggestion):
+        session.execute(insert(RuleHitRow), hits)
     return item, outcome
 
 
