@@ -81,7 +81,13 @@ class TextPredicates:
 
     def evaluate(self, facts: Facts) -> dict[str, bool]:
         """The value of every flag for these facts."""
+        return self.evaluate_words(facts)[0]
+
+    def evaluate_words(self, facts: Facts) -> tuple[dict[str, bool], dict[str, set[str]]]:
+        """The value of every flag, and per field the keywords of text leaves (contains_any, contains_all and
+        patterns of literal words) that occur in it: every other keyword of a field does not."""
         values = dict(self._false)
+        present: dict[str, set[str]] = {}
         for field in self._fields:
             text = facts[field]
             if not text:
@@ -90,7 +96,7 @@ class TextPredicates:
             for pattern in self._matching_patterns(field, encoded):
                 for flag in self._regex[(field, pattern)]:
                     values[flag] = True
-            words = self._matching_words(field, encoded)
+            words = present[field] = self._matching_words(field, encoded)
             for word in words:
                 for flag in self._any.get((field, word), ()):
                     values[flag] = True
@@ -104,7 +110,7 @@ class TextPredicates:
                 values[flag] = text in leaf.value
             else:  # exists
                 values[flag] = bool(text) == leaf.value
-        return values
+        return values, present
 
     def _matching_words(self, field: str, encoded: bytes) -> set[str]:
         """The field's keywords that occur in the (UTF-8) text."""
