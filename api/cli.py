@@ -177,13 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "audit verify|checkpoint, db upgrade|check, demo, model list|register|validate|activate|rollback, "
                   "import FILE, backfill ARCHIVE... (gongkai VERB -h)")
             return 0
-        from api import commands
-
-        from api import model_commands
-
-        # `rules backtest --against DATABASE_URL` and `train --from-database URL` read the service's database.
-        return engine_cli.main(argv, overrides={("rules", "backtest"): commands.rules_backtest,
-                                                ("train", None): model_commands.train_from_database})
+        # `rules backtest --against DATABASE_URL` and `train --from-database URL` read the service's database;
+        # their modules (a second of imports) are loaded only for those verbs, not for every suggest or evaluate.
+        return engine_cli.main(argv, overrides={("rules", "backtest"): _rules_backtest,
+                                                ("train", None): _train_from_database})
     args = build_parser(argv[0] if argv[0] in ARCHIVE_VERBS else None).parse_args(argv)
     from pydantic import ValidationError
 
@@ -220,6 +217,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AuditKeyError, ValidationError) as exc:
         print(f"gongkai: {commands.settings_problem(exc)}", file=sys.stderr)
         return 2
+
+
+def _rules_backtest(args: argparse.Namespace) -> int:
+    from api import commands
+
+    return int(commands.rules_backtest(args))
+
+
+def _train_from_database(args: argparse.Namespace) -> int:
+    from api import model_commands
+
+    return int(model_commands.train_from_database(args))
 
 
 def _archive_command(args: argparse.Namespace) -> int:
