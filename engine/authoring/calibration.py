@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import random
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+import numpy as np
+
 from engine.authoring.evaluate import NULL
 from engine.calibrate import IDENTITY, Calibrator, group_of
 from engine.decision import Decision
@@ -113,10 +115,26 @@ def ece_floor(confidences: Sequence[float], bins: int = BINS, draws: int = FLOOR
     """
     if not confidences:
         return 0.0
-    rng = random.Random(seed)
+    # What `expected_calibration_error([(c, rng.random() < c) for c in confidences])` summed over the draws
+    # gives, with the draws made at once: numpy's legacy generator takes Python's Mersenne Twister state, so
+    # the numbers (and the sums, in the same order) are the same, 30x faster (evaluate's report is serial).
+    # tests/engine/test_calibration_floor.py checks it against that loop.
+    _, state, _ = random.Random(seed).getstate()
+    generator = np.random.RandomState()
+    generator.set_state(("MT19937", np.array(state[:-1], dtype=np.uint32), int(state[-1]), 0, 0.0))
+    right = generator.random_sample((draws, len(confidences))) < np.asarray(confidences, dtype=float)
+    members: dict[int, list[int]] = {}
+    for i, c in enumerate(confidences):
+        members.setdefault(bin_of(c, bins), []).append(i)
+    n = len(confidences)
+    means = {b: sum(confidences[i] for i in idx) / len(idx) for b, idx in members.items()}
+    hits = {b: right[:, idx].sum(axis=1) for b, idx in members.items()}
     total = 0.0
-    for _ in range(draws):
-        total += expected_calibration_error([(c, rng.random() < c) for c in confidences], bins)
+    for d in range(draws):
+        ece = 0.0
+        for b, idx in members.items():
+            ece += len(idx) / n * abs(int(hits[b][d]) / len(idx) - means[b])
+        total += round(ece, 4)
     return round(total / draws, 4)
 
 
