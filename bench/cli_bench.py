@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import random
-import re
 import resource
 import statistics
 import subprocess
@@ -50,31 +49,15 @@ sys.path.insert(0, str(PROJECT))
 
 from engine.facts.document import document_from_record  # noqa: E402
 from engine.paths import model_dir, rules_dir  # noqa: E402
+from bench.new_documents import new_body, read_sources  # noqa: E402
 
-SOURCES = (PROJECT / "data" / "training" / "records.jsonl", *sorted((PROJECT / "data" / "real").glob("*.jsonl")))
 GONGKAI = PROJECT / ".venv" / "bin" / "gongkai"
 FIELDS = ("title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking", "source", "labels")
 AIM = 1000.0  # docs/s, issue 20
-HEAD_LINES = 4  # a record's first body lines stay: its header (版头, 主送) is what the marking detectors read
-_SENTENCE = re.compile(r"[^。；！？\n]*[。；！？\n]")
-_NUMBER = re.compile(r"\d+")
 
 
 def say(text: str = "") -> None:
     print(text, flush=True)
-
-
-def read_sources() -> tuple[list[dict[str, Any]], list[str]]:
-    """The records with a body, and every distinct sentence of every body."""
-    records: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for path in SOURCES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line) if line.strip() else {}
-            if (record.get("body") or "").strip():
-                records.append(record)
-                seen.update(s for s in _SENTENCE.findall(record["body"]) if len(s) > 6)
-    return records, sorted(seen)
 
 
 def documents(n: int, seed: int, records: list[dict[str, Any]], sentences: list[str]) -> list[dict[str, Any]]:
@@ -84,18 +67,11 @@ def documents(n: int, seed: int, records: list[dict[str, Any]], sentences: list[
     out = []
     for i in range(n):
         base, size = rng.choice(records), rng.randint(1024, 4096)
-        head = "\n".join(base["body"].split("\n")[:HEAD_LINES]).encode("utf-8")[: size // 2].decode("utf-8", "ignore")
-        parts, length = [head, "\n"], len(head.encode("utf-8"))
-        while length < size:
-            sentence = rng.choice(sentences)
-            if rng.random() < 0.3:  # a number changed: the same sentence is seldom repeated verbatim
-                sentence = _NUMBER.sub(lambda m: str(rng.randint(1, 999)), sentence, count=1)
-            parts.append(sentence)
-            length += len(sentence.encode("utf-8"))
+        body = new_body(rng, base, size, sentences)
         record = {k: base[k] for k in FIELDS if base.get(k) is not None}
         record["title"] = f"{base.get('title') or '通知'}（{rng.randint(1, 99999)}）"
         record["id"] = f"cli-bench-{run}-{i:06d}"
-        record["body"] = "".join(parts).encode("utf-8")[:size].decode("utf-8", "ignore")
+        record["body"] = body
         out.append(record)
     return out
 

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -41,14 +40,11 @@ sys.path.insert(0, str(PROJECT))
 from api import bulk_commands  # noqa: E402
 from api.context import Actor  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.new_documents import new_body, read_sources  # noqa: E402
 from engine.batch import SuggesterRecipe, map_chunks, usable_cores  # noqa: E402
 
-SOURCES = (PROJECT / "data" / "training" / "records.jsonl", *sorted((PROJECT / "data" / "real").glob("*.jsonl")))
 FIELDS = ("title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking")
 AIM = 1000.0
-HEAD_LINES = 4  # a record's header lines (版头, 主送, a marking) stay: what the detectors read
-_SENTENCE = re.compile(r"[^。；！？\n]*[。；！？\n]")
-_NUMBER = re.compile(r"\d+")
 POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
 
 
@@ -60,22 +56,6 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def read_sources() -> tuple[list[dict[str, Any]], list[str]]:
-    records, sentences, seen = [], [], set()
-    for path in SOURCES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line) if line.strip() else {}
-            body = record.get("body") or ""
-            if not body.strip():
-                continue
-            records.append(record)
-            for sentence in _SENTENCE.findall(body):
-                if len(sentence) > 6 and sentence not in seen:
-                    seen.add(sentence)
-                    sentences.append(sentence)
-    return records, sentences
-
-
 def write_documents(path: Path, n: int, seed: int) -> int:
     """n new documents as JSONL (the push's fields); returns the file's size in bytes."""
     records, sentences = read_sources()
@@ -85,18 +65,11 @@ def write_documents(path: Path, n: int, seed: int) -> int:
         for i in range(n):
             base = rng.choice(records)
             size = min(len((rng.choice(records).get("body") or "").encode("utf-8")), 20_000)
-            parts = ["\n".join((base.get("body") or "").split("\n")[:HEAD_LINES]), "\n"]
-            length = len(parts[0].encode("utf-8"))
-            while length < size:
-                sentence = rng.choice(sentences)
-                if rng.random() < 0.3:
-                    sentence = _NUMBER.sub(lambda m: str(rng.randint(1, 999)), sentence, count=1)
-                parts.append(sentence)
-                length += len(sentence.encode("utf-8"))
+            body = new_body(rng, base, size, sentences, head_share=1.0, cut=False)
             doc = {k: base[k] for k in FIELDS if base.get(k) is not None}
             doc["title"] = f"{base.get('title') or '文件'}（{rng.randint(1, 99999)}）"
             doc["id"] = f"import-bench-{run}-{i:06d}"
-            doc["body"] = "".join(parts)
+            doc["body"] = body
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     return path.stat().st_size
 

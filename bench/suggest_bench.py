@@ -31,12 +31,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import json
 import logging
 import os
 import pstats
 import random
-import re
 import statistics
 import sys
 import time
@@ -52,38 +50,14 @@ from engine.facts.document import document_from_record  # noqa: E402
 from engine.paths import model_dir, rules_dir  # noqa: E402
 from engine.rules.loader import load_rulebook  # noqa: E402
 from engine.suggest import Suggester  # noqa: E402
+from bench.new_documents import new_body, read_sources  # noqa: E402
 
-SOURCES = (PROJECT / "data" / "training" / "records.jsonl", *sorted((PROJECT / "data" / "real").glob("*.jsonl")))
 FIELDS = ("title", "doc_number", "doc_type", "division", "agency", "date", "secrecy_marking", "source")
 AIMS = {1024: 1.0, 4096: 2.0}
-HEAD_LINES = 4  # a record's first body lines stay: its header (版头, 主送) is what the marking detectors read
-_SENTENCE = re.compile(r"[^。；！？\n]*[。；！？\n]")
-_NUMBER = re.compile(r"\d+")
 
 
 def say(text: str = "") -> None:
     print(text, flush=True)
-
-
-def read_sources() -> tuple[list[dict[str, Any]], list[str]]:
-    """The records (metadata and body), and every sentence of every body, once each."""
-    records: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    sentences: list[str] = []
-    for path in SOURCES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            body = record.get("body") or ""
-            if not body.strip():
-                continue
-            records.append(record)
-            for sentence in _SENTENCE.findall(body):
-                if len(sentence) > 6 and sentence not in seen:
-                    seen.add(sentence)
-                    sentences.append(sentence)
-    return records, sentences
 
 
 def documents(n: int, size: int, seed: int, records: list[dict[str, Any]], sentences: list[str]) -> list[dict]:
@@ -94,17 +68,7 @@ def documents(n: int, size: int, seed: int, records: list[dict[str, Any]], sente
     out = []
     for i in range(n):
         base = rng.choice(records)
-        head = "\n".join((base.get("body") or "").split("\n")[:HEAD_LINES])
-        head = head.encode("utf-8")[: size // 2].decode("utf-8", "ignore")
-        parts = [head, "\n"]
-        length = len(head.encode("utf-8"))
-        while length < size:
-            sentence = rng.choice(sentences)
-            if rng.random() < 0.3:  # a number changed: the same sentence is seldom repeated verbatim
-                sentence = _NUMBER.sub(lambda m: str(rng.randint(1, 999)), sentence, count=1)
-            parts.append(sentence)
-            length += len(sentence.encode("utf-8"))
-        body = "".join(parts).encode("utf-8")[:size].decode("utf-8", "ignore")
+        body = new_body(rng, base, size, sentences)
         record = {k: base[k] for k in FIELDS if base.get(k) is not None}
         record["title"] = f"{base.get('title') or ''}（{rng.randint(1, 99999)}）" if base.get("title") else ""
         record["id"] = f"suggest-bench-{run}-{seed}-{i:05d}"
