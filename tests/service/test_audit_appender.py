@@ -61,6 +61,7 @@ def test_an_append_does_not_wait_for_another_transaction_to_commit(api: Api, dat
     second.execute(text("SET LOCAL lock_timeout = '2s'"))  # a wait for the first's lock would fail here
     second_row = audit.record(second, actor="tester", role="admin", action="second")
     second.commit()
+    _state(api).audit_appender.drain()  # the appender finds the second committed, the first not yet
     first.commit()
     _state(api).audit_appender.drain()
     with sessions() as session:
